@@ -1,0 +1,25 @@
+"""Test settings: the base settings with a throwaway key and fast hashing."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")  # noqa: S105
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import DATA_DIR  # noqa: E402
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when absent
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    # Tests never share a queue with a `make run` worker.
+    _test_queue = DATA_DIR / "test-celery-queue"
+    _test_queue.mkdir(exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_test_queue),
+        "data_folder_out": str(_test_queue),
+    }

@@ -1,0 +1,181 @@
+"""Serializers: explicit field allow-lists for output, separate input serializers
+for writes so nothing outside the listed fields can be assigned."""
+
+from rest_framework import serializers
+
+from maps.models import (
+    EmpathyMap,
+    MapPair,
+    Membership,
+    Note,
+    Persona,
+    Perspective,
+    Role,
+    Workspace,
+)
+
+
+class WorkspaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=120)
+    role = serializers.CharField(read_only=True, source="my_role", allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MembershipCreateSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class PersonaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Persona
+        fields = ["id", "workspace", "name", "description", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class PersonaCreateSerializer(serializers.Serializer):
+    workspace = serializers.PrimaryKeyRelatedField(queryset=Workspace.objects.none())
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def __init__(self, *args, workspaces=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workspace"].queryset = workspaces
+
+
+class PersonaUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Note
+        fields = ["id", "segment", "text", "votes", "author", "order", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class NoteInputSerializer(serializers.Serializer):
+    """Segment accepts aliases (`Says & Does`, `Schmerzen`); the service resolves them."""
+
+    segment = serializers.CharField(max_length=60)
+    text = serializers.CharField(max_length=2000, trim_whitespace=False)
+    votes = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False, default=0)
+    author = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class NoteUpdateSerializer(serializers.Serializer):
+    segment = serializers.CharField(max_length=60, required=False)
+    text = serializers.CharField(max_length=2000, trim_whitespace=False, required=False)
+    votes = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    author = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class NoteBulkUpdateSerializer(NoteUpdateSerializer):
+    id = serializers.IntegerField()
+
+
+class NoteBulkDeleteSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+
+
+class MapSerializer(serializers.ModelSerializer):
+    workspace = serializers.IntegerField(source="persona.workspace_id", read_only=True)
+    note_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EmpathyMap
+        fields = [
+            "id",
+            "workspace",
+            "persona",
+            "perspective",
+            "title",
+            "held_on",
+            "facilitator",
+            "participants",
+            "note_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_note_count(self, empathy_map: EmpathyMap) -> int:
+        annotated = getattr(empathy_map, "note_count", None)
+        return annotated if annotated is not None else empathy_map.notes.count()
+
+
+class MapDetailSerializer(MapSerializer):
+    notes = NoteSerializer(many=True, read_only=True)
+
+    class Meta(MapSerializer.Meta):
+        fields = [*MapSerializer.Meta.fields, "notes"]
+        read_only_fields = fields
+
+
+class MapCreateSerializer(serializers.Serializer):
+    persona = serializers.PrimaryKeyRelatedField(queryset=Persona.objects.none())
+    perspective = serializers.ChoiceField(choices=Perspective.choices)
+    title = serializers.CharField(max_length=200)
+    held_on = serializers.DateField(required=False, allow_null=True)
+    facilitator = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    participants = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def __init__(self, *args, personas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persona"].queryset = personas
+
+
+class MapUpdateSerializer(serializers.Serializer):
+    perspective = serializers.ChoiceField(choices=Perspective.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    held_on = serializers.DateField(required=False, allow_null=True)
+    facilitator = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    participants = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class MapImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    replace = serializers.BooleanField(required=False, default=False)
+
+
+class MapExportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["csv", "json"], default="csv")
+
+
+class PairSerializer(serializers.ModelSerializer):
+    persona = serializers.IntegerField(source="internal_map.persona_id", read_only=True)
+    workspace = serializers.IntegerField(source="internal_map.persona.workspace_id", read_only=True)
+
+    class Meta:
+        model = MapPair
+        fields = ["id", "workspace", "persona", "internal_map", "customer_map", "created_at"]
+        read_only_fields = fields
+
+
+class PairCreateSerializer(serializers.Serializer):
+    internal_map = serializers.PrimaryKeyRelatedField(queryset=EmpathyMap.objects.none())
+    customer_map = serializers.PrimaryKeyRelatedField(queryset=EmpathyMap.objects.none())
+
+    def __init__(self, *args, maps=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["internal_map"].queryset = maps
+        self.fields["customer_map"].queryset = maps
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)

@@ -1,0 +1,356 @@
+"""REST API for workspaces, members, personas, maps, notes and pairs.
+
+Thin: parse with a serializer, fetch parents through the scoped selectors (so other
+workspaces' objects are 404), call one service, render with an output serializer.
+"""
+
+from django.db.models import Count, OuterRef, Subquery
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from maps import selectors, services
+from maps.api import serializers as s
+from maps.models import EmpathyMap, Membership, Role
+
+
+def _require_editor(request, workspace_id: int) -> None:
+    selectors.require_role(request.user, workspace_id, Role.EDITOR)
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """`POST {username, password}` → `{token}`; throttled against password guessing."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=None, responses=s.TokenSerializer)
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class WorkspaceViewSet(viewsets.ModelViewSet):
+    serializer_class = s.WorkspaceSerializer
+
+    def get_queryset(self):
+        my_role = Membership.objects.filter(workspace=OuterRef("pk"), user=self.request.user)
+        return selectors.workspaces_for(self.request.user).annotate(
+            my_role=Subquery(my_role.values("role")[:1])
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = services.workspace_create(
+            user=self.request.user, name=serializer.validated_data["name"]
+        )
+        serializer.instance.my_role = Role.OWNER
+
+    def perform_update(self, serializer):
+        services.workspace_update(
+            user=self.request.user,
+            workspace=serializer.instance,
+            name=serializer.validated_data.get("name", serializer.instance.name),
+        )
+
+    def perform_destroy(self, instance):
+        services.workspace_delete(user=self.request.user, workspace=instance)
+
+
+class MembershipViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
+    """Members of one workspace; only owners change them."""
+
+    serializer_class = s.MembershipSerializer
+    queryset = Membership.objects.none()
+
+    def get_workspace(self):
+        return get_object_or_404(
+            selectors.workspaces_for(self.request.user), pk=self.kwargs["workspace_pk"]
+        )
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return selectors.memberships_for(self.request.user).filter(workspace=self.get_workspace())
+
+    @extend_schema(request=s.MembershipCreateSerializer, responses={201: s.MembershipSerializer})
+    def create(self, request, *args, **kwargs):
+        workspace = self.get_workspace()
+        selectors.require_role(request.user, workspace, Role.OWNER)
+        data = s.MembershipCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_add(
+            user=request.user, workspace=workspace, **data.validated_data
+        )
+        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MembershipUpdateSerializer, responses=s.MembershipSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        membership = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        selectors.require_role(request.user, membership.workspace_id, Role.OWNER)
+        data = s.MembershipUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_update(
+            user=request.user, membership=membership, role=data.validated_data["role"]
+        )
+        return Response(s.MembershipSerializer(membership).data)
+
+    def destroy(self, request, *args, **kwargs):
+        membership = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        services.membership_remove(user=request.user, membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PersonaFilter(filters.FilterSet):
+    workspace = filters.NumberFilter(field_name="workspace_id")
+
+
+class PersonaViewSet(viewsets.ModelViewSet):
+    serializer_class = s.PersonaSerializer
+    filterset_class = PersonaFilter
+
+    def get_queryset(self):
+        return selectors.personas_for(self.request.user)
+
+    @extend_schema(request=s.PersonaCreateSerializer, responses={201: s.PersonaSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.PersonaCreateSerializer(
+            data=request.data, workspaces=selectors.workspaces_for(request.user)
+        )
+        data.is_valid(raise_exception=True)
+        persona = services.persona_create(user=request.user, **data.validated_data)
+        return Response(s.PersonaSerializer(persona).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PersonaUpdateSerializer, responses=s.PersonaSerializer)
+    def update(self, request, *args, **kwargs):
+        persona = self.get_object()
+        _require_editor(request, persona.workspace_id)
+        data = s.PersonaUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        persona = services.persona_update(user=request.user, persona=persona, **data.validated_data)
+        return Response(s.PersonaSerializer(persona).data)
+
+    def perform_destroy(self, instance):
+        services.persona_delete(user=self.request.user, persona=instance)
+
+
+class MapFilter(filters.FilterSet):
+    workspace = filters.NumberFilter(field_name="persona__workspace_id")
+    persona = filters.NumberFilter(field_name="persona_id")
+    perspective = filters.ChoiceFilter(choices=EmpathyMap._meta.get_field("perspective").choices)
+
+
+class MapViewSet(viewsets.ModelViewSet):
+    filterset_class = MapFilter
+
+    def get_queryset(self):
+        queryset = selectors.maps_for(self.request.user)
+        if self.action == "retrieve":
+            return queryset.prefetch_related("notes")
+        # GROUP BY queries drop Meta.ordering, so order explicitly for stable pages.
+        return queryset.annotate(note_count=Count("notes")).order_by("persona_id", "-held_on", "id")
+
+    def get_serializer_class(self):
+        return s.MapDetailSerializer if self.action == "retrieve" else s.MapSerializer
+
+    @extend_schema(request=s.MapCreateSerializer, responses={201: s.MapSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.MapCreateSerializer(
+            data=request.data, personas=selectors.personas_for(request.user)
+        )
+        data.is_valid(raise_exception=True)
+        empathy_map = services.map_create(user=request.user, **data.validated_data)
+        return Response(s.MapSerializer(empathy_map).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MapUpdateSerializer, responses=s.MapSerializer)
+    def update(self, request, *args, **kwargs):
+        empathy_map = self.get_object()
+        _require_editor(request, empathy_map.persona.workspace_id)
+        data = s.MapUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        empathy_map = services.map_update(
+            user=request.user, empathy_map=empathy_map, **data.validated_data
+        )
+        return Response(s.MapSerializer(empathy_map).data)
+
+    def perform_destroy(self, instance):
+        services.map_delete(user=self.request.user, empathy_map=instance)
+
+    @extend_schema(
+        request={"multipart/form-data": s.MapImportSerializer},
+        responses={
+            201: inline_serializer("ImportResult", {"imported": serializers.IntegerField()}),
+            400: inline_serializer(
+                "ImportErrors",
+                {
+                    "detail": serializers.CharField(),
+                    "errors": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_file(self, request, pk=None):
+        empathy_map = self.get_object()
+        _require_editor(request, empathy_map.persona.workspace_id)
+        data = s.MapImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > services.importers.MAX_FILE_BYTES:
+            # Checked before reading so an oversized upload is never loaded whole.
+            raise services.ImportRejected(
+                [
+                    services.importers.RowError(
+                        row=None,
+                        column=None,
+                        reason=f"The file is {upload.size:,} bytes; the limit is 2 MB "
+                        f"({services.importers.MAX_FILE_BYTES:,} bytes).",
+                    )
+                ]
+            )
+        count = services.map_import(
+            user=request.user,
+            empathy_map=empathy_map,
+            data=upload.read(),
+            filename=upload.name or "",
+            replace=data.validated_data["replace"],
+        )
+        return Response({"imported": count}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", enum=["csv", "json"], default="csv")],
+        responses={(200, "text/csv"): str, (200, "application/json"): dict},
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        empathy_map = self.get_object()
+        query = s.MapExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        content, content_type, filename = selectors.map_export(
+            empathy_map, query.validated_data["format"]
+        )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class NoteViewSet(viewsets.GenericViewSet):
+    """Notes of one map: single or bulk create (POST an object or a list), bulk update
+    (PATCH a list of objects with `id`), bulk delete (DELETE `{"ids": [...]}`)."""
+
+    serializer_class = s.NoteSerializer
+
+    def get_map(self) -> EmpathyMap:
+        return get_object_or_404(selectors.maps_for(self.request.user), pk=self.kwargs["map_pk"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.notes_for(self.request.user).none()
+        return (
+            selectors.notes_for(self.request.user)
+            .filter(map=self.get_map())
+            .order_by("segment", "order", "id")
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.NoteSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(s.NoteSerializer(self.get_object()).data)
+
+    @extend_schema(request=s.NoteInputSerializer, responses={201: s.NoteSerializer})
+    def create(self, request, *args, **kwargs):
+        empathy_map = self.get_map()
+        _require_editor(request, empathy_map.persona.workspace_id)
+        if isinstance(request.data, list):
+            data = s.NoteInputSerializer(data=request.data, many=True)
+            data.is_valid(raise_exception=True)
+            notes = services.notes_bulk_create(
+                user=request.user,
+                empathy_map=empathy_map,
+                notes=[services.NoteData(**item) for item in data.validated_data],
+            )
+            return Response(s.NoteSerializer(notes, many=True).data, status=201)
+        data = s.NoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = services.note_create(
+            user=request.user, empathy_map=empathy_map, **data.validated_data
+        )
+        return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.NoteUpdateSerializer, responses=s.NoteSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        note = self.get_object()
+        _require_editor(request, note.map.persona.workspace_id)
+        data = s.NoteUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = services.note_update(user=request.user, note=note, **data.validated_data)
+        return Response(s.NoteSerializer(note).data)
+
+    def destroy(self, request, *args, **kwargs):
+        note = self.get_object()
+        services.note_delete(user=request.user, note=note)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=s.NoteBulkUpdateSerializer(many=True), responses=s.NoteSerializer(many=True)
+    )
+    def bulk_update(self, request, *args, **kwargs):
+        empathy_map = self.get_map()
+        _require_editor(request, empathy_map.persona.workspace_id)
+        data = s.NoteBulkUpdateSerializer(data=request.data, many=True)
+        data.is_valid(raise_exception=True)
+        notes = services.notes_bulk_update(
+            user=request.user, empathy_map=empathy_map, changes=data.validated_data
+        )
+        return Response(s.NoteSerializer(notes, many=True).data)
+
+    @extend_schema(request=s.NoteBulkDeleteSerializer, responses={204: None})
+    def bulk_destroy(self, request, *args, **kwargs):
+        empathy_map = self.get_map()
+        _require_editor(request, empathy_map.persona.workspace_id)
+        data = s.NoteBulkDeleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.notes_bulk_delete(
+            user=request.user, empathy_map=empathy_map, note_ids=data.validated_data["ids"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PairFilter(filters.FilterSet):
+    workspace = filters.NumberFilter(field_name="internal_map__persona__workspace_id")
+    persona = filters.NumberFilter(field_name="internal_map__persona_id")
+
+
+class PairViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = s.PairSerializer
+    filterset_class = PairFilter
+
+    def get_queryset(self):
+        return selectors.pairs_for(self.request.user)
+
+    @extend_schema(request=s.PairCreateSerializer, responses={201: s.PairSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.PairCreateSerializer(data=request.data, maps=selectors.maps_for(request.user))
+        data.is_valid(raise_exception=True)
+        pair = services.pair_create(user=request.user, **data.validated_data)
+        return Response(s.PairSerializer(pair).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.pair_delete(user=self.request.user, pair=instance)

@@ -1,0 +1,147 @@
+"""The demo workspace `make run` loads: two personas, an English and a German round,
+each a complete six-segment internal map paired with a customer map."""
+
+from __future__ import annotations
+
+import datetime
+
+DEMO_USERNAME = "demo"
+DEMO_WORKSPACE = "Demo: Northwind Software"
+
+# (segment, text, votes)
+Notes = list[tuple[str, str, int]]
+
+JANE_INTERNAL: Notes = [
+    ("sees", "Competitors offering all-in-one procurement suites", 3),
+    ("sees", "Piles of supplier quotes in different formats", 2),
+    ("sees", "Dashboards full of numbers nobody trusts", 1),
+    ("sees", "Budget cuts announced by the CFO", 2),
+    ("says_does", "Asks for a discount in every negotiation", 4),
+    ("says_does", "Compares at least three offers before signing", 3),
+    ("says_does", "Exports everything to Excel", 2),
+    ("says_does", "Says the current tool is good enough", 1),
+    ("hears", "Colleagues complain about slow approvals", 3),
+    ("hears", "The CFO wants savings of 10% this year", 2),
+    ("hears", "Peers recommend switching to a big vendor", 1),
+    ("thinks_feels", "Worried about making the wrong vendor decision", 4),
+    ("thinks_feels", "Feels procurement is not seen as strategic", 3),
+    ("thinks_feels", "Wants to be seen as the one who saves money", 2),
+    ("pains", "Too many tools that don't talk to each other", 5),
+    ("pains", "Approval workflows take weeks", 4),
+    ("pains", "Price is the main obstacle", 3),
+    ("pains", "Afraid of high implementation costs", 2),
+    ("gains", "One place for all supplier data", 4),
+    ("gains", "Approvals done in a day", 3),
+    ("gains", "Recognition from management", 2),
+    ("gains", "Lower prices from suppliers", 2),
+]
+
+JANE_CUSTOMER: Notes = [
+    ("sees", "Supplier quotes arrive as PDFs, emails and spreadsheets", 3),
+    ("sees", "Other departments buying tools without asking procurement", 4),
+    ("sees", "Reports that contradict each other", 2),
+    ("says_does", "Never asks for a discount, asks for better payment terms", 3),
+    ("says_does", "Exports data to Excel to double-check it", 3),
+    ("says_does", "Calls suppliers to chase missing documents", 2),
+    ("hears", "Colleagues complain that approvals are slow", 4),
+    ("hears", "IT says every new tool is a security risk", 3),
+    ("hears", "Auditors ask for a complete paper trail", 2),
+    ("thinks_feels", "Afraid of picking the wrong vendor and being blamed", 5),
+    ("thinks_feels", "Frustrated that procurement is treated as a cost centre", 3),
+    ("thinks_feels", "Proud when a difficult contract closes", 1),
+    ("pains", "Too many tools that do not talk to each other", 5),
+    ("pains", "Approval chains take weeks because of missing signatures", 4),
+    ("pains", "Worried the costs of a migration will explode", 3),
+    ("pains", "Compliance audits eat a whole month every year", 3),
+    ("gains", "A single source of truth for supplier data", 5),
+    ("gains", "Approvals within one day", 4),
+    ("gains", "Time for strategic negotiations instead of paperwork", 3),
+    ("gains", "Passing audits without stress", 2),
+]
+
+LUKAS_INTERNAL: Notes = [
+    ("sees", "Viele Anbieter mit ähnlichen Funktionen", 2),
+    ("sees", "Papierstapel auf dem Schreibtisch", 3),
+    ("sees", "Veraltete Software im Lager", 2),
+    ("says_does", "Fragt immer zuerst nach dem Preis", 4),
+    ("says_does", "Telefoniert lieber als E-Mails zu schreiben", 2),
+    ("says_does", "Druckt Lieferscheine aus", 2),
+    ("hears", "Der Chef sagt, Digitalisierung ist Pflicht", 3),
+    ("hears", "Kollegen schwärmen von einer neuen App", 1),
+    ("hears", "Lieferanten klagen über Verzögerungen", 2),
+    ("thinks_feels", "Angst, mit der Technik nicht mitzukommen", 4),
+    ("thinks_feels", "Fühlt sich vom Management allein gelassen", 3),
+    ("thinks_feels", "Möchte pünktlich Feierabend machen", 2),
+    ("pains", "Angst vor hohen Kosten", 4),
+    ("pains", "Fehler bei der manuellen Dateneingabe", 3),
+    ("pains", "Zu viele Rückfragen von Kunden", 2),
+    ("gains", "Weniger Papierkram", 4),
+    ("gains", "Schnellere Lieferungen", 3),
+    ("gains", "Anerkennung durch die Geschäftsführung", 1),
+]
+
+LUKAS_CUSTOMER: Notes = [
+    ("sees", "Papierberge auf dem Schreibtisch", 3),
+    ("sees", "Scanner, die ständig ausfallen", 2),
+    ("sees", "Konkurrenz liefert schneller", 3),
+    ("says_does", "Fragt nie nach dem Preis, sondern nach dem Service", 3),
+    ("says_does", "Ruft lieber an, statt E-Mails zu schreiben", 2),
+    ("says_does", "Führt Listen auf Papier neben dem System", 2),
+    ("hears", "Die Geschäftsführung fordert mehr Digitalisierung", 3),
+    ("hears", "Kunden beschweren sich über falsche Lieferungen", 4),
+    ("thinks_feels", "Sorge, mit neuer Technik nicht Schritt zu halten", 4),
+    ("thinks_feels", "Stolz auf das eingespielte Team", 2),
+    ("pains", "Sorge, dass die Kosten explodieren", 4),
+    ("pains", "Tippfehler bei der Dateneingabe von Hand", 4),
+    ("pains", "Schulungen kosten zu viel Zeit", 3),
+    ("gains", "Weniger Papierkram im Alltag", 4),
+    ("gains", "Pünktlich nach Hause gehen", 3),
+    ("gains", "Fehlerfreie Lieferungen", 3),
+]
+
+PERSONAS = [
+    {
+        "name": "Jane, procurement lead",
+        "description": "Head of procurement at a 400-person manufacturer; owns the tool budget.",
+        "rounds": [
+            {
+                "internal": {
+                    "title": "Sales & marketing hypotheses",
+                    "held_on": datetime.date(2026, 9, 8),
+                    "facilitator": "Mara Jensen",
+                    "participants": "Sales team, marketing, product management",
+                    "notes": JANE_INTERNAL,
+                },
+                "customer": {
+                    "title": "Customer workshop, Hamburg",
+                    "held_on": datetime.date(2026, 10, 6),
+                    "facilitator": "Mara Jensen",
+                    "participants": "Six procurement leads from customer companies",
+                    "notes": JANE_CUSTOMER,
+                },
+            }
+        ],
+    },
+    {
+        "name": "Lukas, Lagerleiter",
+        "description": "Leitet das Lager eines Großhändlers mit 30 Mitarbeitenden.",
+        "rounds": [
+            {
+                "internal": {
+                    "title": "Hypothesen Vertrieb",
+                    "held_on": datetime.date(2026, 9, 15),
+                    "facilitator": "Jonas Weber",
+                    "participants": "Vertrieb Innendienst, Geschäftsführung",
+                    "notes": LUKAS_INTERNAL,
+                },
+                "customer": {
+                    "title": "Kundenworkshop Köln",
+                    "held_on": datetime.date(2026, 10, 20),
+                    "facilitator": "Jonas Weber",
+                    "participants": "Fünf Lagerleiter aus Kundenbetrieben",
+                    "notes": LUKAS_CUSTOMER,
+                },
+            }
+        ],
+    },
+]

@@ -1,0 +1,195 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Length
+
+from maps.importers import MAX_NOTE_CHARS
+from maps.segments import SEGMENTS
+
+# `text__length` in the note's check constraint.
+models.TextField.register_lookup(Length)
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+class Segment(models.TextChoices):
+    # Built from maps.segments so the pure engine and the models share one list.
+    SEES = SEGMENTS[0].key, SEGMENTS[0].label
+    SAYS_DOES = SEGMENTS[1].key, SEGMENTS[1].label
+    HEARS = SEGMENTS[2].key, SEGMENTS[2].label
+    THINKS_FEELS = SEGMENTS[3].key, SEGMENTS[3].label
+    PAINS = SEGMENTS[4].key, SEGMENTS[4].label
+    GAINS = SEGMENTS[5].key, SEGMENTS[5].label
+
+
+class Perspective(models.TextChoices):
+    INTERNAL = "internal", "Internal (hypotheses)"
+    CUSTOMER = "customer", "Customer workshop"
+
+
+class Workspace(TimeStamped):
+    name = models.CharField(max_length=120)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="workspaces"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TimeStamped):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        ordering = ["workspace_id", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.workspace}"
+
+
+class Persona(TimeStamped):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="personas")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="persona_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmpathyMap(TimeStamped):
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="maps")
+    perspective = models.CharField(max_length=16, choices=Perspective.choices)
+    title = models.CharField(max_length=200)
+    held_on = models.DateField(null=True, blank=True, help_text="Date of the workshop")
+    facilitator = models.CharField(max_length=120, blank=True)
+    participants = models.TextField(
+        blank=True, max_length=2000, help_text="Who took part, one per line or comma-separated"
+    )
+
+    class Meta:
+        ordering = ["persona_id", "-held_on", "title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(perspective__in=Perspective.values),
+                name="map_perspective_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_internal(self) -> bool:
+        return self.perspective == Perspective.INTERNAL
+
+
+class Note(TimeStamped):
+    map = models.ForeignKey(EmpathyMap, on_delete=models.CASCADE, related_name="notes")
+    segment = models.CharField(max_length=16, choices=Segment.choices)
+    text = models.TextField(max_length=MAX_NOTE_CHARS)
+    votes = models.PositiveIntegerField(default=0)
+    author = models.CharField(max_length=100, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["map_id", "segment", "order", "id"]
+        indexes = [models.Index(fields=["map", "segment", "order"], name="note_board_order")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(segment__in=Segment.values), name="note_segment_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(text__length__gte=1, text__length__lte=MAX_NOTE_CHARS),
+                name="note_text_length",
+            ),
+            models.CheckConstraint(condition=models.Q(votes__gte=0), name="note_votes_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class MapPair(TimeStamped):
+    """One internal and one customer map of the same persona: a workshop round.
+
+    The rule spans rows, so besides `clean()` the database enforces it with triggers
+    (migration 0002) on both SQLite and PostgreSQL.
+    """
+
+    internal_map = models.ForeignKey(
+        EmpathyMap, on_delete=models.CASCADE, related_name="pairs_as_internal"
+    )
+    customer_map = models.ForeignKey(
+        EmpathyMap, on_delete=models.CASCADE, related_name="pairs_as_customer"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["internal_map", "customer_map"], name="pair_unique_maps"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(internal_map=models.F("customer_map")),
+                name="pair_distinct_maps",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.internal_map} ↔ {self.customer_map}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        internal = self.internal_map if self.internal_map_id else None
+        customer = self.customer_map if self.customer_map_id else None
+        if internal is not None and internal.perspective != Perspective.INTERNAL:
+            errors["internal_map"] = "This map is not an internal (hypotheses) map."
+        if customer is not None and customer.perspective != Perspective.CUSTOMER:
+            errors["customer_map"] = "This map is not a customer workshop map."
+        if (
+            internal is not None
+            and customer is not None
+            and not errors
+            and internal.persona_id != customer.persona_id
+        ):
+            errors["customer_map"] = "Both maps must belong to the same persona."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def persona(self) -> Persona:
+        return self.internal_map.persona

@@ -1,0 +1,87 @@
+"""The six empathy-map segments and the names people use for them.
+
+Pure Python (no Django) so the importers and the comparison engine share one
+definition with the models.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    label: str
+    question: str
+
+
+# Canonical order: the order of DESIGN.md, used everywhere segments are listed.
+SEGMENTS: tuple[Segment, ...] = (
+    Segment("sees", "Sees", "What does the customer see? (environment, offers, competitors)"),
+    Segment("says_does", "Says & Does", "What does the customer say and do? (behaviour, attitude)"),
+    Segment("hears", "Hears", "What does the customer hear? (family, colleagues, media)"),
+    Segment(
+        "thinks_feels",
+        "Thinks & Feels",
+        "What really counts, what occupies them, what they ponder at night",
+    ),
+    Segment("pains", "Pains", "Fears, frustrations, obstacles"),
+    Segment("gains", "Gains", "What success looks like, what they want to achieve"),
+)
+
+SEGMENT_KEYS: tuple[str, ...] = tuple(segment.key for segment in SEGMENTS)
+SEGMENT_LABELS: dict[str, str] = {segment.key: segment.label for segment in SEGMENTS}
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "sees": ("see", "seeing", "sieht", "sehen", "sehen sie"),
+    "says_does": (
+        "say and do",
+        "says",
+        "does",
+        "sagt und tut",
+        "sagen und tun",
+    ),
+    "hears": ("hear", "hearing", "hort", "horen"),
+    "thinks_feels": (
+        "think and feel",
+        "thinks",
+        "feels",
+        "denkt und fuhlt",
+        "denken und fuhlen",
+    ),
+    "pains": (
+        "pain",
+        "pain points",
+        "painpoints",
+        "schmerzen",
+        "schmerz",
+        "frust",
+        "frustrationen",
+    ),
+    "gains": ("gain", "gewinne", "gewinn", "nutzen"),
+}
+
+
+_CONNECTIVES = frozenset({"and", "und"})
+
+
+def _alias_key(name: str) -> str:
+    """Fold a segment name so that 'Says & Does', 'says_and_does' and 'SAYS-DOES' agree."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
+    words = re.sub(r"[^a-z0-9]+", " ", ascii_only).split()
+    return " ".join(word for word in words if word not in _CONNECTIVES)
+
+
+_LOOKUP: dict[str, str] = {}
+for _key, _names in _ALIASES.items():
+    for _name in (_key, SEGMENT_LABELS[_key], *_names):
+        _LOOKUP[_alias_key(_name)] = _key
+
+
+def resolve_segment(name: str) -> str | None:
+    """Return the canonical key for a segment name or alias, or None if unknown."""
+    return _LOOKUP.get(_alias_key(name))

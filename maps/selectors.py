@@ -1,0 +1,155 @@
+"""Reads. Every query that returns workspace data starts from `workspaces_for(user)`,
+so no view can forget to scope by the requesting user's memberships."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+
+from maps import importers
+from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Role, Workspace
+from maps.segments import SEGMENT_KEYS, SEGMENTS
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+SEGMENT_ORDER = {key: position for position, key in enumerate(SEGMENT_KEYS)}
+
+# Higher rank includes the rights of the lower ones.
+_ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
+
+
+def workspaces_for(user: AnyUser) -> QuerySet[Workspace]:
+    """The workspaces `user` belongs to: the single choke-point of tenant scoping."""
+    if not user.is_authenticated:
+        return Workspace.objects.none()
+    return Workspace.objects.filter(memberships__user=user)
+
+
+def personas_for(user: AnyUser) -> QuerySet[Persona]:
+    return Persona.objects.filter(workspace__in=workspaces_for(user)).select_related("workspace")
+
+
+def maps_for(user: AnyUser) -> QuerySet[EmpathyMap]:
+    return EmpathyMap.objects.filter(persona__workspace__in=workspaces_for(user)).select_related(
+        "persona__workspace"
+    )
+
+
+def notes_for(user: AnyUser) -> QuerySet[Note]:
+    return Note.objects.filter(map__persona__workspace__in=workspaces_for(user)).select_related(
+        "map__persona__workspace"
+    )
+
+
+def pairs_for(user: AnyUser) -> QuerySet[MapPair]:
+    return MapPair.objects.filter(
+        internal_map__persona__workspace__in=workspaces_for(user)
+    ).select_related(
+        "internal_map__persona__workspace", "customer_map__persona__workspace", "created_by"
+    )
+
+
+def memberships_for(user: AnyUser) -> QuerySet[Membership]:
+    return Membership.objects.filter(workspace__in=workspaces_for(user)).select_related(
+        "user", "workspace"
+    )
+
+
+def role_in(user: AnyUser, workspace: Workspace | int) -> Role | None:
+    """The user's role in a workspace, or None for outsiders and anonymous users."""
+    if not user.is_authenticated:
+        return None
+    workspace_id = workspace if isinstance(workspace, int) else workspace.pk
+    role = (
+        Membership.objects.filter(workspace_id=workspace_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return Role(role) if role else None
+
+
+def has_role(user: AnyUser, workspace: Workspace | int, minimum: Role) -> bool:
+    role = role_in(user, workspace)
+    return role is not None and _ROLE_RANK[role] >= _ROLE_RANK[minimum]
+
+
+def require_role(user: AnyUser, workspace: Workspace | int, minimum: Role) -> None:
+    """Raise PermissionDenied unless `user` holds at least `minimum` in `workspace`."""
+    if not has_role(user, workspace, minimum):
+        raise PermissionDenied(f"This needs the {minimum.label.lower()} role in the workspace.")
+
+
+def workspace_overview(user: AnyUser) -> QuerySet[Workspace]:
+    """Workspaces with their personas, maps (with note counts) and pairs, for the home page."""
+    maps = EmpathyMap.objects.annotate(note_count=Count("notes")).order_by("-held_on", "title")
+    pairs = MapPair.objects.select_related("internal_map", "customer_map")
+    personas = Persona.objects.prefetch_related(
+        Prefetch("maps", queryset=maps),
+        Prefetch("maps__pairs_as_internal", queryset=pairs),
+    )
+    return (
+        workspaces_for(user)
+        .annotate(
+            my_role=Membership.objects.filter(workspace=OuterRef("pk"), user=user).values("role")[
+                :1
+            ]
+        )
+        .prefetch_related(Prefetch("personas", queryset=personas))
+    )
+
+
+def board_segments(notes: Iterable[Note]) -> list[dict]:
+    """Group a map's notes into the six segments in canonical order for the board."""
+    by_segment: dict[str, list[Note]] = {segment.key: [] for segment in SEGMENTS}
+    for note in notes:
+        by_segment[note.segment].append(note)
+    return [
+        {
+            "key": segment.key,
+            "label": segment.label,
+            "question": segment.question,
+            "notes": by_segment[segment.key],
+        }
+        for segment in SEGMENTS
+    ]
+
+
+def map_with_notes(user: AnyUser, map_id: int) -> EmpathyMap:
+    """A map the user can see, with its notes prefetched in board order (404 otherwise)."""
+    return get_object_or_404(
+        maps_for(user).prefetch_related(
+            Prefetch("notes", queryset=Note.objects.order_by("segment", "order", "id"))
+        ),
+        pk=map_id,
+    )
+
+
+def pair_candidates(user: AnyUser, persona: Persona) -> dict[str, QuerySet[EmpathyMap]]:
+    scoped = maps_for(user).filter(persona=persona)
+    return {
+        "internal": scoped.filter(perspective="internal"),
+        "customer": scoped.filter(perspective="customer"),
+    }
+
+
+def map_export(empathy_map: EmpathyMap, file_format: str) -> tuple[str, str, str]:
+    """The map as a file: (content, content type, file name). Re-importable."""
+    notes = empathy_map.notes.order_by("segment", "order", "id")
+    ordered = sorted(notes, key=lambda note: (SEGMENT_ORDER[note.segment], note.order, note.pk))
+    stem = slugify(empathy_map.title) or f"map-{empathy_map.pk}"
+    if file_format == "json":
+        meta = {
+            "title": empathy_map.title,
+            "persona": empathy_map.persona.name,
+            "perspective": empathy_map.perspective,
+            "held_on": empathy_map.held_on.isoformat() if empathy_map.held_on else None,
+            "facilitator": empathy_map.facilitator,
+            "participants": empathy_map.participants,
+        }
+        return importers.export_json(ordered, meta=meta), "application/json", f"{stem}.json"
+    return importers.export_csv(ordered), "text/csv; charset=utf-8", f"{stem}.csv"

@@ -1,0 +1,558 @@
+"""Writes. The only code that changes maps-app models; each entry point checks the
+caller's role and owns its transaction."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from maps import importers
+from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Role, Workspace
+from maps.segments import SEGMENT_KEYS, resolve_segment
+from maps.selectors import require_role
+
+MAX_NOTES_PER_MAP = importers.MAX_NOTES_PER_MAP
+# Pasted lists often keep their bullets or numbers ("- ", "• ", "3. ", "2) ").
+_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,3}[.)])\s+")
+
+
+class ImportRejected(ValidationError):
+    """A map file with problems; `rows` lists every one, nothing was stored."""
+
+    def __init__(self, rows: list[importers.RowError]) -> None:
+        self.rows = rows
+        super().__init__([row.reason for row in rows])
+
+
+class BulkRejected(ValidationError):
+    """Some notes of a bulk write are invalid; nothing was stored.
+
+    `errors` maps each bad note's 0-based index to its field errors, the shape DRF
+    uses for `many=True` serializers.
+    """
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]]) -> None:
+        self.errors = errors
+        super().__init__(
+            [
+                f"Note {index + 1}: {field}: {message}"
+                for index, fields in sorted(errors.items())
+                for field, messages in fields.items()
+                for message in messages
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class NoteData:
+    segment: str
+    text: str
+    votes: int = 0
+    author: str = ""
+
+
+# --- workspaces and members -------------------------------------------------------------
+
+
+@transaction.atomic
+def workspace_create(*, user: AbstractBaseUser, name: str) -> Workspace:
+    workspace = Workspace(name=name.strip())
+    workspace.full_clean()
+    workspace.save()
+    Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
+    return workspace
+
+
+@transaction.atomic
+def workspace_update(*, user: AbstractBaseUser, workspace: Workspace, name: str) -> Workspace:
+    require_role(user, workspace, Role.OWNER)
+    workspace.name = name.strip()
+    workspace.full_clean()
+    workspace.save(update_fields=["name", "updated_at"])
+    return workspace
+
+
+@transaction.atomic
+def workspace_delete(*, user: AbstractBaseUser, workspace: Workspace) -> None:
+    require_role(user, workspace, Role.OWNER)
+    workspace.delete()
+
+
+@transaction.atomic
+def membership_add(
+    *, user: AbstractBaseUser, workspace: Workspace, username: str, role: str
+) -> Membership:
+    require_role(user, workspace, Role.OWNER)
+    member = get_user_model().objects.filter(username=username).first()
+    if member is None:
+        raise ValidationError({"username": f"No user is called '{username}'."})
+    if Membership.objects.filter(workspace=workspace, user=member).exists():
+        raise ValidationError({"username": f"'{username}' is already a member."})
+    membership = Membership(workspace=workspace, user=member, role=role)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def _ensure_another_owner(membership: Membership) -> None:
+    others = Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.OWNER)
+    if not others.exclude(pk=membership.pk).exists():
+        raise ValidationError({"role": "A workspace needs at least one owner."})
+
+
+@transaction.atomic
+def membership_update(*, user: AbstractBaseUser, membership: Membership, role: str) -> Membership:
+    require_role(user, membership.workspace_id, Role.OWNER)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.OWNER and role != Role.OWNER:
+        _ensure_another_owner(membership)
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, user: AbstractBaseUser, membership: Membership) -> None:
+    require_role(user, membership.workspace_id, Role.OWNER)
+    if membership.role == Role.OWNER:
+        _ensure_another_owner(membership)
+    membership.delete()
+
+
+# --- personas -----------------------------------------------------------------------------
+
+
+def _save_unique(instance, *, field: str, message: str) -> None:
+    """full_clean + save, turning a lost uniqueness race into the same clear error."""
+    instance.full_clean()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError({field: message}) from error
+
+
+@transaction.atomic
+def persona_create(
+    *, user: AbstractBaseUser, workspace: Workspace, name: str, description: str = ""
+) -> Persona:
+    require_role(user, workspace, Role.EDITOR)
+    persona = Persona(workspace=workspace, name=name.strip(), description=description.strip())
+    _save_unique(persona, field="name", message="A persona with this name already exists.")
+    return persona
+
+
+@transaction.atomic
+def persona_update(
+    *,
+    user: AbstractBaseUser,
+    persona: Persona,
+    name: str | None = None,
+    description: str | None = None,
+) -> Persona:
+    require_role(user, persona.workspace_id, Role.EDITOR)
+    if name is not None:
+        persona.name = name.strip()
+    if description is not None:
+        persona.description = description.strip()
+    _save_unique(persona, field="name", message="A persona with this name already exists.")
+    return persona
+
+
+@transaction.atomic
+def persona_delete(*, user: AbstractBaseUser, persona: Persona) -> None:
+    require_role(user, persona.workspace_id, Role.EDITOR)
+    persona.delete()
+
+
+# --- maps ---------------------------------------------------------------------------------
+
+MAP_FIELDS = ("perspective", "title", "held_on", "facilitator", "participants")
+
+
+@transaction.atomic
+def map_create(
+    *,
+    user: AbstractBaseUser,
+    persona: Persona,
+    perspective: str,
+    title: str,
+    held_on: datetime.date | None = None,
+    facilitator: str = "",
+    participants: str = "",
+) -> EmpathyMap:
+    require_role(user, persona.workspace_id, Role.EDITOR)
+    empathy_map = EmpathyMap(
+        persona=persona,
+        perspective=perspective,
+        title=title.strip(),
+        held_on=held_on,
+        facilitator=facilitator.strip(),
+        participants=participants.strip(),
+    )
+    empathy_map.full_clean()
+    empathy_map.save()
+    return empathy_map
+
+
+@transaction.atomic
+def map_update(*, user: AbstractBaseUser, empathy_map: EmpathyMap, **changes) -> EmpathyMap:
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    unknown = set(changes) - set(MAP_FIELDS)
+    if unknown:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a map.")
+    paired = empathy_map.pairs_as_internal.exists() or empathy_map.pairs_as_customer.exists()
+    if "perspective" in changes and changes["perspective"] != empathy_map.perspective and paired:
+        raise ValidationError(
+            {"perspective": "This map is part of a pair; remove the pair before switching."}
+        )
+    for field, value in changes.items():
+        setattr(empathy_map, field, value.strip() if isinstance(value, str) else value)
+    empathy_map.full_clean()
+    empathy_map.save()
+    return empathy_map
+
+
+@transaction.atomic
+def map_delete(*, user: AbstractBaseUser, empathy_map: EmpathyMap) -> None:
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    empathy_map.delete()
+
+
+# --- notes --------------------------------------------------------------------------------
+
+
+def _clean_note_fields(*, segment: str, text: str, votes: int, author: str) -> dict:
+    errors: dict[str, str] = {}
+    key = segment if segment in SEGMENT_KEYS else resolve_segment(segment or "")
+    if key is None:
+        errors["segment"] = f"Unknown segment '{segment}'; use one of {', '.join(SEGMENT_KEYS)}."
+    clean_text = importers.normalize_note_text(text or "")
+    problem = importers.validate_note_text(clean_text)
+    if problem:
+        errors["text"] = problem
+    if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
+        errors["votes"] = "Votes must be a whole number of 0 or more."
+    if errors:
+        raise ValidationError(errors)
+    return {"segment": key, "text": clean_text, "votes": votes, "author": (author or "").strip()}
+
+
+def _lock_map(empathy_map: EmpathyMap) -> EmpathyMap:
+    """Serialise writers of one map so order numbers and the note limit stay exact."""
+    return EmpathyMap.objects.select_for_update().get(pk=empathy_map.pk)
+
+
+def _next_orders(empathy_map: EmpathyMap) -> dict[str, int]:
+    rows = empathy_map.notes.values("segment").annotate(last=Max("order"))
+    nexts = dict.fromkeys(SEGMENT_KEYS, 0)
+    nexts.update({row["segment"]: row["last"] + 1 for row in rows})
+    return nexts
+
+
+def _check_capacity(empathy_map: EmpathyMap, adding: int) -> None:
+    existing = empathy_map.notes.count()
+    if existing + adding > MAX_NOTES_PER_MAP:
+        raise ValidationError(
+            f"A map holds at most {MAX_NOTES_PER_MAP:,} notes; it has {existing:,} "
+            f"and {adding:,} more would exceed that."
+        )
+
+
+@transaction.atomic
+def note_create(
+    *,
+    user: AbstractBaseUser,
+    empathy_map: EmpathyMap,
+    segment: str,
+    text: str,
+    votes: int = 0,
+    author: str = "",
+) -> Note:
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    fields = _clean_note_fields(segment=segment, text=text, votes=votes, author=author)
+    empathy_map = _lock_map(empathy_map)
+    _check_capacity(empathy_map, 1)
+    note = Note(map=empathy_map, order=_next_orders(empathy_map)[fields["segment"]], **fields)
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def notes_bulk_create(
+    *, user: AbstractBaseUser, empathy_map: EmpathyMap, notes: Sequence[NoteData]
+) -> list[Note]:
+    """Add many notes at once, all or nothing; errors are keyed by the note's index."""
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    cleaned, errors = [], {}
+    for index, data in enumerate(notes):
+        try:
+            cleaned.append(
+                _clean_note_fields(
+                    segment=data.segment, text=data.text, votes=data.votes, author=data.author
+                )
+            )
+        except ValidationError as error:
+            errors[index] = error.message_dict
+    if errors:
+        raise BulkRejected(errors)
+    if not cleaned:
+        raise ValidationError("No notes to add.")
+    empathy_map = _lock_map(empathy_map)
+    _check_capacity(empathy_map, len(cleaned))
+    nexts = _next_orders(empathy_map)
+    created = []
+    for fields in cleaned:
+        created.append(Note(map=empathy_map, order=nexts[fields["segment"]], **fields))
+        nexts[fields["segment"]] += 1
+    return Note.objects.bulk_create(created)
+
+
+@transaction.atomic
+def notes_paste(
+    *, user: AbstractBaseUser, empathy_map: EmpathyMap, segment: str, lines: str
+) -> list[Note]:
+    """Bulk paste: one note per non-blank line, leading bullets and numbering removed."""
+    texts = [_BULLET.sub("", line).strip() for line in lines.splitlines()]
+    texts = [text for text in texts if text]
+    if not texts:
+        raise ValidationError({"lines": "Paste at least one line of text."})
+    notes = [NoteData(segment=segment, text=text) for text in texts]
+    try:
+        return notes_bulk_create(user=user, empathy_map=empathy_map, notes=notes)
+    except BulkRejected as error:
+        raise ValidationError(
+            {
+                "lines": [
+                    f"Line {index + 1}: {' '.join(sum(fields.values(), []))}"
+                    for index, fields in sorted(error.errors.items())
+                ]
+            }
+        ) from error
+
+
+@transaction.atomic
+def note_update(*, user: AbstractBaseUser, note: Note, **changes) -> Note:
+    require_role(user, note.map.persona.workspace_id, Role.EDITOR)
+    unknown = set(changes) - {"segment", "text", "votes", "author"}
+    if unknown:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a note.")
+    current = {
+        "segment": note.segment,
+        "text": note.text,
+        "votes": note.votes,
+        "author": note.author,
+    }
+    fields = _clean_note_fields(**{**current, **changes})
+    if fields["segment"] != note.segment:
+        note.order = _next_orders(_lock_map(note.map))[fields["segment"]]
+    for field, value in fields.items():
+        setattr(note, field, value)
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def notes_bulk_update(
+    *, user: AbstractBaseUser, empathy_map: EmpathyMap, changes: Sequence[dict]
+) -> list[Note]:
+    """Change many notes of one map at once, all or nothing; errors keyed by index."""
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    _lock_map(empathy_map)
+    notes = {note.pk: note for note in empathy_map.notes.filter(pk__in=[c["id"] for c in changes])}
+    updated, errors = [], {}
+    for index, change in enumerate(changes):
+        fields = {key: value for key, value in change.items() if key != "id"}
+        note = notes.get(change["id"])
+        if note is None:
+            errors[index] = {"id": [f"Note {change['id']} is not in this map."]}
+            continue
+        try:
+            updated.append(note_update(user=user, note=note, **fields))
+        except ValidationError as error:
+            errors[index] = error.message_dict
+    if errors:
+        raise BulkRejected(errors)
+    return updated
+
+
+@transaction.atomic
+def notes_bulk_delete(
+    *, user: AbstractBaseUser, empathy_map: EmpathyMap, note_ids: Sequence[int]
+) -> int:
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    unknown = set(note_ids) - set(
+        empathy_map.notes.filter(pk__in=note_ids).values_list("pk", flat=True)
+    )
+    if unknown:
+        raise ValidationError(
+            {"ids": f"Not notes of this map: {', '.join(map(str, sorted(unknown)))}."}
+        )
+    deleted, _ = empathy_map.notes.filter(pk__in=note_ids).delete()
+    return deleted
+
+
+@transaction.atomic
+def note_delete(*, user: AbstractBaseUser, note: Note) -> None:
+    require_role(user, note.map.persona.workspace_id, Role.EDITOR)
+    note.delete()
+
+
+@transaction.atomic
+def note_move(*, user: AbstractBaseUser, note: Note, offset: int) -> Note:
+    """Move a note up (offset < 0) or down within its segment, renumbering the segment."""
+    require_role(user, note.map.persona.workspace_id, Role.EDITOR)
+    _lock_map(note.map)
+    siblings = list(
+        Note.objects.filter(map_id=note.map_id, segment=note.segment).order_by("order", "id")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == note.pk)
+    target = max(0, min(len(siblings) - 1, index + offset))
+    siblings.insert(target, siblings.pop(index))
+    for position, sibling in enumerate(siblings):
+        sibling.order = position
+    Note.objects.bulk_update(siblings, ["order"])
+    note.order = target
+    return note
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def map_import(
+    *,
+    user: AbstractBaseUser,
+    empathy_map: EmpathyMap,
+    data: bytes,
+    filename: str = "",
+    replace: bool = False,
+) -> int:
+    """Import a CSV/JSON map file, all or nothing; returns the number of notes stored.
+
+    With `replace`, the map's notes are replaced by the file's. Otherwise notes are
+    appended, except that a row whose `id` names a note of this map updates that note,
+    so an exported and edited file can be imported back.
+    """
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    empathy_map = _lock_map(empathy_map)
+    try:
+        parsed = importers.parse_map_file(data, filename=filename)
+    except importers.MapFileError as error:
+        raise ImportRejected(error.errors) from error
+
+    existing = {} if replace else {str(note.pk): note for note in empathy_map.notes.all()}
+    updates = [row for row in parsed if row.id in existing]
+    additions = [row for row in parsed if row.id not in existing]
+    kept = 0 if replace else len(existing)
+    if kept + len(additions) > MAX_NOTES_PER_MAP:
+        raise ImportRejected(
+            [
+                importers.RowError(
+                    row=None,
+                    column=None,
+                    reason=f"A map holds at most {MAX_NOTES_PER_MAP:,} notes; the map has "
+                    f"{kept:,} and the file adds {len(additions):,}.",
+                )
+            ]
+        )
+    if replace:
+        empathy_map.notes.all().delete()
+    for row in updates:
+        note = existing[row.id]
+        note.segment, note.text, note.votes, note.author = (
+            row.segment,
+            row.text,
+            row.votes,
+            row.author,
+        )
+    Note.objects.bulk_update(
+        [existing[row.id] for row in updates], ["segment", "text", "votes", "author"]
+    )
+    nexts = _next_orders(empathy_map)
+    new_notes = []
+    for row in additions:
+        new_notes.append(
+            Note(
+                map=empathy_map,
+                segment=row.segment,
+                text=row.text,
+                votes=row.votes,
+                author=row.author,
+                order=nexts[row.segment],
+            )
+        )
+        nexts[row.segment] += 1
+    Note.objects.bulk_create(new_notes)
+    return len(parsed)
+
+
+# --- pairs --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pair_create(
+    *, user: AbstractBaseUser, internal_map: EmpathyMap, customer_map: EmpathyMap
+) -> MapPair:
+    require_role(user, internal_map.persona.workspace_id, Role.EDITOR)
+    require_role(user, customer_map.persona.workspace_id, Role.EDITOR)
+    pair = MapPair(internal_map=internal_map, customer_map=customer_map, created_by=user)
+    pair.full_clean()
+    try:
+        with transaction.atomic():
+            pair.save()
+    except IntegrityError as error:
+        raise ValidationError("These two maps are already paired.") from error
+    return pair
+
+
+@transaction.atomic
+def pair_delete(*, user: AbstractBaseUser, pair: MapPair) -> None:
+    require_role(user, pair.internal_map.persona.workspace_id, Role.EDITOR)
+    pair.delete()
+
+
+@transaction.atomic
+def demo_load(*, user: AbstractBaseUser) -> Workspace:
+    """Create the demo workspace for `user` from maps.demo (used by `make run`)."""
+    from maps import demo
+
+    workspace = workspace_create(user=user, name=demo.DEMO_WORKSPACE)
+    for persona_data in demo.PERSONAS:
+        persona = persona_create(
+            user=user,
+            workspace=workspace,
+            name=persona_data["name"],
+            description=persona_data["description"],
+        )
+        for round_data in persona_data["rounds"]:
+            maps = {}
+            for perspective in ("internal", "customer"):
+                spec = round_data[perspective]
+                maps[perspective] = map_create(
+                    user=user,
+                    persona=persona,
+                    perspective=perspective,
+                    title=spec["title"],
+                    held_on=spec["held_on"],
+                    facilitator=spec["facilitator"],
+                    participants=spec["participants"],
+                )
+                notes_bulk_create(
+                    user=user,
+                    empathy_map=maps[perspective],
+                    notes=[NoteData(segment=s, text=t, votes=v) for s, t, v in spec["notes"]],
+                )
+            pair_create(user=user, internal_map=maps["internal"], customer_map=maps["customer"])
+    return workspace
