@@ -1,0 +1,89 @@
+from rest_framework import serializers
+
+from comparison.models import Match, Report, ReviewDecision
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "pair",
+            "status",
+            "progress",
+            "settings",
+            "engine_version",
+            "notes_digest",
+            "summary",
+            "error",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class CompareRequestSerializer(serializers.Serializer):
+    """Optional engine settings; omitted values take the defaults chosen from data."""
+
+    scorer = serializers.CharField(required=False, max_length=40)
+    threshold = serializers.FloatField(required=False, min_value=0, max_value=100)
+    partial_threshold = serializers.FloatField(required=False, min_value=0, max_value=100)
+    cross_segment = serializers.BooleanField(required=False)
+    language = serializers.ChoiceField(choices=["auto", "en", "de"], required=False)
+
+
+class CompareResponseSerializer(serializers.Serializer):
+    report = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "kind",
+            "verdict",
+            "score",
+            "shared_terms",
+            "source",
+            "internal_note",
+            "internal_segment",
+            "internal_text",
+            "internal_votes",
+            "internal_verdict",
+            "customer_note",
+            "customer_segment",
+            "customer_text",
+            "customer_votes",
+            "customer_verdict",
+        ]
+        read_only_fields = fields
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    internal_note = serializers.IntegerField()
+    customer_note = serializers.IntegerField()
+    accepted = serializers.BooleanField()
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = ReviewDecision
+        fields = [
+            "id",
+            "internal_note",
+            "customer_note",
+            "internal_text",
+            "customer_text",
+            "accepted",
+            "decided_by",
+            "created_at",
+        ]
+        read_only_fields = fields

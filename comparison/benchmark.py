@@ -1,0 +1,313 @@
+"""Speed of the engine against the naive and the fastest rapidfuzz passes (pure Python).
+
+    python -m comparison.benchmark              # N = 50, 500, 2000 notes per segment and side
+
+Generates two maps of 6 segments x N notes per side (deterministic seed, a vocabulary of
+workshop phrases, about a third of the customer notes true paraphrases of internal ones:
+shuffled word order, other inflections, typos) and times, per N:
+
+1. Gapmap `compare` in-process, with default settings (normalisation included, cold
+   stem cache);
+2. the naive pass: per segment `cdist(token_set_ratio, processor=default_process,
+   workers=-1)` on the raw text;
+3. the fastest vectorised pass: per segment `default_process` once, then
+   `cdist(fuzz.ratio, workers=-1)`;
+4. a `difflib.SequenceMatcher(...).ratio()` double loop; beyond 50 notes only a sample
+   of rows is timed and the figure extrapolated (printed with "~").
+
+Peak memory is the tracemalloc peak of a second `compare` run (numpy and rapidfuzz
+buffers included) and the process's maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+from rapidfuzz import fuzz, process, utils
+
+from comparison.engine import DEFAULT_SETTINGS, NoteIn, Settings, compare
+from comparison.engine import text as engine_text
+from maps.segments import SEGMENT_KEYS
+
+SIZES: tuple[int, ...] = (50, 500, 2000)
+SEED = 20240611
+PARAPHRASE_SHARE = 0.35  # share of customer notes that restate an internal note
+DIFFLIB_FULL_LIMIT = 50  # above this many notes per segment, difflib is sampled
+DIFFLIB_SAMPLE_ROWS = 10  # rows per segment timed when sampling
+
+_SUBJECTS = (
+    "customer", "buyer", "team", "manager", "supplier", "partner", "colleague", "boss",
+    "user", "engineer", "vendor", "client", "department", "finance", "support", "sales",
+)  # fmt: skip
+_VERBS = (
+    "wants", "needs", "compares", "fears", "expects", "asks for", "complains about",
+    "worries about", "prefers", "ignores", "trusts", "doubts", "praises", "avoids",
+    "orders", "negotiates", "checks", "reviews", "delays", "questions", "requests",
+    "cancels", "approves", "forgets", "tracks", "escalates", "postpones", "budgets for",
+    "hears about", "reads about", "struggles with", "is proud of", "is annoyed by",
+    "dreams of", "talks about", "plans", "measures", "recommends", "replaces", "tests",
+)  # fmt: skip
+_OBJECTS = (
+    "discounts", "delivery dates", "invoices", "spare parts", "prices", "contracts",
+    "support tickets", "shipping costs", "quality", "training", "approvals", "licenses",
+    "reports", "dashboards", "quotes", "payment terms", "warranty", "onboarding",
+    "integrations", "security", "data privacy", "lead times", "stock levels", "returns",
+    "service hotline", "portal", "documentation", "updates", "budgets", "savings",
+    "trade fairs", "newsletters", "webinars", "certificates", "audits", "deadlines",
+    "forecasts", "spreadsheets", "purchase orders", "framework agreements", "samples",
+    "spare part catalogues", "maintenance windows", "downtime", "overtime", "bonuses",
+    "targets", "promotions", "reviews on forums", "peer recommendations", "case studies",
+    "free trials", "price lists", "rebates", "minimum order quantities", "packaging",
+    "sustainability reports", "carbon footprint", "energy costs", "staff shortages",
+    "night shifts", "customer complaints", "quality checks", "recalls", "firmware",
+    "cloud migration", "password resets", "access rights", "backups", "response times",
+)  # fmt: skip
+_MODIFIERS = (
+    "every week", "before each order", "in every meeting", "at month end", "all the time",
+    "from competitors", "without approval", "in real time", "too slowly", "by phone",
+    "by email", "for small orders", "after updates", "during audits", "on the portal",
+    "for the whole year", "with management", "in the morning", "under pressure", "again",
+    "at trade fairs", "on LinkedIn", "in the canteen", "before holidays", "after lunch",
+    "for the next quarter", "across all sites", "since the merger", "in the night shift",
+    "for key accounts", "at the annual review", "in the warehouse", "on the road",
+)  # fmt: skip
+_ADJECTIVES = (
+    "cheaper", "faster", "reliable", "late", "expensive", "clear", "missing", "wrong",
+    "better", "simple", "complex", "new", "old", "urgent", "fair", "hidden", "flexible",
+    "transparent", "confusing", "manual", "automatic", "digital", "local", "global",
+    "monthly", "annual", "mandatory", "optional",
+)  # fmt: skip
+_NEGATIONS = ("never", "does not", "no longer")
+_INFLECT = (("s", ""), ("es", ""), ("ing", ""), ("ed", ""), ("", "s"))
+
+
+def _note_text(rng: random.Random) -> str:
+    words = [rng.choice(_SUBJECTS), rng.choice(_VERBS)]
+    if rng.random() < 0.5:
+        words.append(rng.choice(_ADJECTIVES))
+    words.append(rng.choice(_OBJECTS))
+    if rng.random() < 0.7:
+        words.append(rng.choice(_MODIFIERS))
+    if rng.random() < 0.1:
+        words.insert(1, rng.choice(_NEGATIONS))
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    if len(word) < 4:
+        return word
+    position = rng.randrange(1, len(word) - 1)
+    return word[:position] + word[position + 1] + word[position] + word[position + 2 :]
+
+
+def _paraphrase(text: str, rng: random.Random) -> str:
+    """Same idea, other surface: shuffled clauses, other inflections, a typo, an extra word."""
+    words = text.lower().split()
+    if len(words) > 3 and rng.random() < 0.5:
+        cut = rng.randrange(2, len(words))
+        words = words[cut:] + words[:cut]
+    result = []
+    for word in words:
+        roll = rng.random()
+        if roll < 0.15:
+            old, new = rng.choice(_INFLECT)
+            if old and word.endswith(old) and len(word) > len(old) + 2:
+                word = word[: -len(old)] + new
+            elif not old:
+                word += new
+        elif roll < 0.25:
+            word = _typo(word, rng)
+        result.append(word)
+    if rng.random() < 0.3:
+        result.insert(rng.randrange(len(result) + 1), rng.choice(("really", "always", "often")))
+    text = " ".join(result)
+    return text[0].upper() + text[1:]
+
+
+def generate_maps(notes_per_segment: int, seed: int = SEED) -> tuple[list[NoteIn], list[NoteIn]]:
+    """(internal, customer): 6 segments x `notes_per_segment` notes each, deterministic."""
+    rng = random.Random(seed * 7919 + notes_per_segment)  # noqa: S311 - test data, not crypto
+    internal: list[NoteIn] = []
+    customer: list[NoteIn] = []
+    for segment in SEGMENT_KEYS:
+        texts = [_note_text(rng) for _ in range(notes_per_segment)]
+        for index, text in enumerate(texts):
+            internal.append(
+                NoteIn(f"i-{segment}-{index}", segment, text, votes=rng.choice((0, 0, 1, 2, 3)))
+            )
+        for index in range(notes_per_segment):
+            if rng.random() < PARAPHRASE_SHARE:
+                text = _paraphrase(rng.choice(texts), rng)
+            else:
+                text = _note_text(rng)
+            customer.append(
+                NoteIn(f"c-{segment}-{index}", segment, text, votes=rng.choice((0, 0, 1, 2, 3)))
+            )
+    return internal, customer
+
+
+def write_map_csv(notes: Sequence[NoteIn], path: Path, author: str = "bench") -> Path:
+    """Write notes in the import CSV format `segment,text,votes,author,id`."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["segment", "text", "votes", "author", "id"])
+        for note in notes:
+            writer.writerow([note.segment, note.text, note.votes, author, note.id])
+    return path
+
+
+def write_benchmark_maps(notes_per_segment: int, directory: Path) -> tuple[Path, Path]:
+    """Generate the benchmark maps for one N and write them as CSV (for timing the CLI)."""
+    internal, customer = generate_maps(notes_per_segment)
+    directory.mkdir(parents=True, exist_ok=True)
+    return (
+        write_map_csv(internal, directory / f"internal-{notes_per_segment}.csv"),
+        write_map_csv(customer, directory / f"customer-{notes_per_segment}.csv"),
+    )
+
+
+def _by_segment(notes: Sequence[NoteIn]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {key: [] for key in SEGMENT_KEYS}
+    for note in notes:
+        grouped[note.segment].append(note.text)
+    return grouped
+
+
+def naive_pass(internal: Sequence[NoteIn], customer: Sequence[NoteIn]) -> None:
+    left, right = _by_segment(internal), _by_segment(customer)
+    for key in SEGMENT_KEYS:
+        process.cdist(
+            left[key],
+            right[key],
+            scorer=fuzz.token_set_ratio,
+            processor=utils.default_process,
+            workers=-1,
+        )
+
+
+def fastest_pass(internal: Sequence[NoteIn], customer: Sequence[NoteIn]) -> None:
+    left, right = _by_segment(internal), _by_segment(customer)
+    for key in SEGMENT_KEYS:
+        process.cdist(
+            [utils.default_process(text) for text in left[key]],
+            [utils.default_process(text) for text in right[key]],
+            scorer=fuzz.ratio,
+            workers=-1,
+        )
+
+
+def difflib_seconds(internal: Sequence[NoteIn], customer: Sequence[NoteIn]) -> tuple[float, bool]:
+    """Seconds of the difflib double loop; (estimate, True) when extrapolated from a sample."""
+    left, right = _by_segment(internal), _by_segment(customer)
+    sampled = any(len(texts) > DIFFLIB_FULL_LIMIT for texts in left.values())
+    total = 0.0
+    for key in SEGMENT_KEYS:
+        rows = left[key][:DIFFLIB_SAMPLE_ROWS] if sampled else left[key]
+        start = time.perf_counter()
+        for a in rows:
+            matcher = difflib.SequenceMatcher(None, a.lower())
+            for b in right[key]:
+                matcher.set_seq1(b.lower())
+                matcher.ratio()
+        elapsed = time.perf_counter() - start
+        total += elapsed * (len(left[key]) / len(rows) if rows else 0.0)
+    return total, sampled
+
+
+def _timed(function: Callable[[], object], repeat: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _cold_compare(
+    internal: Sequence[NoteIn], customer: Sequence[NoteIn], settings: Settings
+) -> None:
+    engine_text._STEM_CACHE.clear()  # noqa: SLF001 - time normalisation from scratch
+    compare(internal, customer, settings)
+
+
+def run_benchmark(
+    sizes: Sequence[int] = SIZES,
+    out: TextIO = sys.stdout,
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+    difflib_sizes: Sequence[int] = (50, 500),
+) -> list[dict[str, float]]:
+    """Time every pass for each N and print a table; returns the figures per N."""
+    write = out.write
+    write(
+        f"Gapmap benchmark: 6 segments x N notes per side; scorer={settings.scorer} "
+        f"threshold={settings.threshold:g} partial={settings.partial_threshold:g}\n"
+    )
+    write(
+        f"{'N':>6} {'pairs':>11} {'gapmap s':>9} {'naive s':>9} {'fastest s':>10} "
+        f"{'difflib s':>10} {'vs naive':>9} {'vs fastest':>10} {'vs difflib':>11} "
+        f"{'peak MB':>8} {'Mpairs/s':>9}\n"
+    )
+    rows = []
+    for size in sizes:
+        internal, customer = generate_maps(size)
+        pairs = len(SEGMENT_KEYS) * size * size
+        repeat = 3 if size <= 500 else 1
+        maps = (internal, customer)
+        gapmap = _timed(lambda maps=maps: _cold_compare(*maps, settings), repeat)
+        naive = _timed(lambda maps=maps: naive_pass(*maps), repeat)
+        fastest = _timed(lambda maps=maps: fastest_pass(*maps), repeat)
+        tracemalloc.start()
+        compare(internal, customer, settings)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        difflib_time, estimated = (
+            difflib_seconds(internal, customer) if size in difflib_sizes else (float("nan"), False)
+        )
+        row = {
+            "n": size,
+            "pairs": pairs,
+            "gapmap_s": gapmap,
+            "naive_s": naive,
+            "fastest_s": fastest,
+            "difflib_s": difflib_time,
+            "peak_mb": peak / 2**20,
+        }
+        rows.append(row)
+        difflib_cell = ("~" if estimated else "") + (
+            f"{difflib_time:.2f}" if difflib_time == difflib_time else "-"
+        )
+        speedup = f"{difflib_time / gapmap:,.0f}x" if difflib_time == difflib_time else "-"
+        write(
+            f"{size:>6} {pairs:>11,} {gapmap:>9.3f} {naive:>9.3f} {fastest:>10.3f} "
+            f"{difflib_cell:>10} {naive / gapmap:>8.1f}x {gapmap / fastest:>9.2f}x "
+            f"{speedup:>11} {peak / 2**20:>8.1f} {pairs / gapmap / 1e6:>9.1f}\n"
+        )
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    write(
+        f"'vs naive' = naive/gapmap (target >= 5 at N=2000); 'vs fastest' = gapmap/fastest "
+        f"(target <= 3); '~' = extrapolated from {DIFFLIB_SAMPLE_ROWS} rows per segment. "
+        f"Process max RSS {max_rss:.0f} MB.\n"
+    )
+    return rows
+
+
+def _agreement(size: int = 500) -> float:  # pragma: no cover - diagnostic
+    internal, customer = generate_maps(size)
+    result = compare(internal, customer)
+    return float(np.mean([note.verdict == "confirmed" for note in result.internal]))
+
+
+if __name__ == "__main__":
+    run_benchmark()

@@ -1,0 +1,296 @@
+"""The engine's plain data: inputs, settings, results and metrics (pure, no Django)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal
+
+from comparison.engine.scoring import SCORERS
+from comparison.engine.text import LANGUAGES
+from maps.segments import SEGMENT_KEYS
+
+InternalVerdictName = Literal["confirmed", "partial", "misplaced", "unconfirmed"]
+CustomerVerdictName = Literal["anticipated", "missed"]
+PairVerdictName = Literal["confirmed", "partial", "misplaced"]
+
+
+@dataclass(frozen=True)
+class NoteIn:
+    id: str
+    segment: str
+    text: str
+    votes: int = 0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a comparison runs. Validated on creation; `from_dict` fills defaults."""
+
+    scorer: str
+    threshold: float
+    partial_threshold: float
+    cross_segment: bool = True
+    language: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.scorer not in SCORERS:
+            raise ValueError(f"unknown scorer {self.scorer!r}; choose one of {', '.join(SCORERS)}")
+        if self.language not in LANGUAGES:
+            raise ValueError(
+                f"unknown language {self.language!r}; choose one of {', '.join(LANGUAGES)}"
+            )
+        for name in ("threshold", "partial_threshold"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{name} must be a number from 0 to 100, not {value!r}")
+            if not (math.isfinite(value) and 0 <= value <= 100):
+                raise ValueError(f"{name} must be from 0 to 100, not {value!r}")
+        if self.partial_threshold > self.threshold:
+            raise ValueError(
+                f"partial_threshold ({self.partial_threshold:g}) must not be above "
+                f"threshold ({self.threshold:g})"
+            )
+        if not isinstance(self.cross_segment, bool):
+            raise ValueError(f"cross_segment must be true or false, not {self.cross_segment!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scorer": self.scorer,
+            "threshold": float(self.threshold),
+            "partial_threshold": float(self.partial_threshold),
+            "cross_segment": self.cross_segment,
+            "language": self.language,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Settings:
+        """Settings from user or stored data: missing (or null) values take the defaults;
+        unknown keys and bad values raise ValueError with a readable message."""
+        from comparison.engine.core import DEFAULT_SETTINGS
+
+        known = {field.name for field in fields(cls)}
+        unknown = sorted(str(key) for key in data if key not in known)
+        if unknown:
+            raise ValueError(
+                f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        values = DEFAULT_SETTINGS.to_dict()
+        values.update({key: value for key, value in data.items() if value is not None})
+        for name in ("threshold", "partial_threshold"):
+            values[name] = _number(name, values[name])
+        if isinstance(values["cross_segment"], str):
+            flag = values["cross_segment"].strip().lower()
+            if flag not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+                raise ValueError(f"cross_segment must be true or false, not {flag!r}")
+            values["cross_segment"] = flag in {"true", "1", "yes", "on"}
+        for name in ("scorer", "language"):
+            if not isinstance(values[name], str):
+                raise ValueError(f"{name} must be a string, not {values[name]!r}")
+        return cls(**values)
+
+
+def _number(name: str, value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a number from 0 to 100, not {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number from 0 to 100, not {value!r}") from None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An editor's review of one pair: accepted forces it (a hand link or an accepted
+    suggestion), rejected forbids it."""
+
+    internal_id: str
+    customer_id: str
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class BestMatch:
+    id: str
+    segment: str
+    score: float
+
+
+@dataclass(frozen=True)
+class InternalVerdict:
+    id: str
+    segment: str
+    text: str
+    verdict: InternalVerdictName
+    best: BestMatch | None
+    votes: int = 0
+
+
+@dataclass(frozen=True)
+class CustomerVerdict:
+    id: str
+    segment: str
+    text: str
+    verdict: CustomerVerdictName
+    best: BestMatch | None
+    votes: int = 0
+
+
+@dataclass(frozen=True)
+class MatchPair:
+    internal_id: str
+    customer_id: str
+    internal_segment: str
+    customer_segment: str
+    score: float
+    verdict: PairVerdictName
+    shared_terms: list[str]
+    source: Literal["engine", "manual"] = "engine"
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "internal_id": self.internal_id,
+            "customer_id": self.customer_id,
+            "score": self.score,
+            "verdict": self.verdict,
+            "shared_terms": list(self.shared_terms),
+        }
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Figures for a segment or a whole comparison (percentages 0-100, one decimal).
+
+    precision = confirmed internal notes / all internal notes ("were we right?");
+    coverage = anticipated customer notes / all customer notes ("did we see it?");
+    empathy_score = their harmonic mean (0 when both are 0). The weighted variants weigh
+    each note by votes + 1, so dot-voted notes count more and unvoted notes still count.
+    """
+
+    empathy_score: float
+    precision: float
+    coverage: float
+    weighted_empathy_score: float
+    weighted_precision: float
+    weighted_coverage: float
+    confirmed: int
+    partial: int
+    misplaced: int
+    unconfirmed: int
+    anticipated: int
+    missed: int
+    internal_count: int
+    customer_count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _percent(part: float, whole: float) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _harmonic(precision: float, coverage: float) -> float:
+    if precision + coverage == 0:
+        return 0.0
+    return round(2 * precision * coverage / (precision + coverage), 1)
+
+
+def metrics_of(internal: Sequence[InternalVerdict], customer: Sequence[CustomerVerdict]) -> Metrics:
+    """Metrics as a pure function of verdicts (recompute after a manual review).
+
+    An empty side gives 0 for its figure: no hypotheses confirm nothing, and a map with no
+    customer notes has nothing to anticipate.
+    """
+    counts = dict.fromkeys(("confirmed", "partial", "misplaced", "unconfirmed"), 0)
+    counts |= {"anticipated": 0, "missed": 0}
+    confirmed_weight = internal_weight = anticipated_weight = customer_weight = 0
+    for note in internal:
+        counts[note.verdict] += 1
+        weight = max(note.votes, 0) + 1
+        internal_weight += weight
+        confirmed_weight += weight if note.verdict == "confirmed" else 0
+    for note in customer:
+        counts[note.verdict] += 1
+        weight = max(note.votes, 0) + 1
+        customer_weight += weight
+        anticipated_weight += weight if note.verdict == "anticipated" else 0
+    precision = _percent(counts["confirmed"], len(internal))
+    coverage = _percent(counts["anticipated"], len(customer))
+    weighted_precision = _percent(confirmed_weight, internal_weight)
+    weighted_coverage = _percent(anticipated_weight, customer_weight)
+    return Metrics(
+        empathy_score=_harmonic(precision, coverage),
+        precision=precision,
+        coverage=coverage,
+        weighted_empathy_score=_harmonic(weighted_precision, weighted_coverage),
+        weighted_precision=weighted_precision,
+        weighted_coverage=weighted_coverage,
+        internal_count=len(internal),
+        customer_count=len(customer),
+        **counts,
+    )
+
+
+def recompute_metrics(
+    internal: Sequence[InternalVerdict], customer: Sequence[CustomerVerdict]
+) -> tuple[Metrics, dict[str, Metrics]]:
+    """(summary, per-segment metrics in canonical order) from verdict lists."""
+    segments = {
+        key: metrics_of(
+            [note for note in internal if note.segment == key],
+            [note for note in customer if note.segment == key],
+        )
+        for key in SEGMENT_KEYS
+    }
+    return metrics_of(internal, customer), segments
+
+
+def _best_json(best: BestMatch | None) -> dict[str, Any] | None:
+    if best is None:
+        return None
+    return {"id": best.id, "segment": best.segment, "score": best.score}
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    settings: Settings
+    engine_version: str
+    languages: dict[str, str]  # {"internal": "en", "customer": "de"}: what was used
+    internal: list[InternalVerdict]
+    customer: list[CustomerVerdict]
+    pairs: list[MatchPair]
+    also_matches: list[MatchPair]
+    summary: Metrics
+    segments: dict[str, Metrics]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The `compare_files --format json` contract of issue 3, exactly."""
+        return {
+            "engine_version": self.engine_version,
+            "settings": self.settings.to_dict(),
+            "summary": self.summary.to_dict(),
+            "segments": {key: metrics.to_dict() for key, metrics in self.segments.items()},
+            "internal": [
+                {
+                    "id": note.id,
+                    "segment": note.segment,
+                    "text": note.text,
+                    "verdict": note.verdict,
+                    "best": _best_json(note.best),
+                }
+                for note in self.internal
+            ],
+            "customer": [
+                {
+                    "id": note.id,
+                    "segment": note.segment,
+                    "text": note.text,
+                    "verdict": note.verdict,
+                    "best": _best_json(note.best),
+                }
+                for note in self.customer
+            ],
+            "pairs": [pair.to_json_dict() for pair in self.pairs],
+        }

@@ -1,0 +1,207 @@
+"""Normalisation: turn a note's text into comparable stems (pure Python, no Django).
+
+NFKC, case-fold, contractions ("don't" → "do not"), punctuation out, stop words out
+(negations stay in, as one shared token), Snowball stems for English or German, and
+German umlauts, ß and other diacritics folded. The original text is kept elsewhere for
+display; `display` maps each stem to the first word form that produced it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import snowballstemmer
+
+LANGUAGES: tuple[str, ...] = ("auto", "en", "de")
+
+# Every negation becomes this one token, so "never", "not", "nie" and "kein" agree with
+# each other and a negated note never looks identical to its affirmative twin.
+NEGATION_TOKEN = "not"  # noqa: S105 - a word, not a password
+
+NEGATIONS: frozenset[str] = frozenset(
+    {
+        # English
+        "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
+        "nowhere", "hardly",
+        # German (case-folded, so ß is already "ss")
+        "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals",
+        "nichts", "niemand", "weder", "nirgends", "kaum",
+    }
+)  # fmt: skip
+
+
+def _word_set(words_text: str) -> frozenset[str]:
+    return frozenset(words_text.split())
+
+
+# Short function-word lists (no negations!). Kept small on purpose: a word that carries
+# meaning in a sticky note ("without", "ohne", "more", "mehr") stays.
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": _word_set(
+        """
+        a an the and or but if then so than that this these those there here of to in on at
+        by for from with about as into onto over under up down out off is are was were be
+        been being am do does did doing done have has had having will would shall should can
+        could may might must i me my mine we us our ours you your yours he him his she her
+        hers it its they them their theirs who whom whose which what when where why how all
+        any both each every few some such own same too very just also only again even still
+        yet s t d ll m re ve ca wo get gets got really quite lot lots one ones thing things
+        """
+    ),
+    "de": _word_set(
+        """
+        der die das den dem des ein eine einen einem einer eines und oder aber wenn dann als
+        wie so dass dass ob zu zum zur im in an am auf aus bei mit nach von vom vor uber
+        unter fur um durch gegen bis ist sind war waren sein bin bist seid wird werden wurde
+        wurden worden hat haben hatte hatten habe hast kann konnen konnte muss mussen soll
+        sollen will wollen wir uns unser unsere unseren ich mich mir mein meine du dich dir
+        dein er ihn ihm sein seine sie ihr ihre ihnen es man wer wen wem was wo wann warum
+        welche welcher welches dies diese dieser dieses jene jener hier dort da auch nur
+        noch schon sehr mal doch ja eben halt etwa sich selbst immer wieder alle alles jede
+        jeder jedes einfach eigentlich
+        """
+    ),
+}
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_CONTRACTION = re.compile(r"n't\b")
+_CANNOT = re.compile(r"\bcannot\b")
+_WORD = re.compile(r"[^\W_]+")
+_GERMAN_LETTERS = re.compile(r"[äöüß]")
+
+_STEMMERS = {"en": snowballstemmer.stemmer("english"), "de": snowballstemmer.stemmer("german")}
+# Per-word caches: notes reuse a small vocabulary, so each distinct word is folded and
+# stemmed once (this is most of the normalisation time on big maps).
+_FOLD_CACHE: dict[str, str] = {}
+# Notes reuse a small vocabulary; stemming each distinct word once keeps big maps fast.
+_STEM_CACHE: dict[tuple[str, str], str] = {}
+_STEM_CACHE_LIMIT = 200_000  # about 30 MB at worst; cleared when full
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A note ready to be scored."""
+
+    stems: tuple[str, ...]  # in reading order, duplicates kept
+    negated: bool
+    display: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def stem_set(self) -> frozenset[str]:
+        # Cached on the instance: pairs ask for it many times.
+        cached = self.__dict__.get("_stem_set")
+        if cached is None:
+            cached = frozenset(self.stems)
+            object.__setattr__(self, "_stem_set", cached)
+        return cached
+
+    @property
+    def ordered(self) -> str:
+        return " ".join(self.stems)
+
+    @property
+    def sorted_tokens(self) -> str:
+        return " ".join(sorted(self.stems))
+
+    @property
+    def sorted_set(self) -> str:
+        return " ".join(sorted(set(self.stems)))
+
+
+def fold(word: str) -> str:
+    """Strip diacritics (ä→a, é→e) and expand ß, keeping other scripts intact."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word.replace("ß", "ss"))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of a text, contractions expanded, punctuation dropped."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = _CANNOT.sub("can not", _CONTRACTION.sub(" not", text))
+    return _WORD.findall(text)
+
+
+def stem(word: str, language: str) -> str:
+    """Snowball stem of a lower-cased word, diacritics folded afterwards (the German
+    stemmer needs the umlauts and reads "ae"/"oe"/"ue" spellings as umlauts itself)."""
+    key = (language, word)
+    cached = _STEM_CACHE.get(key)
+    if cached is None:
+        folded_input = word.casefold()
+        if language == "en":
+            folded_input = fold(folded_input)
+        cached = fold(_STEMMERS[language].stemWord(folded_input))
+        if len(_STEM_CACHE) >= _STEM_CACHE_LIMIT:
+            _STEM_CACHE.clear()
+        _STEM_CACHE[key] = cached
+    return cached
+
+
+def folded_word(word: str) -> str:
+    """Case-folded, diacritics-free form of a word (cached): the stop-word lookup key."""
+    cached = _FOLD_CACHE.get(word)
+    if cached is None:
+        cached = fold(word.casefold())
+        if len(_FOLD_CACHE) >= _STEM_CACHE_LIMIT:
+            _FOLD_CACHE.clear()
+        _FOLD_CACHE[word] = cached
+    return cached
+
+
+def is_stop_word(word: str, language: str) -> bool:
+    return folded_word(word) in STOP_WORDS[language]
+
+
+def prepare(text: str, language: str, all_words: list[str] | None = None) -> Prepared:
+    """Normalise one note's text for scoring in `language` ("en" or "de"); `all_words`
+    may pass `words(text)` when the caller has it already."""
+    stems: list[str] = []
+    display: dict[str, str] = {}
+    negated = False
+    if all_words is None:
+        all_words = words(text)
+    for word in all_words:
+        folded = folded_word(word)
+        if folded in NEGATIONS:
+            negated = True
+            token = NEGATION_TOKEN
+        elif folded in STOP_WORDS[language]:
+            continue
+        else:
+            token = stem(word, language)
+        stems.append(token)
+        display.setdefault(token, word)
+    if not stems:
+        # A note made of stop words only ("Who are we?") still matches its own wording.
+        for word in all_words:
+            token = stem(word, language)
+            stems.append(token)
+            display.setdefault(token, word)
+    return Prepared(stems=tuple(stems), negated=negated, display=display)
+
+
+def detect_language(texts: Iterable[str]) -> str:
+    """ "en" or "de" for a whole map (see `detect_language_of_words`)."""
+    return detect_language_of_words(words(text) for text in texts)
+
+
+def detect_language_of_words(notes: Iterable[list[str]]) -> str:
+    """ "en" or "de" from which stop-word list the words hit more often (German letters
+    count as German evidence). Cheap and good enough for sticky notes; a map with no
+    evidence either way is treated as English."""
+    english = german = 0
+    english_words, german_words = STOP_WORDS["en"], STOP_WORDS["de"]
+    for note_words in notes:
+        for word in note_words:
+            if not word.isascii():
+                german += len(_GERMAN_LETTERS.findall(word))
+            folded = folded_word(word)
+            english += folded in english_words
+            german += folded in german_words
+    return "de" if german > english else "en"

@@ -1,0 +1,334 @@
+"""How good are the engine's verdicts? Dev-set and STS-B figures, and the grid search
+that chose DEFAULT_SETTINGS (pure Python, no Django).
+
+    python -m comparison.evaluation            # prints the tables (make calibrate)
+
+Two sources of truth:
+
+* the labelled dev set in tests/data/devset/ (six internal/customer map pairs, English
+  and German, with gold pairs and look-alikes that are NOT the same idea);
+* STS-B in English and German (../shared/data/external/stsb-multi-mt, read in place,
+  never copied; or the directory in $GAPMAP_STSB_DIR). A pair scored >= 4 is "same
+  idea", <= 1 is "different", the rest is left out. Thresholds are calibrated on train
+  and reported on test.
+
+Dev-set figures are pair-level and micro-averaged over the maps. A *predicted* pair is a
+pair of the one-to-one assignment whose verdict is confirmed or misplaced (strict: the
+score reached the threshold); "lenient" also counts partial pairs. A true positive is a
+predicted pair that is a gold pair. Precision = TP / predicted, recall = TP / gold,
+F1 their harmonic mean. Look-alike hits count predicted pairs that are labelled
+look-alikes (negations, opposite feelings); each is also a false positive.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from comparison.engine import NoteIn, Settings
+from comparison.engine.core import DEFAULT_SETTINGS, run_comparison
+from comparison.engine.scoring import NEGATION_FACTOR, SCORERS, pair_scores
+from comparison.engine.text import prepare
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEVSET_DIR = REPO_ROOT / "tests" / "data" / "devset"
+STSB_DIR = Path(
+    os.environ.get("GAPMAP_STSB_DIR", REPO_ROOT.parent / "shared/data/external/stsb-multi-mt")
+)
+
+# Coarse grids on purpose: a 5-point step cannot chase single dev-set notes.
+THRESHOLDS: tuple[float, ...] = tuple(float(value) for value in range(40, 91, 5))
+PARTIAL_GAPS: tuple[float, ...] = (10.0, 15.0, 20.0)
+NEGATION_FACTORS: tuple[float, ...] = (1.0, 0.85, 0.75, 0.6)
+SAME_IDEA, DIFFERENT = 4.0, 1.0  # STS-B scores: >= 4 mostly equivalent, <= 1 same topic at most
+
+
+@dataclass(frozen=True)
+class MapPair:
+    name: str
+    language: str
+    internal: list[NoteIn]
+    customer: list[NoteIn]
+    gold: frozenset[tuple[str, str]]
+    lookalikes: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Figures:
+    precision: float
+    recall: float
+    f1: float
+    true_positives: int = 0
+    predicted: int = 0
+    actual: int = 0
+    lookalike_hits: int = 0
+
+    def row(self) -> str:
+        return f"P {self.precision:5.3f}  R {self.recall:5.3f}  F1 {self.f1:5.3f}"
+
+
+def figures(true_positives: int, predicted: int, actual: int, lookalike_hits: int = 0) -> Figures:
+    precision = true_positives / predicted if predicted else 0.0
+    recall = true_positives / actual if actual else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Figures(precision, recall, f1, true_positives, predicted, actual, lookalike_hits)
+
+
+def load_devset(directory: Path = DEVSET_DIR) -> list[MapPair]:
+    pairs = []
+    for path in sorted(directory.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+
+        def notes(side: str, data: dict = data) -> list[NoteIn]:
+            return [
+                NoteIn(id=n["id"], segment=n["segment"], text=n["text"], votes=n.get("votes", 0))
+                for n in data[side]
+            ]
+
+        def links(key: str, data: dict = data) -> frozenset[tuple[str, str]]:
+            return frozenset((link["internal"], link["customer"]) for link in data.get(key, []))
+
+        pairs.append(
+            MapPair(
+                name=data["name"],
+                language=data["language"],
+                internal=notes("internal"),
+                customer=notes("customer"),
+                gold=links("gold"),
+                lookalikes=links("lookalikes"),
+            )
+        )
+    return pairs
+
+
+def evaluate_devset(
+    devset: Sequence[MapPair],
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    lenient: bool = False,
+    negation_factor: float = NEGATION_FACTOR,
+) -> Figures:
+    """Pair-level P/R/F1 of `settings` over the dev set (see the module docstring)."""
+    counted = ("confirmed", "misplaced", "partial") if lenient else ("confirmed", "misplaced")
+    true_positives = predicted = actual = lookalike_hits = 0
+    for pair in devset:
+        result = run_comparison(
+            pair.internal, pair.customer, settings, negation_factor=negation_factor
+        )
+        found = {
+            (match.internal_id, match.customer_id)
+            for match in result.pairs
+            if match.verdict in counted
+        }
+        true_positives += len(found & pair.gold)
+        predicted += len(found)
+        actual += len(pair.gold)
+        lookalike_hits += len(found & pair.lookalikes)
+    return figures(true_positives, predicted, actual, lookalike_hits)
+
+
+# --- STS-B --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentencePairs:
+    left: list[str]
+    right: list[str]
+    same: np.ndarray  # bool: True = same idea (>= 4), False = different (<= 1)
+
+
+def load_stsb(language: str, split: str, directory: Path = STSB_DIR) -> SentencePairs | None:
+    """The decided rows of one STS-B file, or None when the data is not there."""
+    path = directory / f"stsb-{language}-{split}.csv"
+    if not path.is_file():
+        return None
+    left, right, same = [], [], []
+    with path.open(encoding="utf-8", newline="") as file:
+        for sentence1, sentence2, score in csv.reader(file):
+            value = float(score)
+            if DIFFERENT < value < SAME_IDEA:
+                continue
+            left.append(sentence1)
+            right.append(sentence2)
+            same.append(value >= SAME_IDEA)
+    return SentencePairs(left, right, np.array(same, dtype=bool))
+
+
+_PREPARED_CACHE: dict[tuple[str, str], object] = {}
+
+
+def sentence_scores(
+    data: SentencePairs, language: str, scorer: str, *, negation_factor: float = NEGATION_FACTOR
+) -> np.ndarray:
+    def prepared(texts: Iterable[str]) -> list:
+        out = []
+        for text in texts:
+            key = (language, text)
+            if key not in _PREPARED_CACHE:
+                _PREPARED_CACHE[key] = prepare(text, language)
+            out.append(_PREPARED_CACHE[key])
+        return out
+
+    return pair_scores(
+        prepared(data.left), prepared(data.right), scorer, negation_factor=negation_factor
+    )
+
+
+def classify(scores: np.ndarray, same: np.ndarray, threshold: float) -> Figures:
+    predicted = scores >= threshold
+    true_positives = int(np.sum(predicted & same))
+    return figures(true_positives, int(predicted.sum()), int(same.sum()))
+
+
+def best_threshold(scores: np.ndarray, same: np.ndarray) -> tuple[float, Figures]:
+    """The grid threshold with the highest F1 (ties: the higher, more cautious one)."""
+    best = max(THRESHOLDS, key=lambda threshold: (classify(scores, same, threshold).f1, threshold))
+    return best, classify(scores, same, best)
+
+
+# --- grid search --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    scorer: str
+    threshold: float
+    partial_threshold: float
+    negation_factor: float
+    dev: Figures
+    dev_lenient: Figures
+    sts_train: dict[str, Figures]
+
+    @property
+    def objective(self) -> float:
+        """Half the dev set (the product's own kind of text), half STS-B train (EN and DE
+        equally), so that neither our own labels nor news-and-caption sentences decide
+        alone. Lenient dev F1 breaks ties, choosing the partial band."""
+        sts = [figure.f1 for figure in self.sts_train.values()]
+        sts_f1 = sum(sts) / len(sts) if sts else self.dev.f1
+        return 0.5 * self.dev.f1 + 0.5 * sts_f1
+
+
+def grid_search(
+    devset: Sequence[MapPair],
+    *,
+    scorers: Sequence[str] = SCORERS,
+    negation_factors: Sequence[float] = NEGATION_FACTORS,
+) -> list[Candidate]:
+    """Every scorer x threshold x partial gap x negation factor, best first."""
+    sts_data = {language: load_stsb(language, "train") for language in ("en", "de")}
+    sts_data = {language: data for language, data in sts_data.items() if data is not None}
+    candidates = []
+    for scorer in scorers:
+        for factor in negation_factors:
+            sts_scores = {
+                language: sentence_scores(data, language, scorer, negation_factor=factor)
+                for language, data in sts_data.items()
+            }
+            for threshold in THRESHOLDS:
+                sts = {
+                    language: classify(sts_scores[language], data.same, threshold)
+                    for language, data in sts_data.items()
+                }
+                for gap in PARTIAL_GAPS:
+                    settings = Settings(
+                        scorer=scorer, threshold=threshold, partial_threshold=threshold - gap
+                    )
+                    candidates.append(
+                        Candidate(
+                            scorer=scorer,
+                            threshold=threshold,
+                            partial_threshold=threshold - gap,
+                            negation_factor=factor,
+                            dev=evaluate_devset(devset, settings, negation_factor=factor),
+                            dev_lenient=evaluate_devset(
+                                devset, settings, lenient=True, negation_factor=factor
+                            ),
+                            sts_train=sts,
+                        )
+                    )
+    candidates.sort(
+        key=lambda c: (-c.objective, -c.dev_lenient.f1, -c.threshold, c.partial_threshold)
+    )
+    return candidates
+
+
+def print_report(out: TextIO = sys.stdout, *, search: bool = True) -> None:
+    """Print the calibration tables: the default's figures on the dev set and on STS-B
+    test, each scorer at its best threshold, and (search=True) the top of the grid."""
+    devset = load_devset()
+    settings = DEFAULT_SETTINGS
+    write = out.write
+    write(
+        f"Default: scorer={settings.scorer} threshold={settings.threshold:g} "
+        f"partial_threshold={settings.partial_threshold:g} "
+        f"negation_factor={NEGATION_FACTOR:g}\n\n"
+    )
+    gold = sum(len(pair.gold) for pair in devset)
+    write(f"Dev set ({len(devset)} map pairs, {gold} gold pairs), pair level, micro-averaged\n")
+    strict = evaluate_devset(devset, settings)
+    lenient = evaluate_devset(devset, settings, lenient=True)
+    write(f"  strict (confirmed+misplaced) {strict.row()}  look-alikes {strict.lookalike_hits}\n")
+    write(f"  lenient (+partial)           {lenient.row()}  look-alikes {lenient.lookalike_hits}\n")
+    for language in ("en", "de"):
+        subset = [pair for pair in devset if pair.language == language]
+        write(f"  strict, {language} only              {evaluate_devset(subset, settings).row()}\n")
+    write("\nSTS-B (>= 4 same, <= 1 different), same idea = score >= threshold\n")
+    for language in ("en", "de"):
+        test = load_stsb(language, "test")
+        if test is None:
+            write(f"  {language}: data not found in {STSB_DIR}; skipped\n")
+            continue
+        scores = sentence_scores(test, language, settings.scorer)
+        write(
+            f"  {language} test ({len(test.same)} pairs) at {settings.threshold:g}:  "
+            f"{classify(scores, test.same, settings.threshold).row()}\n"
+        )
+    write("\nEach scorer at its own best threshold (chosen on STS-B train, reported on test)\n")
+    for scorer in SCORERS:
+        parts = [f"  {scorer:17s}"]
+        dev_best = max(
+            THRESHOLDS,
+            key=lambda t: (
+                evaluate_devset(
+                    devset, Settings(scorer=scorer, threshold=t, partial_threshold=t - 15)
+                ).f1,
+                t,
+            ),
+        )
+        dev_figures = evaluate_devset(
+            devset, Settings(scorer=scorer, threshold=dev_best, partial_threshold=dev_best - 15)
+        )
+        parts.append(f"dev@{dev_best:g} F1 {dev_figures.f1:5.3f}")
+        for language in ("en", "de"):
+            train, test = load_stsb(language, "train"), load_stsb(language, "test")
+            if train is None or test is None:
+                continue
+            threshold, _ = best_threshold(sentence_scores(train, language, scorer), train.same)
+            test_figures = classify(sentence_scores(test, language, scorer), test.same, threshold)
+            parts.append(f"{language}@{threshold:g} {test_figures.row()}")
+        write("  ".join(parts) + "\n")
+    if search:
+        write("\nGrid search, top 10 (objective = 0.5 dev F1 + 0.5 mean STS-B train F1)\n")
+        for candidate in grid_search(devset)[:10]:
+            sts = " ".join(
+                f"{language} {figure.f1:5.3f}" for language, figure in candidate.sts_train.items()
+            )
+            write(
+                f"  {candidate.scorer:17s} t={candidate.threshold:4.0f} "
+                f"p={candidate.partial_threshold:4.0f} neg={candidate.negation_factor:4.2f}  "
+                f"dev {candidate.dev.row()} lenient F1 {candidate.dev_lenient.f1:5.3f}  "
+                f"STS train F1 {sts}  objective {candidate.objective:5.3f}\n"
+            )
+
+
+if __name__ == "__main__":
+    print_report()

@@ -1,0 +1,66 @@
+"""Plain-text renderings of engine results (pure: no Django), for the CLI."""
+
+from __future__ import annotations
+
+from comparison import engine
+from maps import importers
+from maps.segments import SEGMENTS
+
+VERDICT_LABELS = {
+    "confirmed": "confirmed",
+    "partial": "partly confirmed",
+    "misplaced": "right insight, wrong segment",
+    "unconfirmed": "not confirmed",
+    "anticipated": "anticipated",
+    "missed": "missed",
+}
+
+
+def describe_row_error(error: importers.RowError) -> str:
+    where = []
+    if error.row is not None:
+        where.append(f"row {error.row}")
+    if error.column:
+        where.append(f"column {error.column}")
+    return f"{', '.join(where)}: {error.reason}" if where else error.reason
+
+
+def _figures(metrics: dict) -> str:
+    return (
+        f"empathy {metrics['empathy_score']:.1f}  precision {metrics['precision']:.1f}  "
+        f"coverage {metrics['coverage']:.1f}"
+    )
+
+
+def result_as_text(result: engine.ComparisonResult) -> str:
+    data = result.to_json_dict()
+    texts = {note["id"]: note["text"] for note in (*data["internal"], *data["customer"])}
+    pairs_by_internal = {pair["internal_id"]: pair for pair in data["pairs"]}
+    lines = [
+        f"Gapmap comparison (engine {data['engine_version']}, scorer "
+        f"{data['settings']['scorer']}, threshold {data['settings']['threshold']}, "
+        f"partial {data['settings']['partial_threshold']})",
+        f"Overall: {_figures(data['summary'])}",
+        "",
+    ]
+    for segment in SEGMENTS:
+        lines.append(f"== {segment.label}: {_figures(data['segments'][segment.key])}")
+        for note in data["internal"]:
+            if note["segment"] != segment.key:
+                continue
+            lines.append(f"  [{VERDICT_LABELS[note['verdict']]}] {note['text']}")
+            pair = pairs_by_internal.get(note["id"])
+            if pair:
+                terms = ", ".join(pair["shared_terms"]) or "no shared terms"
+                lines.append(
+                    f"      ↔ {texts[pair['customer_id']]}  (score {pair['score']:.0f}; {terms})"
+                )
+        missed = [
+            note
+            for note in data["customer"]
+            if note["segment"] == segment.key and note["verdict"] == "missed"
+        ]
+        for note in missed:
+            lines.append(f"  [missed] {note['text']}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,409 @@
+"""Comparison jobs: request a run, run it (from the Celery task), review its matches.
+
+The engine is pure; this module feeds it plain snapshots of the notes and stores what
+it returns. Reports keep text snapshots, so editing a map never changes an old report.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings as django_settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from comparison import engine
+from comparison.models import (
+    ACTIVE_STATUSES,
+    Match,
+    MatchKind,
+    MatchSource,
+    Report,
+    ReportStatus,
+    ReviewDecision,
+)
+from maps.models import MapPair, Note, Role
+from maps.selectors import require_role
+
+logger = logging.getLogger(__name__)
+
+# Progress is written at most this often, so a fast run does not hammer the database.
+PROGRESS_INTERVAL_SECONDS = 0.5
+
+
+def settings_from_request(data: Mapping[str, object] | None) -> engine.Settings:
+    """Engine settings from user input; a clear ValidationError for bad values."""
+    try:
+        return engine.Settings.from_dict(dict(data or {}))
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"settings": str(error)}) from error
+
+
+@transaction.atomic
+def report_request(
+    *, user: AbstractBaseUser, pair: MapPair, settings: Mapping[str, object] | None = None
+) -> tuple[Report, bool]:
+    """Queue a comparison of `pair`; returns (report, created).
+
+    At most one report per pair is queued or running (a partial unique constraint), so
+    a double click or two concurrent requests yield one report: the second gets the first.
+    The task is sent only after the transaction commits.
+    """
+    require_role(user, pair.internal_map.persona.workspace_id, Role.EDITOR)
+    run_settings = settings_from_request(settings)
+    active = Report.objects.filter(pair=pair, status__in=ACTIVE_STATUSES).first()
+    if active is not None:
+        return active, False
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                pair=pair,
+                settings=run_settings.to_dict(),
+                engine_version=engine.ENGINE_VERSION,
+                created_by=user,
+            )
+    except IntegrityError:
+        return Report.objects.get(pair=pair, status__in=ACTIVE_STATUSES), False
+    _enqueue(report)
+    return report, True
+
+
+def _enqueue(report: Report) -> None:
+    from comparison.tasks import report_run_task
+
+    report_run_task.delay_on_commit(report.pk)
+
+
+def _note_inputs(notes: Iterable[Note]) -> list[engine.NoteIn]:
+    return [
+        engine.NoteIn(id=str(note.pk), segment=note.segment, text=note.text, votes=note.votes)
+        for note in notes
+    ]
+
+
+def notes_digest(internal: Iterable[engine.NoteIn], customer: Iterable[engine.NoteIn]) -> str:
+    """SHA-256 of what was compared, so two reports on the same notes are recognisable."""
+    payload = {
+        side: sorted([note.segment, note.text, note.votes] for note in notes)
+        for side, notes in (("internal", internal), ("customer", customer))
+    }
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+def _decisions_for(pair_id: int, texts: Mapping[str, str]) -> list[engine.Decision]:
+    """The pair's review decisions whose two note texts are unchanged."""
+    decisions = []
+    for decision in ReviewDecision.objects.filter(pair_id=pair_id):
+        internal_id, customer_id = str(decision.internal_note_id), str(decision.customer_note_id)
+        if (
+            texts.get(internal_id) == decision.internal_text
+            and texts.get(customer_id) == decision.customer_text
+        ):
+            decisions.append(
+                engine.Decision(
+                    internal_id=internal_id, customer_id=customer_id, accepted=decision.accepted
+                )
+            )
+    return decisions
+
+
+def _claim(report_id: int) -> Report | None:
+    """Compare-and-set queued/running → running; None when gone or already finished."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.is_finished:
+            return None
+        report.status = ReportStatus.RUNNING
+        report.started_at = timezone.now()
+        report.attempts += 1
+        report.progress = 0
+        report.error = ""
+        report.save(
+            update_fields=["status", "started_at", "attempts", "progress", "error", "updated_at"]
+        )
+        return report
+
+
+def _progress_writer(report_id: int):
+    last_write = 0.0
+
+    def write(percent: int) -> None:
+        nonlocal last_write
+        now = time.monotonic()
+        if now - last_write >= PROGRESS_INTERVAL_SECONDS or percent >= 100:
+            last_write = now
+            Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+                progress=min(int(percent), 99)
+            )
+
+    return write
+
+
+def report_run(*, report_id: int) -> Report | None:
+    """Run a queued report to the end. Idempotent: a finished or missing report is left
+    alone, and a re-delivered run replaces the matches of the earlier attempt."""
+    report = _claim(report_id)
+    if report is None:
+        logger.info("Report %s is finished or gone; nothing to do", report_id)
+        return None
+    pair = MapPair.objects.select_related("internal_map", "customer_map").get(pk=report.pair_id)
+    internal = _note_inputs(pair.internal_map.notes.order_by("segment", "order", "id"))
+    customer = _note_inputs(pair.customer_map.notes.order_by("segment", "order", "id"))
+    texts = {note.id: note.text for note in (*internal, *customer)}
+    try:
+        run_settings = engine.Settings.from_dict(report.settings)
+        result = engine.compare(
+            internal,
+            customer,
+            run_settings,
+            decisions=_decisions_for(pair.pk, texts),
+            progress=_progress_writer(report.pk),
+        )
+    except ValueError as error:
+        return report_fail(report_id=report.pk, error=f"The comparison could not run: {error}")
+    except Exception as error:  # noqa: BLE001 - a bug must still end the report, readably
+        logger.exception("Report %s: engine error", report.pk, extra={"report_id": report.pk})
+        return report_fail(
+            report_id=report.pk,
+            error=f"The comparison failed unexpectedly ({type(error).__name__}: {error}).",
+        )
+    return _store_result(report.pk, result, internal, customer)
+
+
+@transaction.atomic
+def _store_result(
+    report_id: int,
+    result: engine.ComparisonResult,
+    internal: list[engine.NoteIn],
+    customer: list[engine.NoteIn],
+) -> Report | None:
+    report = Report.objects.select_for_update().get(pk=report_id)
+    if report.status != ReportStatus.RUNNING:
+        # Failed by the reaper or a time limit meanwhile: that outcome stands.
+        return report
+    _replace_matches(report, result, internal, customer)
+    report.status = ReportStatus.SUCCEEDED
+    report.progress = 100
+    report.finished_at = timezone.now()
+    report.notes_digest = notes_digest(internal, customer)
+    report.engine_version = result.engine_version
+    report.save()
+    logger.info("Report %s succeeded", report.pk, extra={"report_id": report.pk})
+    return report
+
+
+def _summary_json(result: engine.ComparisonResult) -> dict:
+    as_json = result.to_json_dict()
+    return {**as_json["summary"], "segments": as_json["segments"]}
+
+
+def _replace_matches(
+    report: Report,
+    result: engine.ComparisonResult,
+    internal: list[engine.NoteIn],
+    customer: list[engine.NoteIn],
+) -> None:
+    notes = {note.id: note for note in (*internal, *customer)}
+    internal_verdicts = {verdict.id: verdict for verdict in result.internal}
+    customer_verdicts = {verdict.id: verdict for verdict in result.customer}
+    live_ids = set(
+        Note.objects.filter(pk__in=[int(i) for i in notes if i.isdigit()]).values_list(
+            "pk", flat=True
+        )
+    )
+
+    def side(prefix: str, note_id: str | None, verdicts: Mapping) -> dict:
+        if note_id is None:
+            return {}
+        note = notes[note_id]
+        return {
+            f"{prefix}_note_id": int(note_id)
+            if note_id.isdigit() and int(note_id) in live_ids
+            else None,
+            f"{prefix}_segment": note.segment,
+            f"{prefix}_text": note.text,
+            f"{prefix}_votes": note.votes,
+            f"{prefix}_verdict": verdicts[note_id].verdict,
+        }
+
+    rows: list[Match] = []
+    paired_internal, paired_customer = set(), set()
+    for kind, pairs in ((MatchKind.PAIR, result.pairs), (MatchKind.ALSO, result.also_matches)):
+        for pair in pairs:
+            if kind == MatchKind.PAIR:
+                paired_internal.add(pair.internal_id)
+                paired_customer.add(pair.customer_id)
+            rows.append(
+                Match(
+                    report=report,
+                    kind=kind,
+                    verdict=pair.verdict,
+                    score=pair.score,
+                    shared_terms=list(pair.shared_terms),
+                    source=getattr(pair, "source", MatchSource.ENGINE),
+                    **side("internal", pair.internal_id, internal_verdicts),
+                    **side("customer", pair.customer_id, customer_verdicts),
+                )
+            )
+    for verdict in result.internal:
+        if verdict.id not in paired_internal:
+            rows.append(
+                Match(
+                    report=report,
+                    kind=MatchKind.UNMATCHED,
+                    verdict=verdict.verdict,
+                    score=verdict.best.score if verdict.best else None,
+                    **side("internal", verdict.id, internal_verdicts),
+                )
+            )
+    for verdict in result.customer:
+        if verdict.id not in paired_customer:
+            rows.append(
+                Match(
+                    report=report,
+                    kind=MatchKind.UNMATCHED,
+                    verdict=verdict.verdict,
+                    score=verdict.best.score if verdict.best else None,
+                    **side("customer", verdict.id, customer_verdicts),
+                )
+            )
+    report.matches.all().delete()
+    Match.objects.bulk_create(rows)
+    report.summary = _summary_json(result)
+
+
+def report_fail(*, report_id: int, error: str) -> Report | None:
+    """Mark an unfinished report failed with a readable message (earlier results stay)."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.is_finished:
+            return report
+        report.status = ReportStatus.FAILED
+        report.error = error[:2000]
+        report.finished_at = timezone.now()
+        report.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    logger.warning("Report %s failed: %s", report_id, error, extra={"report_id": report_id})
+    return report
+
+
+# --- review -------------------------------------------------------------------------------
+
+
+def _snapshot(report: Report) -> tuple[list[engine.NoteIn], list[engine.NoteIn]]:
+    """The notes a report compared, rebuilt from its own rows (every note appears exactly
+    once among its pair and unmatched rows)."""
+    internal, customer = {}, {}
+    for match in report.matches.exclude(kind=MatchKind.ALSO).order_by("id"):
+        for prefix, bucket in (("internal", internal), ("customer", customer)):
+            text = getattr(match, f"{prefix}_text")
+            if not text:
+                continue
+            note_id = getattr(match, f"{prefix}_note_id")
+            key = str(note_id) if note_id else f"gone-{prefix}-{match.pk}"
+            bucket[key] = engine.NoteIn(
+                id=key,
+                segment=getattr(match, f"{prefix}_segment"),
+                text=text,
+                votes=getattr(match, f"{prefix}_votes"),
+            )
+    return list(internal.values()), list(customer.values())
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    user: AbstractBaseUser,
+    report: Report,
+    internal_note_id: int,
+    customer_note_id: int,
+    accepted: bool,
+) -> Report:
+    """Accept or reject a suggested match, or link two notes by hand (accept a pair the
+    engine did not suggest); the report's matches and metrics are recomputed."""
+    require_role(user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUCCEEDED:
+        raise ValidationError("Only a finished report can be reviewed.")
+    internal, customer = _snapshot(report)
+    internal_by_id = {note.id: note for note in internal}
+    customer_by_id = {note.id: note for note in customer}
+    internal_note = internal_by_id.get(str(internal_note_id))
+    customer_note = customer_by_id.get(str(customer_note_id))
+    if internal_note is None:
+        raise ValidationError({"internal_note": "Not an internal note of this report."})
+    if customer_note is None:
+        raise ValidationError({"customer_note": "Not a customer note of this report."})
+    ReviewDecision.objects.update_or_create(
+        pair_id=report.pair_id,
+        internal_note_id=internal_note_id,
+        customer_note_id=customer_note_id,
+        defaults={
+            "internal_text": internal_note.text,
+            "customer_text": customer_note.text,
+            "accepted": accepted,
+            "decided_by": user,
+        },
+    )
+    texts = {note.id: note.text for note in (*internal, *customer)}
+    result = engine.compare(
+        internal,
+        customer,
+        engine.Settings.from_dict(report.settings),
+        decisions=_decisions_for(report.pair_id, texts),
+    )
+    _replace_matches(report, result, internal, customer)
+    report.save(update_fields=["summary", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def decision_remove(*, user: AbstractBaseUser, report: Report, decision: ReviewDecision) -> Report:
+    require_role(user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
+    decision.delete()
+    internal, customer = _snapshot(report)
+    texts = {note.id: note.text for note in (*internal, *customer)}
+    result = engine.compare(
+        internal,
+        customer,
+        engine.Settings.from_dict(report.settings),
+        decisions=_decisions_for(report.pair_id, texts),
+    )
+    _replace_matches(report, result, internal, customer)
+    report.save(update_fields=["summary", "updated_at"])
+    return report
+
+
+# --- stuck jobs ---------------------------------------------------------------------------
+
+
+def reports_reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Re-queue runs stuck in `running` past the broker's redelivery window (their worker
+    died and the message was lost), and fail them after three attempts."""
+    now = now or timezone.now()
+    visibility = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    deadline = now - datetime.timedelta(
+        seconds=max(visibility, django_settings.CELERY_TASK_TIME_LIMIT) + 60
+    )
+    requeued = failed = 0
+    stuck = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=deadline)
+    for report_id in stuck.values_list("pk", flat=True):
+        with transaction.atomic():
+            report = Report.objects.select_for_update().get(pk=report_id)
+            if report.status != ReportStatus.RUNNING or report.started_at >= deadline:
+                continue
+            if report.attempts >= 3:
+                report_fail(report_id=report.pk, error="The comparison was interrupted 3 times.")
+                failed += 1
+                continue
+            report.status = ReportStatus.QUEUED
+            report.save(update_fields=["status", "updated_at"])
+            _enqueue(report)
+            requeued += 1
+    return {"requeued": requeued, "failed": failed}

@@ -1,0 +1,104 @@
+"""Web pages for comparisons: run one from a pair, read and review its report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from comparison import selectors, services
+from comparison.models import MatchKind
+from maps.models import Role
+from maps.segments import SEGMENTS
+from maps.selectors import has_role, pairs_for
+
+
+@login_required
+@require_POST
+def pair_compare(request, pk: int):
+    pair = get_object_or_404(pairs_for(request.user), pk=pk)
+    try:
+        report, created = services.report_request(user=request.user, pair=pair)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pair-detail", pk=pair.pk)
+    if created:
+        messages.success(request, "Comparison queued. This page shows its progress.")
+    else:
+        messages.info(request, "A comparison of this pair is already running.")
+    return redirect("pair-detail", pk=pair.pk)
+
+
+@login_required
+def report_page(request, pk: int):
+    report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+    matches = list(report.matches.all())
+    by_segment = []
+    for segment in SEGMENTS:
+        rows = [
+            match
+            for match in matches
+            if segment.key in (match.internal_segment or match.customer_segment,)
+            and match.kind != MatchKind.ALSO
+        ]
+        by_segment.append(
+            {
+                "key": segment.key,
+                "label": segment.label,
+                "figures": report.summary.get("segments", {}).get(segment.key, {}),
+                "rows": rows,
+            }
+        )
+    internal_notes = sorted(
+        {(m.internal_note_id, m.internal_text) for m in matches if m.internal_note_id},
+        key=lambda item: item[1].casefold(),
+    )
+    customer_notes = sorted(
+        {(m.customer_note_id, m.customer_text) for m in matches if m.customer_note_id},
+        key=lambda item: item[1].casefold(),
+    )
+    return render(
+        request,
+        "comparison/report.html",
+        {
+            "report": report,
+            "pair": report.pair,
+            "segments": by_segment,
+            "also_matches": [match for match in matches if match.kind == MatchKind.ALSO],
+            "internal_notes": internal_notes,
+            "customer_notes": customer_notes,
+            "can_edit": has_role(
+                request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_decide(request, pk: int):
+    """Accept or reject a suggested pair, or link two notes by hand."""
+    report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+    try:
+        internal_id = int(request.POST.get("internal_note", ""))
+        customer_id = int(request.POST.get("customer_note", ""))
+    except ValueError:
+        messages.error(request, "Choose one internal and one customer note.")
+        return redirect("report-page", pk=report.pk)
+    accepted = request.POST.get("decision") == "accept"
+    try:
+        services.decision_record(
+            user=request.user,
+            report=report,
+            internal_note_id=internal_id,
+            customer_note_id=customer_id,
+            accepted=accepted,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "Match accepted; scores updated." if accepted else "Match rejected; scores updated.",
+        )
+    return redirect("report-page", pk=report.pk)

@@ -1,0 +1,29 @@
+// Polls a running comparison and updates its progress bar; reloads when it finishes.
+(function () {
+  "use strict";
+  const job = document.querySelector("[data-report-status-url]");
+  if (!job) return;
+  const statusUrl = job.dataset.reportStatusUrl;
+  const bar = job.querySelector(".job-progress");
+  const percent = job.querySelector(".job-percent");
+  const label = job.querySelector(".job-status");
+
+  async function poll() {
+    try {
+      const response = await fetch(statusUrl, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      const report = await response.json();
+      bar.value = report.progress;
+      percent.textContent = report.progress + "%";
+      label.textContent = report.status.charAt(0).toUpperCase() + report.status.slice(1);
+      if (report.status === "succeeded" || report.status === "failed") {
+        window.location.reload();
+        return;
+      }
+    } catch (error) {
+      label.textContent = "Could not read the progress (" + error.message + "); retrying";
+    }
+    window.setTimeout(poll, 1000);
+  }
+  window.setTimeout(poll, 500);
+})();
