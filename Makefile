@@ -39,8 +39,12 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks run on a throwaway data directory (SQLite + filesystem queue by default).
 bench: install
-	$(BIN)/python manage.py bench
+	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	export GAPMAP_DATA_DIR="$$dir" DJANGO_SECRET_KEY=bench-only-not-a-secret \
+		DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false; \
+	$(BIN)/python manage.py migrate --noinput -v 0 && $(BIN)/python manage.py bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,144 @@
+"""`make bench`: speed figures for the engine, the CLI, the Celery job and the dashboard.
+
+Runs against the database configured by the environment; `make bench` points it at a
+throwaway data directory so benchmark rows never mix with real ones.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from comparison import benchmark
+from comparison.models import Report, ReportStatus
+from maps import services as map_services
+from maps.segments import SEGMENT_KEYS
+
+JOB_NOTES_PER_SEGMENT = 30  # a realistic workshop: 6 x 30 notes per side
+JOB_REPORTS = 20
+WORKER_TIMEOUT_SECONDS = 180
+
+
+class Command(BaseCommand):
+    help = "Print benchmark figures (engine, compare_files, Celery job throughput)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sizes", default="50,500,2000", help="notes per segment and side, comma-separated"
+        )
+        parser.add_argument("--skip-jobs", action="store_true", help="skip the Celery job run")
+
+    def handle(self, *args, sizes: str, skip_jobs: bool, **options):
+        sizes_list = tuple(int(size) for size in sizes.split(","))
+        self.stdout.write("== Engine (in-process) against the rapidfuzz baselines")
+        benchmark.run_benchmark(sizes=sizes_list, out=self.stdout)
+        self.stdout.write("\n== compare_files as a whole process (python manage.py ...)")
+        self._cli(sizes_list)
+        if not skip_jobs:
+            self.stdout.write("\n== Comparisons through the Celery task on the database")
+            self._jobs()
+
+    def _cli(self, sizes: tuple[int, ...]) -> None:
+        with tempfile.TemporaryDirectory() as directory:
+            for size in sizes:
+                internal, customer = benchmark.write_benchmark_maps(size, Path(directory))
+                command = [
+                    sys.executable,
+                    "manage.py",
+                    "compare_files",
+                    str(internal),
+                    str(customer),
+                    "--format",
+                    "json",
+                ]
+                started = time.perf_counter()
+                finished = subprocess.run(  # noqa: S603 - our own interpreter and script
+                    command,
+                    cwd=settings.BASE_DIR,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    check=False,
+                )
+                elapsed = time.perf_counter() - started
+                status = "ok" if finished.returncode == 0 else f"exit {finished.returncode}"
+                self.stdout.write(
+                    f"N={size:>5}: compare_files end to end {elapsed:6.2f} s ({status})"
+                )
+
+    def _jobs(self) -> None:
+        user, _ = get_user_model().objects.get_or_create(username="bench")
+        workspace = map_services.workspace_create(user=user, name="Benchmark")
+        persona = map_services.persona_create(user=user, workspace=workspace, name="Bench")
+        internal_notes, customer_notes = benchmark.generate_maps(JOB_NOTES_PER_SEGMENT)
+        pairs = []
+        for index in range(JOB_REPORTS + 1):
+            maps = {}
+            for perspective, notes in (("internal", internal_notes), ("customer", customer_notes)):
+                maps[perspective] = map_services.map_create(
+                    user=user,
+                    persona=persona,
+                    perspective=perspective,
+                    title=f"{perspective} {index}",
+                )
+                map_services.notes_bulk_create(
+                    user=user,
+                    empathy_map=maps[perspective],
+                    notes=[
+                        map_services.NoteData(note.segment, note.text, note.votes) for note in notes
+                    ],
+                )
+            pairs.append(
+                map_services.pair_create(
+                    user=user, internal_map=maps["internal"], customer_map=maps["customer"]
+                )
+            )
+
+        from comparison import services
+
+        worker = subprocess.Popen(  # noqa: S603 - our own celery
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "config",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={min(2, os.cpu_count() or 1)}",
+                "--loglevel=WARNING",
+            ],
+            cwd=settings.BASE_DIR,
+            env=os.environ.copy(),
+        )
+        try:
+            warm_up, _ = services.report_request(user=user, pair=pairs[0])
+            self._wait([warm_up.pk])
+            started = time.perf_counter()
+            report_ids = [services.report_request(user=user, pair=pair)[0].pk for pair in pairs[1:]]
+            self._wait(report_ids)
+            elapsed = time.perf_counter() - started
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+        broker = settings.CELERY_BROKER_URL.split(":")[0]
+        pairs_scored = JOB_NOTES_PER_SEGMENT**2 * len(SEGMENT_KEYS) * JOB_REPORTS
+        self.stdout.write(
+            f"{JOB_REPORTS} reports of 6 x {JOB_NOTES_PER_SEGMENT} notes per side in "
+            f"{elapsed:.2f} s: {JOB_REPORTS / elapsed:.1f} comparisons/s "
+            f"({pairs_scored / elapsed:,.0f} note pairs/s), broker {broker}"
+        )
+
+    def _wait(self, report_ids: list[int]) -> None:
+        deadline = time.monotonic() + WORKER_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            done = Report.objects.filter(
+                pk__in=report_ids, status__in=[ReportStatus.SUCCEEDED, ReportStatus.FAILED]
+            ).count()
+            if done == len(report_ids):
+                return
+            time.sleep(0.05)
+        raise TimeoutError("The Celery worker did not finish the benchmark reports in time.")

@@ -1,0 +1,142 @@
+"""The file-to-file CLI: same contract as the engine's JSON, same errors as the import."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from comparison import engine
+from comparison.models import Report
+
+INTERNAL_CSV = (
+    "segment,text,votes,author,id\n"
+    "pains,Too many tools that don't talk to each other,3,Ana,h1\n"
+    "gains,Lower prices from suppliers,1,,h2\n"
+)
+CUSTOMER_CSV = (
+    "segment;text\n"
+    "Schmerzen;Too many tools that do not talk to each other\n"
+    "Hört;Auditors ask for a complete paper trail\n"
+)
+
+
+@pytest.fixture
+def files(tmp_path):
+    internal = tmp_path / "internal.csv"
+    customer = tmp_path / "customer.csv"
+    internal.write_text(INTERNAL_CSV, encoding="utf-8")
+    customer.write_text(CUSTOMER_CSV, encoding="utf-8")
+    return internal, customer
+
+
+def _run(capsys, *args):
+    call_command("compare_files", *map(str, args))
+    return capsys.readouterr().out
+
+
+def test_json_output_follows_the_contract(files, capsys):
+    data = json.loads(_run(capsys, *files, "--format", "json"))
+    assert list(data) == [
+        "engine_version",
+        "settings",
+        "summary",
+        "segments",
+        "internal",
+        "customer",
+        "pairs",
+    ]
+    assert data["engine_version"] == engine.ENGINE_VERSION
+    assert set(data["settings"]) == {
+        "scorer",
+        "threshold",
+        "partial_threshold",
+        "cross_segment",
+        "language",
+    }
+    assert {"empathy_score", "precision", "coverage"} <= set(data["summary"])
+    assert list(data["segments"]) == [
+        "sees",
+        "says_does",
+        "hears",
+        "thinks_feels",
+        "pains",
+        "gains",
+    ]
+    internal = {note["id"]: note for note in data["internal"]}
+    assert internal["h1"]["verdict"] == "confirmed"
+    assert internal["h1"]["best"] == {
+        "id": "row-1",
+        "segment": "pains",
+        "score": pytest.approx(internal["h1"]["best"]["score"]),
+    }
+    assert internal["h2"]["verdict"] == "unconfirmed"
+    customer = {note["id"]: note for note in data["customer"]}
+    assert customer["row-2"]["verdict"] == "missed"
+    assert customer["row-2"]["segment"] == "hears"
+    [pair] = data["pairs"]
+    assert set(pair) == {"internal_id", "customer_id", "score", "verdict", "shared_terms"}
+    assert (pair["internal_id"], pair["customer_id"], pair["verdict"]) == (
+        "h1",
+        "row-1",
+        "confirmed",
+    )
+    assert pair["shared_terms"]
+
+
+def test_settings_flags_reach_the_engine(files, capsys):
+    data = json.loads(
+        _run(
+            capsys,
+            *files,
+            "--format",
+            "json",
+            "--threshold",
+            "99",
+            "--partial-threshold",
+            "98",
+            "--no-cross-segment",
+            "--language",
+            "en",
+        )
+    )
+    assert data["settings"]["threshold"] == 99
+    assert data["settings"]["partial_threshold"] == 98
+    assert data["settings"]["cross_segment"] is False
+    assert data["settings"]["language"] == "en"
+
+
+def test_text_output_reads_per_segment(files, capsys):
+    out = _run(capsys, *files)
+    assert "== Pains" in out
+    assert "[confirmed] Too many tools that don't talk to each other" in out
+    assert "[missed] Auditors ask for a complete paper trail" in out
+
+
+def test_bad_file_exits_2_with_row_errors(tmp_path, files, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("segment,text\nfeelz,Something\npains,\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("compare_files", str(files[0]), str(bad))
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "row 1, column segment" in err
+    assert "row 2, column text" in err
+
+
+def test_missing_file_and_bad_settings_exit_2(tmp_path, files, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("compare_files", str(tmp_path / "nope.csv"), str(files[1]))
+    assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(
+            "compare_files", *map(str, files), "--threshold", "10", "--partial-threshold", "20"
+        )
+    assert exit_info.value.code == 2
+    assert "settings" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_the_cli_touches_no_database(files, capsys, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        _run(capsys, *files, "--format", "json")
+    assert Report.objects.count() == 0
