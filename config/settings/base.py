@@ -164,6 +164,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SegmentEnum": "maps.models.Segment",
+        "VerdictEnum": "comparison.models.Verdict",
+    },
 }
 
 CACHES = {"default": env.cache_url("GAPMAP_CACHE_URL", default="locmemcache://gapmap")}

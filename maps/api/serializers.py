@@ -1,6 +1,8 @@
 """Serializers: explicit field allow-lists for output, separate input serializers
 for writes so nothing outside the listed fields can be assigned."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from maps.models import (
@@ -13,6 +15,12 @@ from maps.models import (
     Role,
     Workspace,
 )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id chosen among the caller's own objects; the view passes the scoped queryset,
+    so another workspace's id is rejected as 'does not exist'."""
 
 
 class WorkspaceSerializer(serializers.Serializer):
@@ -48,7 +56,7 @@ class PersonaSerializer(serializers.ModelSerializer):
 
 
 class PersonaCreateSerializer(serializers.Serializer):
-    workspace = serializers.PrimaryKeyRelatedField(queryset=Workspace.objects.none())
+    workspace = ScopedPrimaryKeyField(queryset=Workspace.objects.none())
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
@@ -128,7 +136,7 @@ class MapDetailSerializer(MapSerializer):
 
 
 class MapCreateSerializer(serializers.Serializer):
-    persona = serializers.PrimaryKeyRelatedField(queryset=Persona.objects.none())
+    persona = ScopedPrimaryKeyField(queryset=Persona.objects.none())
     perspective = serializers.ChoiceField(choices=Perspective.choices)
     title = serializers.CharField(max_length=200)
     held_on = serializers.DateField(required=False, allow_null=True)
@@ -168,8 +176,8 @@ class PairSerializer(serializers.ModelSerializer):
 
 
 class PairCreateSerializer(serializers.Serializer):
-    internal_map = serializers.PrimaryKeyRelatedField(queryset=EmpathyMap.objects.none())
-    customer_map = serializers.PrimaryKeyRelatedField(queryset=EmpathyMap.objects.none())
+    internal_map = ScopedPrimaryKeyField(queryset=EmpathyMap.objects.none())
+    customer_map = ScopedPrimaryKeyField(queryset=EmpathyMap.objects.none())
 
     def __init__(self, *args, maps=None, **kwargs):
         super().__init__(*args, **kwargs)
