@@ -182,6 +182,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
+        "control_folder": str(DATA_DIR / "celery-control"),
     }
 else:
     # Longer than the slowest comparison (hard limit below), so Redis never delivers a
