@@ -63,6 +63,7 @@ def report_page(request, pk: int):
         {
             "report": report,
             "pair": report.pair,
+            "current_workspace": report.pair.internal_map.persona.workspace,
             "segments": by_segment,
             "also_matches": [match for match in matches if match.kind == MatchKind.ALSO],
             "internal_notes": internal_notes,

@@ -80,7 +80,11 @@ class Persona(TimeStamped):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "name"], name="persona_unique_name"),
+            models.UniqueConstraint(
+                fields=["workspace", "name"],
+                name="persona_unique_name",
+                violation_error_message="A persona with this name already exists here.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,7 +165,9 @@ class MapPair(TimeStamped):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["internal_map", "customer_map"], name="pair_unique_maps"
+                fields=["internal_map", "customer_map"],
+                name="pair_unique_maps",
+                violation_error_message="These two maps are already paired.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(internal_map=models.F("customer_map")),

@@ -196,7 +196,9 @@ class Migration(migrations.Migration):
                 "ordering": ["-created_at", "-id"],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("internal_map", "customer_map"), name="pair_unique_maps"
+                        fields=("internal_map", "customer_map"),
+                        name="pair_unique_maps",
+                        violation_error_message="These two maps are already paired.",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
@@ -280,7 +282,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="persona",
             constraint=models.UniqueConstraint(
-                fields=("workspace", "name"), name="persona_unique_name"
+                fields=("workspace", "name"),
+                name="persona_unique_name",
+                violation_error_message="A persona with this name already exists here.",
             ),
         ),
         migrations.AddConstraint(

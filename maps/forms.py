@@ -1,0 +1,158 @@
+"""Forms of the web pages. They only parse input; the services validate and write.
+
+Field lengths mirror the models so browsers can stop overlong input early; the
+services remain the source of truth and their errors are put back onto these forms
+(see `maps.views._add_service_errors`).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+
+from maps import importers
+from maps.models import EmpathyMap, Persona, Perspective, Segment
+
+_TEXTAREA_ROWS = 3
+
+
+class WorkspaceForm(forms.Form):
+    name = forms.CharField(max_length=120)
+
+
+class PersonaForm(forms.Form):
+    name = forms.CharField(
+        max_length=120, help_text='Who the maps are about, e.g. "Jane, procurement lead".'
+    )
+    description = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": _TEXTAREA_ROWS})
+    )
+
+
+class MapForm(forms.Form):
+    perspective = forms.ChoiceField(
+        choices=Perspective.choices,
+        widget=forms.RadioSelect,
+        help_text="Internal: your team's hypotheses. Customer: what customers said in their "
+        "workshop.",
+    )
+    title = forms.CharField(max_length=200)
+    held_on = forms.DateField(
+        label="Workshop date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    facilitator = forms.CharField(max_length=120, required=False)
+    participants = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": _TEXTAREA_ROWS}),
+        help_text="One per line or comma-separated.",
+    )
+
+
+class MapCreateForm(MapForm):
+    """A new map also names its persona; an existing map keeps its persona."""
+
+    field_order = ["persona", "perspective", "title", "held_on", "facilitator", "participants"]
+
+    persona = forms.ModelChoiceField(queryset=Persona.objects.none(), empty_label=None)
+
+    def __init__(self, *args, personas: QuerySet[Persona], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["persona"].queryset = personas
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        max_length=importers.MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "New note…"}),
+    )
+    votes = forms.IntegerField(min_value=0, max_value=importers.MAX_VOTES, initial=0)
+    author = forms.CharField(max_length=importers.MAX_AUTHOR_CHARS, required=False)
+
+
+class NoteEditForm(NoteForm):
+    field_order = ["segment", "text", "votes", "author"]
+
+    segment = forms.ChoiceField(choices=Segment.choices)
+
+
+class PasteForm(forms.Form):
+    lines = forms.CharField(
+        label="One note per line",
+        # Bounded so a paste never exceeds what one map may hold.
+        max_length=importers.MAX_NOTES_PER_MAP * (importers.MAX_NOTE_CHARS + 1),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "One note per line"}),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or JSON file",
+        help_text="Columns segment, text, votes, author, id; at most 2 MB.",
+        widget=forms.FileInput(attrs={"accept": ".csv,.json,.txt,.tsv"}),
+    )
+    replace = forms.BooleanField(
+        label="Replace existing notes",
+        required=False,
+        help_text="Otherwise the file's notes are added; rows whose id names a note of this "
+        "map update that note.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Checked before reading, so an oversized upload is never loaded into memory.
+        if upload.size > importers.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; at most 2 MB "
+                f"({importers.MAX_FILE_BYTES:,} bytes) can be imported."
+            )
+        return upload
+
+
+class PersonaPickForm(forms.Form):
+    persona = forms.ModelChoiceField(queryset=Persona.objects.none(), empty_label=None)
+
+    def __init__(self, *args, personas: QuerySet[Persona], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["persona"].queryset = personas
+
+
+class PairForm(forms.Form):
+    """Offers the persona's internal and customer maps; any map of the workspace is
+    accepted, so that a wrong choice reaches `services.pair_create`, which explains it."""
+
+    internal_map = forms.ModelChoiceField(
+        queryset=EmpathyMap.objects.none(), label="Internal map (hypotheses)", empty_label=None
+    )
+    customer_map = forms.ModelChoiceField(
+        queryset=EmpathyMap.objects.none(), label="Customer map (workshop)", empty_label=None
+    )
+
+    def __init__(
+        self,
+        *args,
+        allowed: QuerySet[EmpathyMap],
+        internal: QuerySet[EmpathyMap],
+        customer: QuerySet[EmpathyMap],
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["internal_map"].queryset = allowed
+        self.fields["customer_map"].queryset = allowed
+        self.fields["internal_map"].choices = _map_choices(internal)
+        self.fields["customer_map"].choices = _map_choices(customer)
+
+
+def _map_choices(maps: QuerySet[EmpathyMap]) -> list[tuple[int, str]]:
+    return [
+        (empathy_map.pk, _map_label(empathy_map))
+        for empathy_map in maps.order_by("-held_on", "title")
+    ]
+
+
+def _map_label(empathy_map: EmpathyMap) -> str:
+    held_on = empathy_map.held_on
+    date = f"{held_on.day} {held_on:%b %Y}" if held_on else "no date"
+    return f"{empathy_map.title} ({date})"
