@@ -18,8 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # `make run` is the local demo: DEBUG on unless the caller says otherwise.
-run: DJANGO_DEBUG ?= true
-run: export DJANGO_DEBUG
+run: export DJANGO_DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
