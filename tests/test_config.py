@@ -17,8 +17,8 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    clean.pop("DATABASE_URL", None)
+    own = ("DJANGO_", "GAPMAP_", "CELERY_", "DATABASE_URL")
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(own)}
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
