@@ -24,7 +24,7 @@ run: install
 	$(BIN)/python manage.py load_demo
 	@echo "Gapmap on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -199,6 +199,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("GAPMAP_TASK_SOFT_TIME_LIMIT", default=600
 CELERY_TASK_TIME_LIMIT = env.int("GAPMAP_TASK_TIME_LIMIT", default=660)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Runs whose worker died and whose message was lost are re-queued or failed.
+    "reap-stuck-reports": {
+        "task": "comparison.tasks.reports_reap_task",
+        "schedule": env.int("GAPMAP_REAP_INTERVAL_SECONDS", default=300),
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 LOGGING = {
     "version": 1,

@@ -316,3 +316,11 @@ def test_review_checks_role_and_notes(pair, editor, viewer):
             customer_note_id=internal.pk,
             accepted=True,
         )
+
+
+def test_the_reaper_is_scheduled_periodically():
+    from config.celery_app import app
+
+    schedule = app.conf.beat_schedule["reap-stuck-reports"]
+    assert schedule["task"] == tasks.reports_reap_task.name
+    assert schedule["schedule"] > 0
