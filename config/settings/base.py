@@ -175,7 +175,7 @@ CACHES = {"default": env.cache_url("GAPMAP_CACHE_URL", default="locmemcache://ga
 
 # Celery: Redis in production; with no broker configured a real worker still runs
 # on kombu's filesystem transport, which needs no server.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = DATA_DIR / "celery-queue"
@@ -184,6 +184,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "control_folder": str(DATA_DIR / "celery-control"),
+        # The transport polls its folder; the default 1 s would cap a worker near 1 job/s.
+        "polling_interval": 0.1,
     }
 else:
     # Longer than the slowest comparison (hard limit below), so Redis never delivers a

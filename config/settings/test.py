@@ -23,4 +23,5 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "data_folder_in": str(_test_queue),
         "data_folder_out": str(_test_queue),
         "control_folder": str(DATA_DIR / "test-celery-control"),
+        "polling_interval": 0.1,
     }

@@ -109,17 +109,18 @@ class Command(BaseCommand):
                 "worker",
                 "--pool=prefork",
                 f"--concurrency={min(2, os.cpu_count() or 1)}",
-                "--loglevel=WARNING",
+                "--loglevel=ERROR",
             ],
             cwd=settings.BASE_DIR,
             env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
         )
         try:
             warm_up, _ = services.report_request(user=user, pair=pairs[0])
-            self._wait([warm_up.pk])
+            self._wait([warm_up.pk], worker)
             started = time.perf_counter()
             report_ids = [services.report_request(user=user, pair=pair)[0].pk for pair in pairs[1:]]
-            self._wait(report_ids)
+            self._wait(report_ids, worker)
             elapsed = time.perf_counter() - started
         finally:
             worker.terminate()
@@ -132,9 +133,11 @@ class Command(BaseCommand):
             f"({pairs_scored / elapsed:,.0f} note pairs/s), broker {broker}"
         )
 
-    def _wait(self, report_ids: list[int]) -> None:
+    def _wait(self, report_ids: list[int], worker: subprocess.Popen) -> None:
         deadline = time.monotonic() + WORKER_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
+            if worker.poll() is not None:
+                raise RuntimeError(f"The Celery worker exited with status {worker.returncode}.")
             done = Report.objects.filter(
                 pk__in=report_ids, status__in=[ReportStatus.SUCCEEDED, ReportStatus.FAILED]
             ).count()
