@@ -177,7 +177,11 @@ def validate_note_text(text: str) -> str | None:
 
 
 def parse_map_file(
-    data: bytes, *, filename: str = "", max_notes: int = MAX_NOTES_PER_MAP
+    data: bytes,
+    *,
+    filename: str = "",
+    max_notes: int = MAX_NOTES_PER_MAP,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> list[ParsedNote]:
     """Parse a CSV or JSON empathy-map file into notes, or raise MapFileError.
 
@@ -185,10 +189,10 @@ def parse_map_file(
     ``{`` or ``[``; anything else is read as CSV. See the module docstring for the
     accepted layouts and for how rows are numbered.
     """
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > max_bytes:
         raise _file_error(
-            f"the file is {len(data):,} bytes; at most 2 MB ({MAX_FILE_BYTES:,} bytes) "
-            "can be imported"
+            f"the file is {len(data):,} bytes; at most {max_bytes / 1024 / 1024:g} MB "
+            f"({max_bytes:,} bytes) can be imported"
         )
     text = _decode(data)
     if not text.strip():

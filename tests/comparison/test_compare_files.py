@@ -140,3 +140,13 @@ def test_the_cli_touches_no_database(files, capsys, django_assert_num_queries):
     with django_assert_num_queries(0):
         _run(capsys, *files, "--format", "json")
     assert Report.objects.count() == 0
+
+
+def test_the_cli_compares_maps_larger_than_the_import_limit(tmp_path, capsys):
+    rows = "".join(f"pains,Note number {index} about tools\n" for index in range(6_000))
+    internal = tmp_path / "big.csv"
+    internal.write_text("segment,text\n" + rows, encoding="utf-8")
+    customer = tmp_path / "small.csv"
+    customer.write_text("segment,text\npains,Tools everywhere\n", encoding="utf-8")
+    data = json.loads(_run(capsys, internal, customer, "--format", "json"))
+    assert len(data["internal"]) == 6_000
