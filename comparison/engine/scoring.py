@@ -37,10 +37,12 @@ def _workers(rows: int, columns: int) -> int:
     return -1 if rows * columns >= PARALLEL_MIN_PAIRS else 1
 
 
-def _ratio_matrix(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
-    return process.cdist(
-        left, right, scorer=fuzz.ratio, dtype=np.float32, workers=_workers(len(left), len(right))
-    )
+def _ratio_matrix(
+    left: Sequence[str], right: Sequence[str], workers: int | None = None
+) -> np.ndarray:
+    if workers is None:
+        workers = _workers(len(left), len(right))
+    return process.cdist(left, right, scorer=fuzz.ratio, dtype=np.float32, workers=workers)
 
 
 def _incidence(
@@ -50,16 +52,17 @@ def _incidence(
     vocabulary: dict[str, int] = {}
 
     def build(notes: Sequence[Prepared]) -> sparse.csr_matrix:
-        indptr = [0]
-        indices: list[int] = []
-        for note in notes:
-            for token in set(note.stems):
-                indices.append(vocabulary.setdefault(token, len(vocabulary)))
-            indptr.append(len(indices))
+        stem_sets = [note.stem_set for note in notes]
+        indices = [
+            vocabulary.setdefault(token, len(vocabulary))
+            for tokens in stem_sets
+            for token in tokens
+        ]
+        indptr = np.zeros(len(notes) + 1, dtype=np.int64)
+        np.cumsum([len(tokens) for tokens in stem_sets], out=indptr[1:])
         data = np.ones(len(indices), dtype=np.float32)
         return sparse.csr_matrix(
-            (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-            shape=(len(notes), 0),
+            (data, np.asarray(indices, dtype=np.int64), indptr), shape=(len(notes), 0)
         )
 
     left_matrix, right_matrix = build(left), build(right)
@@ -75,19 +78,30 @@ def shared_counts(left: Sequence[Prepared], right: Sequence[Prepared]) -> sparse
     return (left_matrix @ right_matrix.T).tocsr()
 
 
+def _set_sizes(notes: Sequence[Prepared]) -> np.ndarray:
+    return np.fromiter((len(note.stem_set) for note in notes), dtype=np.float32, count=len(notes))
+
+
+def _dice_entries(
+    left: Sequence[Prepared], right: Sequence[Prepared]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, 100 × Dice) of the pairs sharing at least one stem (float32)."""
+    shared = shared_counts(left, right).tocoo()
+    totals = _set_sizes(left)[shared.row] + _set_sizes(right)[shared.col]
+    return shared.row, shared.col, 200.0 * shared.data / np.maximum(totals, 1.0)
+
+
 def dice_matrix(left: Sequence[Prepared], right: Sequence[Prepared]) -> np.ndarray:
     """100 × Dice coefficient of the stem sets: 2·|A∩B| / (|A|+|B|)."""
-    shared = shared_counts(left, right)
-    sizes_left = np.array([len(set(note.stems)) for note in left], dtype=np.float32)
-    sizes_right = np.array([len(set(note.stems)) for note in right], dtype=np.float32)
     result = np.zeros((len(left), len(right)), dtype=np.float32)
-    coo = shared.tocoo()
-    totals = sizes_left[coo.row] + sizes_right[coo.col]
-    result[coo.row, coo.col] = 200.0 * coo.data / np.maximum(totals, 1.0)
+    rows, columns, dice = _dice_entries(left, right)
+    result[rows, columns] = dice
     return result
 
 
-def token_set_matrix(left: Sequence[Prepared], right: Sequence[Prepared]) -> np.ndarray:
+def token_set_matrix(
+    left: Sequence[Prepared], right: Sequence[Prepared], workers: int | None = None
+) -> np.ndarray:
     """Exactly rapidfuzz's token_set_ratio on the normalised text, fast.
 
     When two notes share no stem, token_set_ratio is plain `ratio` of their sorted, de-
@@ -96,7 +110,9 @@ def token_set_matrix(left: Sequence[Prepared], right: Sequence[Prepared]) -> np.
     through the expensive scorer, with `cpdist`. Nothing is approximated; a test checks
     this against the dense `cdist(token_set_ratio)`.
     """
-    result = _ratio_matrix([note.sorted_set for note in left], [note.sorted_set for note in right])
+    result = _ratio_matrix(
+        [note.sorted_set for note in left], [note.sorted_set for note in right], workers
+    )
     shared = shared_counts(left, right).tocoo()
     if shared.nnz:
         rows, columns = shared.row, shared.col
@@ -105,7 +121,7 @@ def token_set_matrix(left: Sequence[Prepared], right: Sequence[Prepared]) -> np.
             [right[column].ordered for column in columns],
             scorer=fuzz.token_set_ratio,
             dtype=np.float32,
-            workers=_workers(len(rows), 1),
+            workers=_workers(len(rows), 1) if workers is None else workers,
         )
     # token_set_ratio scores an empty string 0, where `ratio` of two empties says 100.
     result[[not note.stems for note in left], :] = 0.0
@@ -119,35 +135,50 @@ def score_matrix(
     scorer: str,
     *,
     negation_factor: float = NEGATION_FACTOR,
+    workers: int | None = None,
 ) -> np.ndarray:
-    """Scores 0-100 (float32, rows = `left`) of every pair under `scorer`."""
+    """Scores 0-100 (float32, rows = `left`) of every pair under `scorer`. `workers` goes
+    to rapidfuzz's `cdist` (default: all cores on big matrices, one on small ones)."""
     if not left or not right:
         return np.zeros((len(left), len(right)), dtype=np.float32)
     if scorer == "ratio":
-        scores = _ratio_matrix([note.ordered for note in left], [note.ordered for note in right])
+        scores = _ratio_matrix(
+            [note.ordered for note in left], [note.ordered for note in right], workers
+        )
     elif scorer == "token_sort_ratio":
         scores = _ratio_matrix(
-            [note.sorted_tokens for note in left], [note.sorted_tokens for note in right]
+            [note.sorted_tokens for note in left], [note.sorted_tokens for note in right], workers
         )
     elif scorer == "token_set_ratio":
-        scores = token_set_matrix(left, right)
+        scores = token_set_matrix(left, right, workers)
     elif scorer == "blend":
         # Character similarity catches typos and inflections the stemmer missed; the stem
         # overlap rewards shared ideas whatever the note length. Either alone is worse on
         # the dev set (see comparison.evaluation).
         scores = _ratio_matrix(
-            [note.sorted_tokens for note in left], [note.sorted_tokens for note in right]
+            [note.sorted_tokens for note in left], [note.sorted_tokens for note in right], workers
         )
-        scores += dice_matrix(left, right)
+        # Dice is 0 off the sparse product, so only its entries are added (same values as
+        # adding the dense dice_matrix, without a second dense matrix).
+        rows, columns, dice = _dice_entries(left, right)
+        scores[rows, columns] += dice
         scores *= 0.5
     else:
         raise ValueError(f"unknown scorer {scorer!r}; choose one of {', '.join(SCORERS)}")
     if negation_factor != 1.0:
         negated_left = np.fromiter((note.negated for note in left), dtype=bool, count=len(left))
         negated_right = np.fromiter((note.negated for note in right), dtype=bool, count=len(right))
-        if negated_left.any() or negated_right.any():
-            mismatch = negated_left[:, None] != negated_right[None, :]
-            scores[mismatch] *= negation_factor
+        # Only the negated-vs-plain blocks change (usually a small share of the cells).
+        negated_rows, plain_rows = np.flatnonzero(negated_left), np.flatnonzero(~negated_left)
+        negated_columns = np.flatnonzero(negated_right)
+        plain_columns = np.flatnonzero(~negated_right)
+        for block_rows, block_columns in (
+            (negated_rows, plain_columns),
+            (plain_rows, negated_columns),
+        ):
+            if len(block_rows) and len(block_columns):
+                block = np.ix_(block_rows, block_columns)
+                scores[block] *= negation_factor
     # A note without a single word ("!!!", an emoji) says nothing comparable.
     scores[[not note.stems for note in left], :] = 0.0
     scores[:, [not note.stems for note in right]] = 0.0
@@ -230,12 +261,9 @@ def candidate_scores(
         scores = score_matrix(left, right, scorer, negation_factor=negation_factor)
         rows, columns = np.nonzero(scores >= minimum)
         return rows, columns, scores[rows, columns]
-    shared = shared_counts(left, right).tocoo()
-    sizes_left = np.array([len(set(note.stems)) for note in left], dtype=np.float32)
-    sizes_right = np.array([len(set(note.stems)) for note in right], dtype=np.float32)
-    dice = 200.0 * shared.data / np.maximum(sizes_left[shared.row] + sizes_right[shared.col], 1.0)
+    rows, columns, dice = _dice_entries(left, right)
     keep = dice >= needed_dice - 1e-3  # float32 slack: never drop a pair on rounding
-    rows, columns, dice = shared.row[keep], shared.col[keep], dice[keep]
+    rows, columns, dice = rows[keep], columns[keep], dice[keep]
     if len(rows) == 0:
         return empty
     ratios = process.cpdist(
