@@ -351,6 +351,14 @@ def decision_record(
             "decided_by": user,
         },
     )
+    _recompute(report, internal, customer)
+    return report
+
+
+def _recompute(
+    report: Report, internal: list[engine.NoteIn], customer: list[engine.NoteIn]
+) -> None:
+    """Re-run the engine on the report's own snapshot with the pair's current decisions."""
     texts = {note.id: note.text for note in (*internal, *customer)}
     result = engine.compare(
         internal,
@@ -360,24 +368,6 @@ def decision_record(
     )
     _replace_matches(report, result, internal, customer)
     report.save(update_fields=["summary", "updated_at"])
-    return report
-
-
-@transaction.atomic
-def decision_remove(*, user: AbstractBaseUser, report: Report, decision: ReviewDecision) -> Report:
-    require_role(user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
-    decision.delete()
-    internal, customer = _snapshot(report)
-    texts = {note.id: note.text for note in (*internal, *customer)}
-    result = engine.compare(
-        internal,
-        customer,
-        engine.Settings.from_dict(report.settings),
-        decisions=_decisions_for(report.pair_id, texts),
-    )
-    _replace_matches(report, result, internal, customer)
-    report.save(update_fields=["summary", "updated_at"])
-    return report
 
 
 # --- stuck jobs ---------------------------------------------------------------------------
