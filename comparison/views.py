@@ -7,9 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from comparison import selectors, services
-from comparison.models import MatchKind
 from maps.models import Role
-from maps.segments import SEGMENTS
 from maps.selectors import has_role, pairs_for
 
 
@@ -32,31 +30,6 @@ def pair_compare(request, pk: int):
 @login_required
 def report_page(request, pk: int):
     report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
-    matches = list(report.matches.all())
-    by_segment = []
-    for segment in SEGMENTS:
-        rows = [
-            match
-            for match in matches
-            if segment.key in (match.internal_segment or match.customer_segment,)
-            and match.kind != MatchKind.ALSO
-        ]
-        by_segment.append(
-            {
-                "key": segment.key,
-                "label": segment.label,
-                "figures": report.summary.get("segments", {}).get(segment.key, {}),
-                "rows": rows,
-            }
-        )
-    internal_notes = sorted(
-        {(m.internal_note_id, m.internal_text) for m in matches if m.internal_note_id},
-        key=lambda item: item[1].casefold(),
-    )
-    customer_notes = sorted(
-        {(m.customer_note_id, m.customer_text) for m in matches if m.customer_note_id},
-        key=lambda item: item[1].casefold(),
-    )
     return render(
         request,
         "comparison/report.html",
@@ -64,10 +37,7 @@ def report_page(request, pk: int):
             "report": report,
             "pair": report.pair,
             "current_workspace": report.pair.internal_map.persona.workspace,
-            "segments": by_segment,
-            "also_matches": [match for match in matches if match.kind == MatchKind.ALSO],
-            "internal_notes": internal_notes,
-            "customer_notes": customer_notes,
+            **selectors.report_sections(report),
             "can_edit": has_role(
                 request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR
             ),

@@ -139,8 +139,9 @@ def pair_candidates(user: AnyUser, persona: Persona) -> dict[str, QuerySet[Empat
 
 def map_export(empathy_map: EmpathyMap, file_format: str) -> tuple[str, str, str]:
     """The map as a file: (content, content type, file name). Re-importable."""
-    notes = empathy_map.notes.order_by("segment", "order", "id")
-    ordered = sorted(notes, key=lambda note: (SEGMENT_ORDER[note.segment], note.order, note.pk))
+    ordered = sorted(
+        empathy_map.notes.all(), key=lambda note: (SEGMENT_ORDER[note.segment], note.order, note.pk)
+    )
     stem = slugify(empathy_map.title) or f"map-{empathy_map.pk}"
     if file_format == "json":
         meta = {
