@@ -1,5 +1,8 @@
 # Gapmap: `make run` starts everything on a bare machine; `make test` runs the suite.
-PYTHON ?= python3
+# Django 6 needs Python 3.12+: take the newest suitable interpreter on PATH, then pyenv's.
+PYTHON ?= $(firstword $(foreach p,python3.13 python3.12 python3 \
+	$(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3),\
+	$(shell $(p) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $(p))) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -10,8 +13,8 @@ STAMP := $(VENV)/.installed
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-		{ echo "Gapmap needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+		{ echo "Gapmap needs Python 3.12 or newer (found $$($(PYTHON) --version))."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
