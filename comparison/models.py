@@ -161,3 +161,136 @@ class ReviewDecision(TimeStamped):
     def __str__(self) -> str:
         action = "accept" if self.accepted else "reject"
         return f"{action} {self.internal_note_id}↔{self.customer_note_id}"
+
+
+class CommentarySection(models.TextChoices):
+    OVERALL = "overall", "Overall reflection"
+    RIGHT = "right", "Where we were right"
+    WRONG = "wrong", "Where we were wrong"
+    MISSED = "missed", "What we missed"
+    MISPLACED = "misplaced", "Right insight, wrong segment"
+
+
+MAX_COMMENTARY_CHARS = 5000
+
+
+class ReportCommentary(TimeStamped):
+    """A consultant's plain-text reflection on one section of a report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="commentaries")
+    section = models.CharField(max_length=16, choices=CommentarySection.choices)
+    text = models.TextField(max_length=MAX_COMMENTARY_CHARS)
+    updated_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["report_id", "section"]
+        verbose_name_plural = "report commentaries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "section"], name="commentary_one_per_section"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(section__in=CommentarySection.values),
+                name="commentary_section_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} on report {self.report_id}"
+
+
+class ShareLink(TimeStamped):
+    """A read-only link to one report. Only the SHA-256 of the token is stored."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Share link {self.pk} for report {self.report_id}"
+
+
+class NoteEmbedding(models.Model):
+    """A cached sentence embedding of one note text for one model (float32 bytes)."""
+
+    model_name = models.CharField(max_length=100)
+    text_digest = models.CharField(max_length=64, help_text="SHA-256 of the embedded text")
+    dimensions = models.PositiveSmallIntegerField()
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_name", "text_digest"], name="embedding_unique_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_name}:{self.text_digest[:12]}"
+
+
+class ActionKind(models.TextChoices):
+    HOW_MIGHT_WE = "hmw", "How might we…"
+    TEST_CARD = "test_card", "Test card"
+
+
+class NextAction(TimeStamped):
+    """A next step drawn from a report: a "How might we…" question or a test card,
+    editable, exportable and carried into the next round's internal map."""
+
+    pair = models.ForeignKey(MapPair, on_delete=models.CASCADE, related_name="next_actions")
+    report = models.ForeignKey(
+        Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="next_actions"
+    )
+    source_match = models.ForeignKey(
+        Match, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=ActionKind.choices)
+    segment = models.CharField(max_length=16, choices=Segment.choices, blank=True)
+    question = models.TextField(max_length=1000, blank=True)
+    hypothesis = models.TextField(max_length=1000, blank=True)
+    test = models.TextField(max_length=1000, blank=True)
+    metric = models.TextField(max_length=500, blank=True)
+    criterion = models.TextField(max_length=500, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    carried_to_note = models.ForeignKey(
+        Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["pair_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ActionKind.values), name="next_action_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (self.question or self.hypothesis)[:60]

@@ -100,9 +100,25 @@ class EmpathyMap(TimeStamped):
     participants = models.TextField(
         blank=True, max_length=2000, help_text="Who took part, one per line or comma-separated"
     )
+    round = models.PositiveSmallIntegerField(
+        default=1, help_text="Workshop round of this persona: 1 for the first, 2 for the next…"
+    )
+    team = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Whose hypotheses, for internal maps: management, sales, front line…",
+    )
+    # Sealing freezes an internal map's hypotheses before the customer workshop.
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    seal_digest = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the notes when the map was sealed"
+    )
 
     class Meta:
-        ordering = ["persona_id", "-held_on", "title", "id"]
+        ordering = ["persona_id", "round", "-held_on", "title", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(perspective__in=Perspective.values),
@@ -116,6 +132,38 @@ class EmpathyMap(TimeStamped):
     @property
     def is_internal(self) -> bool:
         return self.perspective == Perspective.INTERNAL
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed_at is not None
+
+
+class SealAction(models.TextChoices):
+    SEALED = "sealed", "Sealed"
+    UNSEALED = "unsealed", "Unsealed"
+
+
+class MapSealEvent(models.Model):
+    """Audit trail of sealing: who sealed or unsealed a map, when, and its digest then."""
+
+    map = models.ForeignKey(EmpathyMap, on_delete=models.CASCADE, related_name="seal_events")
+    action = models.CharField(max_length=16, choices=SealAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    digest = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["map_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=SealAction.values), name="seal_event_action_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.map} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Note(TimeStamped):
