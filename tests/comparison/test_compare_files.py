@@ -1,6 +1,10 @@
 """The file-to-file CLI: same contract as the engine's JSON, same errors as the import."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -150,3 +154,54 @@ def test_the_cli_compares_maps_larger_than_the_import_limit(tmp_path, capsys):
     customer.write_text("segment,text\npains,Tools everywhere\n", encoding="utf-8")
     data = json.loads(_run(capsys, internal, customer, "--format", "json"))
     assert len(data["internal"]) == 6_000
+
+
+def _standalone(*args) -> subprocess.CompletedProcess:
+    """`python -m comparison.cli` in a fresh interpreter, without Django's settings."""
+    environment = {
+        key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "comparison.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+        timeout=60,
+    )
+
+
+def test_the_standalone_cli_prints_what_the_command_prints(files, capsys):
+    through_django = _run(capsys, *files, "--format", "json")
+    standalone = _standalone(*files, "--format", "json")
+    assert standalone.returncode == 0, standalone.stderr
+    assert standalone.stdout == through_django
+
+
+def test_the_standalone_cli_never_imports_django(files):
+    probe = (
+        "import sys; from comparison import cli; "
+        f"code = cli.main([{str(files[0])!r}, {str(files[1])!r}, '--format', 'json']); "
+        "sys.stderr.write(str(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'django', 'celery', 'scipy.optimize'}))); sys.exit(code)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 0
+    assert completed.stderr == "[]"
+
+
+def test_the_standalone_cli_reports_bad_input_with_exit_2(tmp_path, files):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("segment,text\nnowhere,Some note\n", encoding="utf-8")
+    completed = _standalone(files[0], bad)
+    assert completed.returncode == 2
+    assert "row 1, column segment: unknown segment" in completed.stderr
+    assert completed.stdout == ""

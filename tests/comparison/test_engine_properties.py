@@ -206,10 +206,7 @@ def test_component_assignment_equals_dense_assignment(seed):
     assert len({r for r, _ in chosen}) == len(chosen) == len({c for _, c in chosen})
 
 
-def test_sparse_solver_for_big_components_is_optimal(monkeypatch):
-    from comparison.engine import core
-
-    monkeypatch.setattr(core, "_DENSE_BLOCK_LIMIT", 0)
+def test_sparse_solver_for_big_components_is_optimal():
     rng = np.random.default_rng(3)
     weights = np.round(rng.random((60, 50)) * 30) * (rng.random((60, 50)) < 0.2)
     rows, columns = np.nonzero(weights > 0)

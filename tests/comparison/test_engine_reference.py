@@ -362,7 +362,7 @@ def test_raise_best_equals_a_loop():
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_sparse_rectangular_solver_is_optimal_on_big_components(seed, monkeypatch):
+def test_sparse_rectangular_solver_is_optimal_on_big_components(seed):
     from scipy.optimize import linear_sum_assignment
 
     rng = np.random.default_rng(seed)
@@ -370,7 +370,6 @@ def test_sparse_rectangular_solver_is_optimal_on_big_components(seed, monkeypatc
     weights = rng.random(shape) * 30 * (rng.random(shape) < 0.2)
     rows, columns = np.nonzero(weights > 0)
     dense_rows, dense_columns = linear_sum_assignment(weights, maximize=True)
-    monkeypatch.setattr(core, "_DENSE_BLOCK_LIMIT", 0)
     chosen = core.assign_edges(rows, columns, weights[rows, columns])
     assert len(set(rows[chosen])) == len(chosen) == len(set(columns[chosen]))
     assert weights[rows[chosen], columns[chosen]].sum() == pytest.approx(

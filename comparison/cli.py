@@ -1,0 +1,146 @@
+"""`compare_files` without Django: compare two map files and print the report.
+
+    python -m comparison.cli internal.csv customer.csv [--format json]
+    python manage.py compare_files ...        # the same command, through Django
+
+Pure (engine + file parser): it touches no database, so it does not pay for Django's
+start-up, which is most of the time a small comparison takes as a whole process.
+Bad input is reported on stderr, one line per problem, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from comparison import engine, reporting
+from maps import importers
+
+EXIT_BAD_INPUT = 2
+# Local files, not uploads: larger than the import limits so benchmark-size maps
+# (6 x 2,000 notes) compare, yet bounded so a wrong file fails clearly.
+CLI_MAX_BYTES = 64 * 1024 * 1024
+CLI_MAX_NOTES = 100_000
+
+
+OPTION_NAMES = (
+    "internal",
+    "customer",
+    "format",
+    "threshold",
+    "partial_threshold",
+    "scorer",
+    "language",
+    "no_cross_segment",
+)
+
+
+class BadInput(Exception):
+    """The files or settings cannot be compared; `lines` says why, one problem each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("internal", help="internal (hypotheses) map file, CSV or JSON")
+    parser.add_argument("customer", help="customer workshop map file, CSV or JSON")
+    parser.add_argument("--format", choices=["json", "text"], default="text")
+    parser.add_argument("--threshold", type=float)
+    parser.add_argument("--partial-threshold", type=float)
+    parser.add_argument("--scorer", choices=engine.SCORERS)
+    parser.add_argument("--language", choices=["auto", "en", "de"])
+    parser.add_argument(
+        "--no-cross-segment",
+        action="store_true",
+        help="do not look for right insights in the wrong segment",
+    )
+
+
+def run(
+    *,
+    internal: str,
+    customer: str,
+    format: str = "text",
+    threshold: float | None = None,
+    partial_threshold: float | None = None,
+    scorer: str | None = None,
+    language: str | None = None,
+    no_cross_segment: bool = False,
+    stdout: TextIO,
+) -> None:
+    """Compare the two files and write the report to `stdout`; raise BadInput."""
+    overrides = {
+        "threshold": threshold,
+        "partial_threshold": partial_threshold,
+        "scorer": scorer,
+        "language": language,
+    }
+    settings_data: dict[str, object] = {
+        key: value for key, value in overrides.items() if value is not None
+    }
+    if no_cross_segment:
+        settings_data["cross_segment"] = False
+    try:
+        run_settings = engine.Settings.from_dict(settings_data)
+    except ValueError as error:
+        raise BadInput([f"settings: {error}"]) from None
+    internal_notes = read_notes(internal)
+    customer_notes = read_notes(customer)
+    result = engine.compare(internal_notes, customer_notes, run_settings)
+    if format == "json":
+        # One write of compact JSON: the C encoder, and no per-chunk wrapper overhead
+        # (large maps produce hundreds of thousands of chunks).
+        stdout.write(json.dumps(result.to_json_dict(), ensure_ascii=False) + "\n")
+    else:
+        stdout.write(reporting.result_as_text(result).rstrip("\n") + "\n")
+
+
+def read_notes(path: str) -> list[engine.NoteIn]:
+    """The notes of one map file, or BadInput naming the file, row and column."""
+    file = Path(path)
+    try:
+        if file.stat().st_size > CLI_MAX_BYTES:
+            raise BadInput([f"{path}: larger than {CLI_MAX_BYTES // 1024 // 1024} MB"])
+        data = file.read_bytes()
+    except OSError as error:
+        raise BadInput([f"{path}: cannot read the file ({error.strerror})"]) from None
+    try:
+        parsed = importers.parse_map_file(
+            data, filename=file.name, max_notes=CLI_MAX_NOTES, max_bytes=CLI_MAX_BYTES
+        )
+    except importers.MapFileError as error:
+        raise BadInput(
+            [f"{path}: {reporting.describe_row_error(row)}" for row in error.errors]
+        ) from None
+    return [
+        engine.NoteIn(
+            id=note.id or f"row-{note.row}", segment=note.segment, text=note.text, votes=note.votes
+        )
+        for note in parsed
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m comparison.cli",
+        description="Compare an internal and a customer map file (CSV or JSON).",
+    )
+    add_arguments(parser)
+    options = vars(parser.parse_args(argv))
+    try:
+        run(**options, stdout=sys.stdout)
+    except BadInput as error:
+        for line in error.lines:
+            sys.stderr.write(line + "\n")
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
