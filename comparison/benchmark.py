@@ -32,6 +32,7 @@ import csv
 import difflib
 import random
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -310,6 +311,89 @@ def run_benchmark(
     return rows
 
 
+def read_map_csv(path: Path) -> list[NoteIn]:
+    """The notes of a benchmark CSV, read the plain way a one-off script would."""
+    with path.open(encoding="utf-8", newline="") as file:
+        return [
+            NoteIn(row["id"], row["segment"], row["text"], int(row["votes"] or 0))
+            for row in csv.DictReader(file)
+        ]
+
+
+BASELINES: dict[str, Callable[[Sequence[NoteIn], Sequence[NoteIn]], None]] = {
+    "naive": naive_pass,
+    "fastest": fastest_pass,
+}
+
+
+def _process_seconds(command: Sequence[str], cwd: Path, repeat: int) -> tuple[float, str]:
+    """Best wall time of `command` as a fresh process, and "ok" or what went wrong."""
+    best, status = float("inf"), "ok"
+    for _ in range(repeat):
+        started = time.perf_counter()
+        finished = subprocess.run(  # noqa: S603 - our own interpreter and modules
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+        )
+        best = min(best, time.perf_counter() - started)
+        if finished.returncode != 0:
+            status = f"exit {finished.returncode}: {finished.stderr.decode()[-200:]}"
+    return best, status
+
+
+def run_process_benchmark(
+    sizes: Sequence[int], out: TextIO, *, cwd: Path, directory: Path
+) -> list[dict[str, float]]:
+    """Time compare_files and both baselines as whole processes on the same CSV files.
+
+    Each command starts a fresh interpreter, reads the two files and compares them, so
+    start-up and file parsing count for every side: `manage.py compare_files` (Django's
+    start-up included), `python -m comparison.cli` (the same command without Django), and
+    the naive and fastest passes as one-off scripts (`python -m comparison.benchmark
+    --baseline NAME`) reading the files with `csv.DictReader`.
+    """
+    write = out.write
+    write(
+        f"{'N':>6} {'manage.py s':>12} {'cli s':>7} {'naive s':>8} {'fastest s':>10} "
+        f"{'naive/cli':>10} {'cli/fastest':>12} {'naive/manage':>13} {'manage/fastest':>15}\n"
+    )
+    rows = []
+    for size in sizes:
+        internal, customer = write_benchmark_maps(size, directory)
+        files = [str(internal), str(customer)]
+        repeat = 3 if size <= 500 else 2
+        python = sys.executable
+        timings = {}
+        statuses = []
+        for name, command in (
+            ("manage", [python, "manage.py", "compare_files", *files, "--format", "json"]),
+            ("cli", [python, "-m", "comparison.cli", *files, "--format", "json"]),
+            ("naive", [python, "-m", "comparison.benchmark", "--baseline", "naive", *files]),
+            ("fastest", [python, "-m", "comparison.benchmark", "--baseline", "fastest", *files]),
+        ):
+            timings[name], status = _process_seconds(command, cwd, repeat)
+            if status != "ok":
+                statuses.append(f"{name}: {status}")
+        rows.append({"n": size, **timings})
+        write(
+            f"{size:>6} {timings['manage']:>12.2f} {timings['cli']:>7.2f} {timings['naive']:>8.2f} "
+            f"{timings['fastest']:>10.2f} {timings['naive'] / timings['cli']:>9.1f}x "
+            f"{timings['cli'] / timings['fastest']:>11.2f}x "
+            f"{timings['naive'] / timings['manage']:>12.1f}x "
+            f"{timings['manage'] / timings['fastest']:>14.2f}x\n"
+        )
+        for line in statuses:
+            write(f"       FAILED {line}\n")
+    write(
+        "Whole processes, best of 2-3 runs, JSON output to /dev/null; targets at N=2000: "
+        "naive/cli >= 5, cli/fastest <= 3.\n"
+    )
+    return rows
+
+
+def _baseline_main(name: str, internal_path: str, customer_path: str) -> None:
+    BASELINES[name](read_map_csv(Path(internal_path)), read_map_csv(Path(customer_path)))
+
+
 def _agreement(size: int = 500) -> float:  # pragma: no cover - diagnostic
     internal, customer = generate_maps(size)
     result = compare(internal, customer)
@@ -317,4 +401,7 @@ def _agreement(size: int = 500) -> float:  # pragma: no cover - diagnostic
 
 
 if __name__ == "__main__":
-    run_benchmark()
+    if len(sys.argv) == 5 and sys.argv[1] == "--baseline" and sys.argv[2] in BASELINES:
+        _baseline_main(*sys.argv[2:])
+    else:
+        run_benchmark()

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         sizes_list = tuple(int(size) for size in sizes.split(","))
         self.stdout.write("== Engine (in-process) against the rapidfuzz baselines")
         benchmark.run_benchmark(sizes=sizes_list, out=self.stdout)
-        self.stdout.write("\n== compare_files as a whole process (python manage.py ...)")
+        self.stdout.write("\n== compare_files and the baselines as whole processes")
         self._cli(sizes_list)
         if not skip_jobs:
             self.stdout.write("\n== Comparisons through the Celery task on the database")
@@ -46,30 +46,9 @@ class Command(BaseCommand):
 
     def _cli(self, sizes: tuple[int, ...]) -> None:
         with tempfile.TemporaryDirectory() as directory:
-            for size in sizes:
-                internal, customer = benchmark.write_benchmark_maps(size, Path(directory))
-                command = [
-                    sys.executable,
-                    "manage.py",
-                    "compare_files",
-                    str(internal),
-                    str(customer),
-                    "--format",
-                    "json",
-                ]
-                started = time.perf_counter()
-                finished = subprocess.run(  # noqa: S603 - our own interpreter and script
-                    command,
-                    cwd=settings.BASE_DIR,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    check=False,
-                )
-                elapsed = time.perf_counter() - started
-                status = "ok" if finished.returncode == 0 else f"exit {finished.returncode}"
-                self.stdout.write(
-                    f"N={size:>5}: compare_files end to end {elapsed:6.2f} s ({status})"
-                )
+            benchmark.run_process_benchmark(
+                sizes, self.stdout, cwd=Path(settings.BASE_DIR), directory=Path(directory)
+            )
 
     def _jobs(self) -> None:
         user, _ = get_user_model().objects.get_or_create(username="bench")
