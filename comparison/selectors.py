@@ -61,3 +61,15 @@ def report_sections(report: Report) -> dict:
         "internal_notes": linkable("internal"),
         "customer_notes": linkable("customer"),
     }
+
+
+def report_page_context(report: Report, *, can_edit: bool = False, shared: bool = False) -> dict:
+    """Everything `comparison/_report_body.html` needs, for the report page (`shared`
+    False), the anonymous shared page and the HTML export (`shared` True: read-only)."""
+    return {
+        "report": report,
+        "pair": report.pair,
+        "shared": shared,
+        "can_edit": can_edit and not shared,
+        **report_sections(report),
+    }

@@ -34,12 +34,12 @@ def report_page(request, pk: int):
         request,
         "comparison/report.html",
         {
-            "report": report,
-            "pair": report.pair,
             "current_workspace": report.pair.internal_map.persona.workspace,
-            **selectors.report_sections(report),
-            "can_edit": has_role(
-                request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR
+            **selectors.report_page_context(
+                report,
+                can_edit=has_role(
+                    request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR
+                ),
             ),
         },
     )
