@@ -142,7 +142,14 @@ TEAM_SIDE = "Team"
 CUSTOMER_SIDE = "Customers"
 OVERALL = "Overall"
 
-CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True, "typesetMath": False}
+# No mode bar: plotly.js styles it through <style> elements of its own that a strict
+# style-src (no 'unsafe-inline') blocks; the table fallback holds the numbers anyway.
+CONFIG: dict[str, Any] = {
+    "displayModeBar": False,
+    "displaylogo": False,
+    "responsive": True,
+    "typesetMath": False,
+}
 
 # CSP nonces are base64 or base64url; anything else would need escaping in the attribute.
 _NONCE = re.compile(r"[A-Za-z0-9+/=_-]{1,200}")

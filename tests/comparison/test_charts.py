@@ -652,7 +652,10 @@ def test_fragment_config_and_no_mathjax():
     fragment = charts.chart_html(every_figure()[0], nonce=NONCE)
 
     assert "mathjax" not in fragment.lower()
-    assert '{"displaylogo":false,"responsive":true,"typesetMath":false}' in fragment
+    assert (
+        '{"displayModeBar":false,"displaylogo":false,"responsive":true,"typesetMath":false}'
+        in fragment
+    )
     assert "cdn" not in fragment.lower()
     assert "http" not in fragment
 
