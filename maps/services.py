@@ -176,7 +176,7 @@ def persona_delete(*, user: AbstractBaseUser, persona: Persona) -> None:
 
 # --- maps ---------------------------------------------------------------------------------
 
-MAP_FIELDS = ("perspective", "title", "held_on", "facilitator", "participants")
+MAP_FIELDS = ("perspective", "title", "held_on", "facilitator", "participants", "round", "team")
 
 
 @transaction.atomic
@@ -189,6 +189,8 @@ def map_create(
     held_on: datetime.date | None = None,
     facilitator: str = "",
     participants: str = "",
+    round: int = 1,  # noqa: A002 - the model's field name
+    team: str = "",
 ) -> EmpathyMap:
     require_role(user, persona.workspace_id, Role.EDITOR)
     empathy_map = EmpathyMap(
@@ -198,6 +200,8 @@ def map_create(
         held_on=held_on,
         facilitator=facilitator.strip(),
         participants=participants.strip(),
+        round=round,
+        team=team.strip(),
     )
     empathy_map.full_clean()
     empathy_map.save()

@@ -1,0 +1,330 @@
+"""Reads for the workspace discrepancy dashboard (selectors only; nothing here writes).
+
+The dashboard looks at the LATEST SUCCEEDED report of every pair in one workspace. Every
+query starts from `comparison.selectors.reports_for(user)` (itself built on
+`maps.selectors.workspaces_for`), so a workspace the user does not belong to yields
+nothing. The number of queries is fixed, whatever the number of pairs and reports:
+
+1. the latest reports, one row per pair (a correlated subquery picks each pair's newest
+   succeeded report; filters by persona and date apply to that report, not before it);
+2. the most-voted missed customer notes of those reports (grouped and limited in SQL);
+3. the most-voted unconfirmed hypotheses of those reports (likewise).
+
+Dates are the customer workshop's `held_on`; a pair whose customer map has no date falls
+back to the day its report finished (in the current time zone), and says so
+(`PairResult.dated_by_workshop`). The aggregates come back as the plain dataclasses of
+`comparison.charts`, ready for its pure builders.
+
+Extending to several internal perspectives per customer workshop: every `PairResult`
+carries the internal map's `team`; grouping by (persona, team) instead of persona is a
+matter of the `key` given to `_group`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+
+from comparison import charts
+from comparison.models import Match, MatchKind, Report, ReportStatus, Verdict
+from comparison.selectors import reports_for
+from maps.models import Persona, Workspace
+from maps.segments import SEGMENT_KEYS
+from maps.selectors import AnyUser, personas_for
+
+TOP_ITEMS_LIMIT = charts.TOP_ITEMS_LIMIT
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the user narrowed the dashboard to; None means "no limit"."""
+
+    persona_id: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(value is not None for value in (self.persona_id, self.date_from, self.date_to))
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """The latest succeeded report of one pair, flattened for the dashboard."""
+
+    report_id: int
+    pair_id: int
+    persona_id: int
+    persona: str
+    team: str  # the internal map's team ("management", "sales", ...), may be empty
+    internal_title: str
+    customer_title: str
+    round: int  # the customer map's workshop round
+    workshop_date: datetime.date  # held_on of the customer map, else the report's day
+    dated_by_workshop: bool
+    finished_at: datetime.datetime | None
+    summary: Mapping[str, Any]
+
+    @property
+    def empathy_score(self) -> float | None:
+        return _pooled_score([self.summary])
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    results: tuple[PairResult, ...]
+    heatmap: tuple[charts.PersonaScores, ...]
+    trends: tuple[charts.PersonaTrend, ...]
+    missed: tuple[charts.RankedNote, ...]
+    wrong: tuple[charts.RankedNote, ...]
+    filters: DashboardFilters = field(default_factory=DashboardFilters)
+
+    @property
+    def undated_count(self) -> int:
+        """Results placed at their report's finishing day: the workshop has no date."""
+        return sum(not result.dated_by_workshop for result in self.results)
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def dashboard_personas(user: AnyUser, workspace: Workspace) -> QuerySet[Persona]:
+    """The personas of the workspace, for the filter's choices."""
+    return personas_for(user).filter(workspace=workspace).order_by("name", "id")
+
+
+def latest_reports(
+    user: AnyUser, workspace: Workspace, filters: DashboardFilters | None = None
+) -> QuerySet[Report]:
+    """Per pair of `workspace`, its newest succeeded report, narrowed by `filters`.
+
+    The newest is picked among ALL of the pair's succeeded reports first; the filters then
+    keep or drop that one report, so an older report never stands in for a newer one that
+    falls outside the date range. Annotated with `workshop_date`.
+    """
+    filters = filters or DashboardFilters()
+    newest = (
+        Report.objects.filter(pair_id=OuterRef("pair_id"), status=ReportStatus.SUCCEEDED)
+        .order_by(F("finished_at").desc(nulls_last=True), "-id")
+        .values("pk")[:1]
+    )
+    reports = (
+        reports_for(user)
+        .filter(
+            pair__internal_map__persona__workspace=workspace,
+            status=ReportStatus.SUCCEEDED,
+            pk=Subquery(newest),
+        )
+        .annotate(workshop_date=Coalesce("pair__customer_map__held_on", TruncDate("finished_at")))
+    )
+    if filters.persona_id is not None:
+        reports = reports.filter(pair__internal_map__persona_id=filters.persona_id)
+    if filters.date_from is not None:
+        reports = reports.filter(workshop_date__gte=filters.date_from)
+    if filters.date_to is not None:
+        reports = reports.filter(workshop_date__lte=filters.date_to)
+    return reports
+
+
+def _results(reports: QuerySet[Report]) -> list[PairResult]:
+    # values(): one flat row per report, no model instances (the page lists hundreds).
+    rows = reports.values(
+        "pk",
+        "pair_id",
+        "summary",
+        "finished_at",
+        "workshop_date",
+        persona_id=F("pair__internal_map__persona_id"),
+        persona=F("pair__internal_map__persona__name"),
+        team=F("pair__internal_map__team"),
+        internal_title=F("pair__internal_map__title"),
+        customer_title=F("pair__customer_map__title"),
+        round=F("pair__customer_map__round"),
+        held_on=F("pair__customer_map__held_on"),
+    ).order_by(
+        "pair__internal_map__persona__name",
+        "pair__customer_map__round",
+        "workshop_date",
+        "pair_id",
+    )
+    return [
+        PairResult(
+            report_id=row["pk"],
+            pair_id=row["pair_id"],
+            persona_id=row["persona_id"],
+            persona=row["persona"],
+            team=row["team"],
+            internal_title=row["internal_title"],
+            customer_title=row["customer_title"],
+            round=row["round"],
+            workshop_date=row["workshop_date"],
+            dated_by_workshop=row["held_on"] is not None,
+            finished_at=row["finished_at"],
+            summary=row["summary"] if isinstance(row["summary"], Mapping) else {},
+        )
+        for row in rows
+    ]
+
+
+def _top_notes(
+    reports: QuerySet[Report], *, side: str, verdict: str, limit: int
+) -> list[charts.RankedNote]:
+    """The `limit` most-voted notes of one side with one verdict across `reports`.
+
+    "also" rows repeat a note that already has its own row, so they are left out. A note
+    compared in several pairs (one customer workshop against several teams' maps) is one
+    entry: grouped by persona, segment and text, with its highest vote count.
+    """
+    rows = (
+        Match.objects.filter(report__in=reports.values("pk"), **{f"{side}_verdict": verdict})
+        .exclude(kind=MatchKind.ALSO)
+        .exclude(**{f"{side}_text": ""})
+        .values(
+            text=F(f"{side}_text"),
+            segment=F(f"{side}_segment"),
+            persona=F("report__pair__internal_map__persona__name"),
+        )
+        .annotate(votes=Max(f"{side}_votes"))
+        .order_by("-votes", "text", "persona", "segment")[:limit]
+    )
+    return [
+        charts.RankedNote(
+            text=row["text"], votes=row["votes"], persona=row["persona"], segment=row["segment"]
+        )
+        for row in rows
+    ]
+
+
+# --- aggregation (pure) -------------------------------------------------------------------
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _count(metrics: Mapping[str, Any], name: str) -> int:
+    value = _number(metrics.get(name))
+    return max(int(value), 0) if value is not None else 0
+
+
+def _has_notes(metrics: Mapping[str, Any]) -> bool:
+    return _count(metrics, "internal_count") + _count(metrics, "customer_count") > 0
+
+
+def _pooled_score(metrics: Sequence[Mapping[str, Any]]) -> float | None:
+    """The empathy score of several comparisons taken together, or None without notes.
+
+    One comparison keeps its own figure (the report page shows the same). Several (e.g.
+    the pairs of one round) pool their counts: precision = confirmed / hypotheses,
+    coverage = anticipated / customer notes, harmonic mean, as the engine computes it.
+    """
+    with_notes = [item for item in metrics if _has_notes(item)]
+    if not with_notes:
+        return None
+    if len(with_notes) == 1:
+        return _number(with_notes[0].get("empathy_score"))
+    internal = sum(_count(item, "internal_count") for item in with_notes)
+    customer = sum(_count(item, "customer_count") for item in with_notes)
+    confirmed = sum(_count(item, "confirmed") for item in with_notes)
+    anticipated = sum(_count(item, "anticipated") for item in with_notes)
+    precision = 100.0 * confirmed / internal if internal else 0.0
+    coverage = 100.0 * anticipated / customer if customer else 0.0
+    if precision + coverage == 0:
+        return 0.0
+    return round(2 * precision * coverage / (precision + coverage), 1)
+
+
+def _segment(summary: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    segments = summary.get("segments")
+    metrics = segments.get(key) if isinstance(segments, Mapping) else None
+    return metrics if isinstance(metrics, Mapping) else {}
+
+
+def _group[K: Hashable](
+    results: Iterable[PairResult], key: Callable[[PairResult], K]
+) -> dict[K, list[PairResult]]:
+    groups: dict[K, list[PairResult]] = {}
+    for result in results:
+        groups.setdefault(key(result), []).append(result)
+    return groups
+
+
+def _round_key(result: PairResult) -> tuple[int, datetime.date]:
+    return (result.round, result.workshop_date)
+
+
+def persona_scores(results: Sequence[PairResult]) -> list[charts.PersonaScores]:
+    """Heatmap rows: per persona (by name), its most recent round in `results`.
+
+    "Most recent" is the highest customer-workshop round, then the latest date; the
+    pairs of that round (several teams' maps against one workshop) are pooled.
+    """
+    rows = []
+    for persona_results in _group(results, lambda result: result.persona_id).values():
+        newest = max(_round_key(result) for result in persona_results)
+        summaries = [result.summary for result in persona_results if _round_key(result) == newest]
+        rows.append(
+            charts.PersonaScores(
+                persona=persona_results[0].persona,
+                scores={
+                    key: _pooled_score([_segment(summary, key) for summary in summaries])
+                    for key in SEGMENT_KEYS
+                },
+                overall=_pooled_score(summaries),
+            )
+        )
+    return sorted(rows, key=lambda row: row.persona.casefold())
+
+
+def persona_trends(results: Sequence[PairResult]) -> list[charts.PersonaTrend]:
+    """Per persona, one point per workshop round (round, then date), pooled per round."""
+    trends = []
+    for persona_results in _group(results, lambda result: result.persona_id).values():
+        points = []
+        for (round_number, day), in_round in sorted(_group(persona_results, _round_key).items()):
+            label = f"Round {round_number}"
+            if not all(result.dated_by_workshop for result in in_round):
+                label += " (workshop undated: report date)"
+            points.append(
+                charts.TrendPoint(
+                    workshop_date=day,
+                    empathy_score=_pooled_score([result.summary for result in in_round]),
+                    label=label,
+                )
+            )
+        trends.append(charts.PersonaTrend(persona=persona_results[0].persona, points=points))
+    return sorted(trends, key=lambda trend: trend.persona.casefold())
+
+
+# --- the page's data ----------------------------------------------------------------------
+
+
+def dashboard_data(
+    user: AnyUser,
+    workspace: Workspace,
+    filters: DashboardFilters | None = None,
+    *,
+    limit: int = TOP_ITEMS_LIMIT,
+) -> Dashboard:
+    """Everything the dashboard shows, in three queries whatever the number of pairs."""
+    filters = filters or DashboardFilters()
+    reports = latest_reports(user, workspace, filters)
+    results = _results(reports)
+    if not results:
+        # Nothing to rank: spare the two match queries.
+        return Dashboard((), (), (), (), (), filters)
+    return Dashboard(
+        results=tuple(results),
+        heatmap=tuple(persona_scores(results)),
+        trends=tuple(persona_trends(results)),
+        missed=tuple(_top_notes(reports, side="customer", verdict=Verdict.MISSED, limit=limit)),
+        wrong=tuple(_top_notes(reports, side="internal", verdict=Verdict.UNCONFIRMED, limit=limit)),
+        filters=filters,
+    )

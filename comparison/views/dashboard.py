@@ -1,0 +1,145 @@
+"""The workspace discrepancy dashboard: where the team misjudges its customers, at a glance.
+
+Thin: the filter form parses the query string, `comparison.dashboard` does every read
+(scoped through `workspaces_for`), `comparison.charts` builds the figures. Any member may
+look (viewer role suffices); another workspace answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from comparison import charts
+from comparison.dashboard import Dashboard, DashboardFilters, dashboard_data, dashboard_personas
+from maps.models import Persona, Role
+from maps.selectors import has_role, workspaces_for
+
+MISSED_TITLE = "Most-voted customer insights we missed"
+WRONG_TITLE = "Most-voted hypotheses customers did not confirm"
+# The bundle changes only when the plotly package is upgraded (a deploy): a day is safe.
+PLOTLY_JS_MAX_AGE = 86_400
+
+
+class DashboardFilterForm(forms.Form):
+    """Persona and customer-workshop date range; every field optional."""
+
+    persona = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    date_from = forms.DateField(
+        required=False, label="Workshops from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="Workshops until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, personas: list[Persona], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices from the already fetched personas: validating costs no query, and a
+        # persona of another workspace is simply not a valid choice.
+        self.fields["persona"].choices = [("", "All personas")] + [
+            (persona.pk, persona.name) for persona in personas
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise forms.ValidationError(
+                "“Workshops from” (%(start)s) is after “Workshops until” (%(end)s).",
+                params={"start": date_from.isoformat(), "end": date_to.isoformat()},
+            )
+        return cleaned
+
+    def filters(self) -> DashboardFilters:
+        return DashboardFilters(
+            persona_id=self.cleaned_data.get("persona"),
+            date_from=self.cleaned_data.get("date_from"),
+            date_to=self.cleaned_data.get("date_to"),
+        )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One figure of the page: its HTML fragment and the same numbers as a table."""
+
+    id: str
+    html: SafeString
+    table: charts.Table
+
+
+def _chart(figure, table: charts.Table, *, chart_id: str, nonce: str) -> Chart:
+    fragment = charts.chart_html(
+        figure, nonce=nonce, div_id=chart_id, described_by=f"{chart_id}-table"
+    )
+    # chart_html escapes every user string for plotly and `<`, `>`, `&` inside its JSON,
+    # so the fragment is our markup only (tests/comparison/test_charts.py holds it to that).
+    return Chart(id=chart_id, html=mark_safe(fragment), table=table)  # noqa: S308
+
+
+def _charts(data: Dashboard, *, nonce: str) -> list[Chart]:
+    return [
+        _chart(
+            charts.persona_heatmap(data.heatmap),
+            charts.persona_heatmap_table(data.heatmap),
+            chart_id="chart-heatmap",
+            nonce=nonce,
+        ),
+        _chart(
+            charts.score_trend(data.trends),
+            charts.score_trend_table(data.trends),
+            chart_id="chart-trend",
+            nonce=nonce,
+        ),
+        _chart(
+            charts.top_items(data.missed, MISSED_TITLE, verdict="missed"),
+            charts.top_items_table(data.missed, MISSED_TITLE),
+            chart_id="chart-missed",
+            nonce=nonce,
+        ),
+        _chart(
+            charts.top_items(data.wrong, WRONG_TITLE, verdict="unconfirmed"),
+            charts.top_items_table(data.wrong, WRONG_TITLE),
+            chart_id="chart-wrong",
+            nonce=nonce,
+        ),
+    ]
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    workspace = get_object_or_404(workspaces_for(request.user), pk=pk)
+    personas = list(dashboard_personas(request.user, workspace))
+    form = DashboardFilterForm(request.GET or None, personas=personas)
+    # Invalid filters are shown on the form; the page then shows every report.
+    filters = form.filters() if form.is_bound and form.is_valid() else DashboardFilters()
+    data = dashboard_data(request.user, workspace, filters)
+    return render(
+        request,
+        "comparison/dashboard.html",
+        {
+            "current_workspace": workspace,
+            "form": form,
+            "personas": personas,
+            "data": data,
+            "charts": _charts(data, nonce=str(get_nonce(request))) if data.results else [],
+            "can_edit": has_role(request.user, workspace, Role.EDITOR),
+        },
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=PLOTLY_JS_MAX_AGE)
+def plotly_js(request: HttpRequest) -> FileResponse:
+    """plotly.js from the installed plotly package: same origin, no CDN, works offline."""
+    return FileResponse(
+        charts.plotlyjs_path().open("rb"), content_type="text/javascript; charset=utf-8"
+    )

@@ -1,0 +1,287 @@
+"""The workspace discrepancy dashboard: latest report per pair, filters, ranking, safety."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from comparison import dashboard, services, tasks
+from comparison.models import Report, ReportStatus
+from maps import services as map_services
+from maps.services import NoteData
+from tests.factories import make_persona
+
+pytestmark = pytest.mark.django_db
+
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+@pytest.fixture(autouse=True)
+def _no_queue(monkeypatch):
+    # Reports are run in-process with the service; nothing is sent to a broker.
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
+
+
+def compared_pair(
+    owner,
+    persona,
+    *,
+    internal: list[NoteData],
+    customer: list[NoteData],
+    held_on: datetime.date | None = datetime.date(2026, 10, 1),
+    round_number: int = 1,
+    team: str = "",
+):
+    internal_map = map_services.map_create(
+        user=owner,
+        persona=persona,
+        perspective="internal",
+        title=f"Team round {round_number} {team}".strip(),
+        held_on=held_on,
+        round=round_number,
+        team=team,
+    )
+    customer_map = map_services.map_create(
+        user=owner,
+        persona=persona,
+        perspective="customer",
+        title=f"Customers round {round_number}",
+        held_on=held_on,
+        round=round_number,
+    )
+    map_services.notes_bulk_create(user=owner, empathy_map=internal_map, notes=internal)
+    map_services.notes_bulk_create(user=owner, empathy_map=customer_map, notes=customer)
+    pair = map_services.pair_create(
+        user=owner, internal_map=internal_map, customer_map=customer_map
+    )
+    return pair, run(owner, pair)
+
+
+def run(user, pair) -> Report:
+    report, _ = services.report_request(user=user, pair=pair)
+    services.report_run(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUCCEEDED
+    return report
+
+
+TOOLS = NoteData("pains", "Too many tools that do not talk to each other")
+PRICE = NoteData("pains", "Worried about the price of the licence", votes=2)
+
+
+def url(workspace, **query) -> str:
+    base = reverse("dashboard", kwargs={"pk": workspace.pk})
+    if query:
+        base += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    return base
+
+
+def test_viewer_sees_scores_charts_and_tables(client, viewer, owner, workspace, persona):
+    # given a compared pair with one confirmed hypothesis, one wrong one, one missed note
+    compared_pair(
+        owner,
+        persona,
+        internal=[TOOLS, NoteData("gains", "Wants a mobile app", votes=5)],
+        customer=[TOOLS, NoteData("pains", "Onboarding takes weeks", votes=7)],
+    )
+    client.force_login(viewer)
+
+    # when
+    response = client.get(url(workspace))
+
+    # then
+    assert response.status_code == 200
+    page = response.content.decode()
+    for chart_id in ("chart-heatmap", "chart-trend", "chart-missed", "chart-wrong"):
+        assert f'id="{chart_id}"' in page
+        assert f'id="{chart_id}-table"' in page
+    assert "Onboarding takes weeks" in page
+    assert "Wants a mobile app" in page
+    data = response.context["data"]
+    assert [row.persona for row in data.heatmap] == [persona.name]
+    assert data.heatmap[0].overall == data.results[0].summary["empathy_score"]
+    assert [note.text for note in data.missed] == ["Onboarding takes weeks"]
+    assert [note.text for note in data.wrong] == ["Wants a mobile app"]
+    # plotly.js comes from our own origin, with the CSP nonce on the inline chart scripts
+    assert reverse("plotly-js") in page
+    assert "cdn.plot.ly" not in page
+
+
+def test_outsider_gets_404_and_anonymous_the_login(client, outsider, workspace):
+    client.force_login(outsider)
+    assert client.get(url(workspace)).status_code == 404
+    client.logout()
+    response = client.get(url(workspace))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_only_the_latest_succeeded_report_of_each_pair_counts(client, viewer, owner, persona):
+    pair, first = compared_pair(owner, persona, internal=[TOOLS], customer=[TOOLS])
+    second = run(owner, pair)
+    failed = Report.objects.create(
+        pair=pair, status=ReportStatus.FAILED, error="worker lost", summary={}
+    )
+
+    data = dashboard.dashboard_data(viewer, persona.workspace)
+
+    assert [result.report_id for result in data.results] == [second.pk]
+    assert first.pk != second.pk
+    assert failed.pk not in {result.report_id for result in data.results}
+
+
+def test_filters_by_persona_and_workshop_dates(client, viewer, owner, workspace, persona):
+    other = make_persona(workspace, "Omar, site manager")
+    compared_pair(
+        owner, persona, internal=[TOOLS], customer=[TOOLS], held_on=datetime.date(2026, 3, 1)
+    )
+    compared_pair(
+        owner, other, internal=[TOOLS], customer=[PRICE], held_on=datetime.date(2026, 9, 1)
+    )
+    client.force_login(viewer)
+
+    by_persona = client.get(url(workspace, persona=other.pk)).context["data"]
+    in_range = client.get(url(workspace, date_from="2026-01-01", date_to="2026-06-30"))
+    nothing = client.get(url(workspace, date_from="2027-01-01"))
+
+    assert [result.persona for result in by_persona.results] == [other.name]
+    assert [result.persona for result in in_range.context["data"].results] == [persona.name]
+    assert nothing.context["data"].results == ()
+    assert "No comparison matches these filters" in nothing.content.decode()
+
+
+def test_a_reversed_date_range_is_reported_and_not_applied(client, viewer, owner, workspace):
+    persona = make_persona(workspace, "Ana")
+    compared_pair(owner, persona, internal=[TOOLS], customer=[TOOLS])
+    client.force_login(viewer)
+
+    response = client.get(url(workspace, date_from="2026-12-01", date_to="2026-01-01"))
+
+    assert response.status_code == 200
+    assert "is after" in response.content.decode()
+    assert len(response.context["data"].results) == 1
+
+
+def test_a_persona_of_another_workspace_is_not_a_valid_filter(
+    client, viewer, owner, workspace, persona, other_workspace
+):
+    foreign = make_persona(other_workspace, "Foreign")
+    compared_pair(owner, persona, internal=[TOOLS], customer=[TOOLS])
+    client.force_login(viewer)
+
+    response = client.get(url(workspace, persona=foreign.pk))
+
+    assert response.context["form"].errors
+    assert "Foreign" not in response.content.decode()
+
+
+def test_rounds_make_a_trend_and_the_heatmap_shows_the_newest(client, viewer, owner, persona):
+    compared_pair(
+        owner,
+        persona,
+        internal=[TOOLS, PRICE],
+        customer=[NoteData("gains", "Fast support")],
+        round_number=1,
+        held_on=datetime.date(2026, 3, 1),
+    )
+    _, newest = compared_pair(
+        owner,
+        persona,
+        internal=[TOOLS],
+        customer=[TOOLS],
+        round_number=2,
+        held_on=datetime.date(2026, 9, 1),
+    )
+
+    data = dashboard.dashboard_data(viewer, persona.workspace)
+
+    (trend,) = data.trends
+    assert [point.label for point in trend.points] == ["Round 1", "Round 2"]
+    assert trend.points[0].empathy_score < trend.points[1].empathy_score
+    assert data.heatmap[0].overall == newest.summary["empathy_score"]
+
+
+def test_missed_and_wrong_are_ranked_by_votes(viewer, owner, persona):
+    compared_pair(
+        owner,
+        persona,
+        internal=[NoteData("gains", "Wants dark mode", votes=1), PRICE],
+        customer=[
+            NoteData("sees", "Competitors ship weekly", votes=3),
+            NoteData("hears", "Peers recommend spreadsheets", votes=9),
+        ],
+    )
+
+    data = dashboard.dashboard_data(viewer, persona.workspace)
+
+    assert [note.votes for note in data.missed] == [9, 3]
+    assert [note.votes for note in data.wrong] == [2, 1]
+
+
+def test_queries_do_not_grow_with_the_number_of_pairs(
+    client, viewer, owner, workspace, django_assert_max_num_queries
+):
+    def page_queries(pairs: int) -> int:
+        for index in range(pairs):
+            persona = make_persona(workspace, f"Persona {Report.objects.count()} {index}")
+            compared_pair(owner, persona, internal=[TOOLS, PRICE], customer=[TOOLS])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(workspace)).status_code == 200
+        return len(queries)
+
+    client.force_login(viewer)
+    few = page_queries(2)
+    many = page_queries(10)
+
+    assert many == few
+    with django_assert_max_num_queries(few):
+        client.get(url(workspace))
+
+
+def test_note_texts_and_names_are_escaped_everywhere(client, viewer, owner, workspace):
+    persona = make_persona(workspace, f"Eve {XSS}")
+    compared_pair(
+        owner,
+        persona,
+        internal=[NoteData("gains", f"Hypothesis {XSS}", votes=2)],
+        customer=[NoteData("pains", f"Customer {XSS}", votes=4)],
+    )
+    client.force_login(viewer)
+
+    page = client.get(url(workspace)).content.decode()
+
+    assert "<script>alert(1)" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the table fallback
+
+
+def test_empty_workspace_explains_what_to_do(client, editor, viewer, workspace):
+    client.force_login(editor)
+    page = client.get(url(workspace)).content.decode()
+    assert "No comparisons yet" in page
+    assert "Go to the pairs" in page
+    assert "plotly" not in page
+
+    client.force_login(viewer)
+    assert "Go to the pairs" not in client.get(url(workspace)).content.decode()
+
+
+def test_plotly_js_is_served_from_the_installed_package(client):
+    response = client.get(reverse("plotly-js"))
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert b"plotly" in body[:2000].lower()
+
+
+def test_pooled_score_is_the_harmonic_mean_of_the_pooled_counts():
+    one = {"internal_count": 4, "customer_count": 2, "confirmed": 2, "anticipated": 2}
+    two = {"internal_count": 4, "customer_count": 6, "confirmed": 2, "anticipated": 2}
+    alone = {**one, "empathy_score": 66.7}
+
+    # precision 4/8 = 50, coverage 4/8 = 50 -> 50
+    assert dashboard._pooled_score([one, two]) == 50.0
+    assert dashboard._pooled_score([alone]) == 66.7
+    assert dashboard._pooled_score([{"internal_count": 0, "customer_count": 0}]) is None
