@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test browser lint format bench clean
 
 install: $(STAMP)
 
@@ -30,8 +30,18 @@ run: install
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+# Installed when missing and possible; otherwise those tests skip with the reason (and fail
+# under CI=true).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		{ apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		  { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }; } || \
+		echo "Chromium is not installed and could not be installed: browser tests will skip."
 
 lint: install
 	$(BIN)/ruff check .
