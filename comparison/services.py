@@ -76,9 +76,27 @@ def report_request(
 
 
 def _enqueue(report: Report) -> None:
+    """Send the run after commit. The report row, not the message, is the promise made to
+    the user: if the broker is unreachable the report stays queued and the reaper sends it
+    again (`reports_reap`), so the request still succeeds."""
+    from kombu.exceptions import OperationalError as BrokerError
+
     from comparison.tasks import report_run_task
 
-    report_run_task.delay_on_commit(report.pk)
+    report_id = report.pk
+
+    def send() -> None:
+        try:
+            report_run_task.delay(report_id)
+        except BrokerError as error:
+            logger.warning(
+                "Report %s: broker unreachable, left queued for the reaper: %s",
+                report_id,
+                error,
+                extra={"report_id": report_id},
+            )
+
+    transaction.on_commit(send)
 
 
 def _note_inputs(notes: Iterable[Note]) -> list[engine.NoteIn]:
@@ -374,14 +392,27 @@ def _recompute(
 
 
 def reports_reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Re-queue runs stuck in `running` past the broker's redelivery window (their worker
-    died and the message was lost), and fail them after three attempts."""
+    """Re-send reports queued for longer than GAPMAP_REQUEUE_QUEUED_AFTER seconds; re-queue
+    runs stuck in `running` past the broker's redelivery window (their worker died and the
+    message was lost), and fail those after three attempts."""
     now = now or timezone.now()
     visibility = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     deadline = now - datetime.timedelta(
         seconds=max(visibility, django_settings.CELERY_TASK_TIME_LIMIT) + 60
     )
     requeued = failed = 0
+    # A queued report whose message was lost (broker restarted without persistence, or
+    # unreachable when it was sent) is sent again; a duplicate message is harmless because
+    # runs are idempotent. Each resend touches updated_at, so it happens once per window.
+    waiting_since = now - datetime.timedelta(seconds=django_settings.GAPMAP_REQUEUE_QUEUED_AFTER)
+    for report in Report.objects.filter(status=ReportStatus.QUEUED, updated_at__lt=waiting_since):
+        with transaction.atomic():
+            touched = Report.objects.filter(
+                pk=report.pk, status=ReportStatus.QUEUED, updated_at=report.updated_at
+            ).update(updated_at=now)
+            if touched:
+                _enqueue(report)
+                requeued += 1
     stuck = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=deadline)
     for report_id in stuck.values_list("pk", flat=True):
         with transaction.atomic():

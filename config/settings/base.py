@@ -227,6 +227,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# A report still queued after this long has probably lost its message (a Redis restart
+# without persistence): the reaper sends it again. Longer than a busy queue's usual wait.
+GAPMAP_REQUEUE_QUEUED_AFTER = env.int("GAPMAP_REQUEUE_QUEUED_AFTER", default=900)
 
 LOGGING = {
     "version": 1,

@@ -225,6 +225,54 @@ def test_reaper_leaves_recent_runs_alone(pair, editor):
     assert services.reports_reap() == {"requeued": 0, "failed": 0}
 
 
+def test_reaper_resends_reports_whose_message_was_lost_once_per_window(
+    pair, editor, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    # given a report queued long ago whose message the broker lost
+    settings.GAPMAP_REQUEUE_QUEUED_AFTER = 600
+    sent = []
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: sent.append(report_id))
+    report = _queued(pair, editor)
+    Report.objects.filter(pk=report.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(seconds=601)
+    )
+
+    # when the reaper runs twice in a row
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.reports_reap()
+        second = services.reports_reap()
+
+    # then it is sent again exactly once, and stays queued for a worker
+    assert first == {"requeued": 1, "failed": 0}
+    assert second == {"requeued": 0, "failed": 0}
+    assert sent == [report.pk]
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.QUEUED
+
+
+def test_reaper_leaves_recently_queued_reports_alone(pair, editor, settings):
+    settings.GAPMAP_REQUEUE_QUEUED_AFTER = 600
+    _queued(pair, editor)
+    assert services.reports_reap() == {"requeued": 0, "failed": 0}
+
+
+def test_an_unreachable_broker_leaves_the_report_queued_for_the_reaper(
+    pair, editor, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    def broker_down(report_id):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.report_run_task, "delay", broker_down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report, created = services.report_request(user=editor, pair=pair)
+
+    assert created
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.QUEUED
+    assert "left queued for the reaper" in caplog.text
+
+
 # --- review -------------------------------------------------------------------------------
 
 
