@@ -209,7 +209,11 @@ else:
     # Longer than the slowest comparison (hard limit below), so Redis never delivers a
     # running task twice; a worker killed mid-job is redelivered after this many seconds.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("GAPMAP_VISIBILITY_TIMEOUT", default=1800)
+        "visibility_timeout": env.int("GAPMAP_VISIBILITY_TIMEOUT", default=1800),
+        # How often a worker looks for such messages to redeliver: one cheap scan a minute
+        # (kombu's default is every 100 s, throttled by ten).
+        "unacked_restore_interval": env.int("GAPMAP_RESTORE_SWEEP_SECONDS", default=60),
+        "unacked_restore_throttle": 1,
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
