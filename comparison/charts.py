@@ -799,8 +799,27 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@dataclass(frozen=True)
+class FigureParts:
+    """A figure serialised for the page (script-safe JSON and its plain title): the costly
+    part of `chart_html`, free of any per-request value, so it can be cached."""
+
+    data: str
+    layout: str
+    title: str
+
+
+def figure_parts(fig: go.Figure) -> FigureParts:
+    figure = fig.to_plotly_json()
+    return FigureParts(
+        data=_script_json(figure.get("data", [])),
+        layout=_script_json(figure.get("layout", {})),
+        title=html.unescape(fig.layout.title.text or ""),  # the figure holds it escaped
+    )
+
+
 def chart_html(
-    fig: go.Figure,
+    fig: go.Figure | FigureParts,
     *,
     nonce: str,
     div_id: str | None = None,
@@ -815,24 +834,22 @@ def chart_html(
     """
     if not _NONCE.fullmatch(nonce):
         raise ValueError("nonce must be a base64 or base64url token")
-    figure = fig.to_plotly_json()
-    data = _script_json(figure.get("data", []))
-    layout = _script_json(figure.get("layout", {}))
+    parts = fig if isinstance(fig, FigureParts) else figure_parts(fig)
     config = _script_json(CONFIG)
     if div_id is None:
-        digest = hashlib.sha256(f"{data}\n{layout}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{parts.data}\n{parts.layout}".encode()).hexdigest()
         div_id = f"chart-{digest[:16]}"
     for name, value in (("div_id", div_id), ("described_by", described_by)):
         if value is not None and not _ELEMENT_ID.fullmatch(value):
             raise ValueError(f"{name} must be an HTML id (a letter, then letters, digits, -_:.)")
-    title = html.unescape(fig.layout.title.text or "")  # the figure holds it escaped
-    attributes = f' aria-label="{html.escape(title)}"' if title else ""
+    attributes = f' aria-label="{html.escape(parts.title)}"' if parts.title else ""
     if described_by:
         attributes += f' aria-describedby="{described_by}"'
     # Draw now if plotly.js is loaded, else once deferred scripts have run.
     script = (
         "(function(){var draw=function(){var el=document.getElementById("
-        f'"{div_id}");if(el&&window.Plotly){{window.Plotly.newPlot(el,{data},{layout},{config});}}}};'
+        f'"{div_id}");if(el&&window.Plotly){{window.Plotly.newPlot(el,{parts.data},'
+        f"{parts.layout},{config});}}}};"
         'if(window.Plotly){draw();}else{window.addEventListener("DOMContentLoaded",draw);}})();'
     )
     return (

@@ -23,21 +23,33 @@ matter of the `key` given to `_group`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
 from comparison import charts
 from comparison.models import Match, MatchKind, Report, ReportStatus, Verdict
 from comparison.selectors import reports_for
-from maps.models import Persona, Workspace
+from maps.models import EmpathyMap, Persona, Workspace
 from maps.segments import SEGMENT_KEYS
 from maps.selectors import AnyUser, personas_for
 
 TOP_ITEMS_LIMIT = charts.TOP_ITEMS_LIMIT
+MISSED_TITLE = "Most-voted customer insights we missed"
+WRONG_TITLE = "Most-voted hypotheses customers did not confirm"
+# Lines one can still tell apart (colour, dash and marker differ); every persona's figures
+# stay in the chart's table.
+TREND_SERIES_LIMIT = 8
+# Building plotly figures is most of a render; the figures change only when a report does,
+# and the key is a digest of everything they show, so a cached one is never stale.
+CHART_CACHE_SECONDS = 3600
+CHART_CACHE_VERSION = 1  # bump when the figures' shape changes
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,13 @@ class Dashboard:
     wrong: tuple[charts.RankedNote, ...]
     filters: DashboardFilters = field(default_factory=DashboardFilters)
 
+    @cached_property
+    def digest(self) -> str:
+        """A digest of everything the dashboard shows: the cache key of its figures and
+        tables (equal digests, equal content; any new report or vote changes it)."""
+        shown = (self.results, self.heatmap, self.trends, self.missed, self.wrong)
+        return hashlib.sha256(repr((CHART_CACHE_VERSION, shown)).encode()).hexdigest()
+
     @property
     def undated_count(self) -> int:
         """Results placed at their report's finishing day: the workshop has no date."""
@@ -93,9 +112,14 @@ class Dashboard:
 # --- queries ------------------------------------------------------------------------------
 
 
-def dashboard_personas(user: AnyUser, workspace: Workspace) -> QuerySet[Persona]:
-    """The personas of the workspace, for the filter's choices."""
-    return personas_for(user).filter(workspace=workspace).order_by("name", "id")
+def dashboard_personas(user: AnyUser, workspace: Workspace) -> list[tuple[int, str]]:
+    """(id, name) of the workspace's personas, for the filter's choices."""
+    return list(
+        personas_for(user)
+        .filter(workspace=workspace)
+        .order_by("name", "id")
+        .values_list("pk", "name")
+    )
 
 
 def latest_reports(
@@ -328,3 +352,93 @@ def dashboard_data(
         wrong=tuple(_top_notes(reports, side="internal", verdict=Verdict.UNCONFIRMED, limit=limit)),
         filters=filters,
     )
+
+
+def _fingerprint(user: AnyUser, workspace: Workspace) -> tuple:
+    """What changes whenever anything the dashboard shows changes: reports appear, finish,
+    are reviewed or deleted (count and latest `updated_at`), personas and maps are renamed,
+    re-dated or deleted. Three small aggregate queries instead of the page's three big ones."""
+    reports = reports_for(user).filter(pair__internal_map__persona__workspace=workspace)
+    personas = Persona.objects.filter(workspace=workspace)
+    maps = EmpathyMap.objects.filter(persona__workspace=workspace)
+    return tuple(
+        tuple(queryset.aggregate(count=Count("pk"), changed=Max("updated_at")).values())
+        for queryset in (reports, personas, maps)
+    )
+
+
+def dashboard_cached(
+    user: AnyUser, workspace: Workspace, filters: DashboardFilters | None = None
+) -> Dashboard:
+    """`dashboard_data`, reused while nothing it shows has changed. The caller has checked
+    that `user` belongs to `workspace`: every member sees the same dashboard."""
+    filters = filters or DashboardFilters()
+    state = (CHART_CACHE_VERSION, workspace.pk, filters, _fingerprint(user, workspace))
+    key = f"gapmap:dashboard-data:{hashlib.sha256(repr(state).encode()).hexdigest()}"
+    data = cache.get(key)
+    if data is None:
+        data = dashboard_data(user, workspace, filters)
+        data.digest  # noqa: B018 - computed once, cached with the data
+        cache.set(key, data, CHART_CACHE_SECONDS)
+    return data
+
+
+# --- charts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart of the dashboard: its serialised figure and the same numbers as a table."""
+
+    id: str
+    parts: charts.FigureParts
+    table: charts.Table
+
+
+def trends_shown(trends: Sequence[charts.PersonaTrend]) -> list[charts.PersonaTrend]:
+    """The personas drawn in the trend chart: those with the most rounds, then the most
+    recent, at most TREND_SERIES_LIMIT, in their (alphabetical) order."""
+
+    def weight(trend: charts.PersonaTrend) -> tuple[int, datetime.date]:
+        latest = max((point.workshop_date for point in trend.points), default=datetime.date.min)
+        return (len(trend.points), latest)
+
+    chosen = {id(trend) for trend in sorted(trends, key=weight, reverse=True)[:TREND_SERIES_LIMIT]}
+    return [trend for trend in trends if id(trend) in chosen]
+
+
+def _build_charts(data: Dashboard) -> list[ChartSpec]:
+    return [
+        ChartSpec(
+            "chart-heatmap",
+            charts.figure_parts(charts.persona_heatmap(data.heatmap)),
+            charts.persona_heatmap_table(data.heatmap),
+        ),
+        ChartSpec(
+            "chart-trend",
+            charts.figure_parts(charts.score_trend(trends_shown(data.trends))),
+            charts.score_trend_table(data.trends),
+        ),
+        ChartSpec(
+            "chart-missed",
+            charts.figure_parts(charts.top_items(data.missed, MISSED_TITLE, verdict="missed")),
+            charts.top_items_table(data.missed, MISSED_TITLE),
+        ),
+        ChartSpec(
+            "chart-wrong",
+            charts.figure_parts(charts.top_items(data.wrong, WRONG_TITLE, verdict="unconfirmed")),
+            charts.top_items_table(data.wrong, WRONG_TITLE),
+        ),
+    ]
+
+
+def dashboard_charts(data: Dashboard) -> list[ChartSpec]:
+    """The dashboard's charts, from the cache when the same figures were built before."""
+    if not data.results:
+        return []
+    key = f"gapmap:dashboard-charts:{data.digest}"
+    specs = cache.get(key)
+    if specs is None:
+        specs = _build_charts(data)
+        cache.set(key, specs, CHART_CACHE_SECONDS)
+    return specs

@@ -23,6 +23,14 @@ def require_server(url: str, what: str) -> None:
         pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache (rate limits, cached figures)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner")

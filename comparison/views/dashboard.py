@@ -19,12 +19,18 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from comparison import charts
-from comparison.dashboard import Dashboard, DashboardFilters, dashboard_data, dashboard_personas
-from maps.models import Persona, Role
+from comparison.dashboard import (
+    CHART_CACHE_SECONDS,
+    TREND_SERIES_LIMIT,
+    ChartSpec,
+    DashboardFilters,
+    dashboard_cached,
+    dashboard_charts,
+    dashboard_personas,
+)
+from maps.models import Role
 from maps.selectors import has_role, workspaces_for
 
-MISSED_TITLE = "Most-voted customer insights we missed"
-WRONG_TITLE = "Most-voted hypotheses customers did not confirm"
 # The bundle changes only when the plotly package is upgraded (a deploy): a day is safe.
 PLOTLY_JS_MAX_AGE = 86_400
 
@@ -40,13 +46,11 @@ class DashboardFilterForm(forms.Form):
         required=False, label="Workshops until", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, personas: list[Persona], **kwargs) -> None:
+    def __init__(self, *args, personas: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Choices from the already fetched personas: validating costs no query, and a
         # persona of another workspace is simply not a valid choice.
-        self.fields["persona"].choices = [("", "All personas")] + [
-            (persona.pk, persona.name) for persona in personas
-        ]
+        self.fields["persona"].choices = [("", "All personas"), *personas]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -75,53 +79,24 @@ class Chart:
     table: charts.Table
 
 
-def _chart(figure, table: charts.Table, *, chart_id: str, nonce: str) -> Chart:
+def _with_nonce(spec: ChartSpec, *, nonce: str) -> Chart:
     fragment = charts.chart_html(
-        figure, nonce=nonce, div_id=chart_id, described_by=f"{chart_id}-table"
+        spec.parts, nonce=nonce, div_id=spec.id, described_by=f"{spec.id}-table"
     )
     # chart_html escapes every user string for plotly and `<`, `>`, `&` inside its JSON,
     # so the fragment is our markup only (tests/comparison/test_charts.py holds it to that).
-    return Chart(id=chart_id, html=mark_safe(fragment), table=table)  # noqa: S308
-
-
-def _charts(data: Dashboard, *, nonce: str) -> list[Chart]:
-    return [
-        _chart(
-            charts.persona_heatmap(data.heatmap),
-            charts.persona_heatmap_table(data.heatmap),
-            chart_id="chart-heatmap",
-            nonce=nonce,
-        ),
-        _chart(
-            charts.score_trend(data.trends),
-            charts.score_trend_table(data.trends),
-            chart_id="chart-trend",
-            nonce=nonce,
-        ),
-        _chart(
-            charts.top_items(data.missed, MISSED_TITLE, verdict="missed"),
-            charts.top_items_table(data.missed, MISSED_TITLE),
-            chart_id="chart-missed",
-            nonce=nonce,
-        ),
-        _chart(
-            charts.top_items(data.wrong, WRONG_TITLE, verdict="unconfirmed"),
-            charts.top_items_table(data.wrong, WRONG_TITLE),
-            chart_id="chart-wrong",
-            nonce=nonce,
-        ),
-    ]
+    return Chart(id=spec.id, html=mark_safe(fragment), table=spec.table)  # noqa: S308
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     workspace = get_object_or_404(workspaces_for(request.user), pk=pk)
-    personas = list(dashboard_personas(request.user, workspace))
+    personas = dashboard_personas(request.user, workspace)
     form = DashboardFilterForm(request.GET or None, personas=personas)
     # Invalid filters are shown on the form; the page then shows every report.
     filters = form.filters() if form.is_bound and form.is_valid() else DashboardFilters()
-    data = dashboard_data(request.user, workspace, filters)
+    data = dashboard_cached(request.user, workspace, filters)
     return render(
         request,
         "comparison/dashboard.html",
@@ -130,7 +105,11 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "personas": personas,
             "data": data,
-            "charts": _charts(data, nonce=str(get_nonce(request))) if data.results else [],
+            "charts": [
+                _with_nonce(spec, nonce=str(get_nonce(request))) for spec in dashboard_charts(data)
+            ],
+            "cache_seconds": CHART_CACHE_SECONDS,
+            "trend_limit": TREND_SERIES_LIMIT,
             "can_edit": has_role(request.user, workspace, Role.EDITOR),
         },
     )

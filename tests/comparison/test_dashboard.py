@@ -285,3 +285,52 @@ def test_pooled_score_is_the_harmonic_mean_of_the_pooled_counts():
     assert dashboard._pooled_score([one, two]) == 50.0
     assert dashboard._pooled_score([alone]) == 66.7
     assert dashboard._pooled_score([{"internal_count": 0, "customer_count": 0}]) is None
+
+
+def test_figures_are_built_once_and_rebuilt_when_a_report_changes(
+    client, viewer, owner, workspace, persona, monkeypatch
+):
+    built = []
+    real_heatmap = dashboard.charts.persona_heatmap
+    monkeypatch.setattr(
+        dashboard.charts,
+        "persona_heatmap",
+        lambda rows, **kwargs: built.append(rows) or real_heatmap(rows, **kwargs),
+    )
+    pair, _ = compared_pair(owner, persona, internal=[TOOLS], customer=[TOOLS])
+    client.force_login(viewer)
+
+    first = client.get(url(workspace)).content.decode()
+    second = client.get(url(workspace)).content.decode()
+    assert len(built) == 1
+    assert 'id="chart-heatmap"' in second
+    # each page still has its own CSP nonce on the chart scripts
+    assert first != second
+
+    run(owner, pair)
+    client.get(url(workspace))
+    assert len(built) == 2
+
+
+def test_the_trend_draws_the_personas_with_most_rounds_and_tables_all(viewer, owner, workspace):
+    for number in range(dashboard.TREND_SERIES_LIMIT + 2):
+        persona = make_persona(workspace, f"P{number:02d}")
+        rounds = 2 if number < dashboard.TREND_SERIES_LIMIT else 1
+        for round_number in range(1, rounds + 1):
+            compared_pair(
+                owner,
+                persona,
+                internal=[TOOLS],
+                customer=[TOOLS],
+                round_number=round_number,
+                held_on=datetime.date(2026, round_number, 1),
+            )
+
+    data = dashboard.dashboard_data(viewer, workspace)
+    shown = dashboard.trends_shown(data.trends)
+
+    assert [trend.persona for trend in shown] == [
+        f"P{number:02d}" for number in range(dashboard.TREND_SERIES_LIMIT)
+    ]
+    table = dashboard.charts.score_trend_table(data.trends)
+    assert {row[0] for row in table.rows} == {trend.persona for trend in data.trends}

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from comparison import benchmark
+from comparison import benchmark, loadbench
 from comparison.models import Report, ReportStatus
 from maps import services as map_services
 from maps.segments import SEGMENT_KEYS
@@ -33,8 +33,11 @@ class Command(BaseCommand):
             "--sizes", default="50,500,2000", help="notes per segment and side, comma-separated"
         )
         parser.add_argument("--skip-jobs", action="store_true", help="skip the Celery job run")
+        parser.add_argument(
+            "--skip-load", action="store_true", help="skip the gunicorn + locust load run"
+        )
 
-    def handle(self, *args, sizes: str, skip_jobs: bool, **options):
+    def handle(self, *args, sizes: str, skip_jobs: bool, skip_load: bool, **options):
         sizes_list = tuple(int(size) for size in sizes.split(","))
         self.stdout.write("== Engine (in-process) against the rapidfuzz baselines")
         benchmark.run_benchmark(sizes=sizes_list, out=self.stdout)
@@ -43,6 +46,11 @@ class Command(BaseCommand):
         if not skip_jobs:
             self.stdout.write("\n== Comparisons through the Celery task on the database")
             self._jobs()
+        self.stdout.write("\n== Dashboard render time by workspace size")
+        loadbench.run_dashboard_benchmark(self.stdout)
+        if not skip_load:
+            self.stdout.write("\n== Load: locust users against gunicorn on PostgreSQL")
+            loadbench.run_load_benchmark(self.stdout, project=Path(settings.BASE_DIR))
 
     def _cli(self, sizes: tuple[int, ...]) -> None:
         with tempfile.TemporaryDirectory() as directory:
