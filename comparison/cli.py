@@ -126,9 +126,9 @@ def read_notes(path: str) -> list[engine.NoteIn]:
     ]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m comparison.cli") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m comparison.cli",
+        prog=prog,
         description="Compare an internal and a customer map file (CSV or JSON).",
     )
     add_arguments(parser)

@@ -156,13 +156,13 @@ def test_the_cli_compares_maps_larger_than_the_import_limit(tmp_path, capsys):
     assert len(data["internal"]) == 6_000
 
 
-def _standalone(*args) -> subprocess.CompletedProcess:
-    """`python -m comparison.cli` in a fresh interpreter, without Django's settings."""
+def _standalone(*args, entry: tuple[str, ...] = ("-m", "comparison.cli")):
+    """The CLI in a fresh interpreter, without Django's settings."""
     environment = {
         key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"
     }
     return subprocess.run(
-        [sys.executable, "-m", "comparison.cli", *map(str, args)],
+        [sys.executable, *entry, *map(str, args)],
         capture_output=True,
         text=True,
         env=environment,
@@ -172,11 +172,34 @@ def _standalone(*args) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_standalone_cli_prints_what_the_command_prints(files, capsys):
+@pytest.mark.parametrize(
+    "entry", [("-m", "comparison.cli"), ("manage.py", "compare_files")], ids=["cli", "manage"]
+)
+def test_the_standalone_cli_prints_what_the_command_prints(files, capsys, entry):
     through_django = _run(capsys, *files, "--format", "json")
-    standalone = _standalone(*files, "--format", "json")
+    standalone = _standalone(*files, "--format", "json", entry=entry)
     assert standalone.returncode == 0, standalone.stderr
     assert standalone.stdout == through_django
+
+
+def test_manage_py_compare_files_skips_djangos_start_up(files):
+    probe = (
+        "import runpy, sys; sys.argv = ['manage.py', 'compare_files', "
+        f"{str(files[0])!r}, {str(files[1])!r}]; "
+        "import atexit; atexit.register(lambda: sys.stderr.write(str(sorted("
+        "m for m in sys.modules if m.split('.')[0] in {'django', 'celery'})))); "
+        "runpy.run_path('manage.py', run_name='__main__')"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == "[]"
 
 
 def test_the_standalone_cli_never_imports_django(files):
@@ -198,10 +221,13 @@ def test_the_standalone_cli_never_imports_django(files):
     assert completed.stderr == "[]"
 
 
-def test_the_standalone_cli_reports_bad_input_with_exit_2(tmp_path, files):
+@pytest.mark.parametrize(
+    "entry", [("-m", "comparison.cli"), ("manage.py", "compare_files")], ids=["cli", "manage"]
+)
+def test_the_standalone_cli_reports_bad_input_with_exit_2(tmp_path, files, entry):
     bad = tmp_path / "bad.csv"
     bad.write_text("segment,text\nnowhere,Some note\n", encoding="utf-8")
-    completed = _standalone(files[0], bad)
+    completed = _standalone(files[0], bad, entry=entry)
     assert completed.returncode == 2
     assert "row 1, column segment: unknown segment" in completed.stderr
     assert completed.stdout == ""
