@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from maps import demo, services
-from maps.models import Workspace
+from maps.models import MapPair, Workspace
 
 
 class Command(BaseCommand):
@@ -23,8 +23,14 @@ class Command(BaseCommand):
         if Workspace.objects.filter(name=demo.DEMO_WORKSPACE, memberships__user=user).exists():
             self.stdout.write("Demo workspace already loaded; existing data kept.")
         else:
-            services.demo_load(user=user)
-            self.stdout.write(self.style.SUCCESS("Demo workspace loaded."))
+            workspace = services.demo_load(user=user)
+            queued = self._compare_all(user, workspace)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo workspace loaded; {queued} comparison{'s' * (queued != 1)} queued "
+                    "for the worker."
+                )
+            )
         login = f"Log in as '{demo.DEMO_USERNAME}'"
         if password:
             login += f" with password '{password}'"
@@ -32,6 +38,16 @@ class Command(BaseCommand):
         elif self._password_file().exists():
             login += f" with password '{self._password_file().read_text().strip()}'"
         self.stdout.write(self.style.SUCCESS(login + "."))
+
+    def _compare_all(self, user, workspace) -> int:
+        """Queue a comparison of every demo pair, so the reports and the dashboard have
+        something to show as soon as the worker has run them."""
+        from comparison import services as comparison_services
+
+        pairs = MapPair.objects.filter(internal_map__persona__workspace=workspace)
+        for pair in pairs.select_related("internal_map__persona", "customer_map"):
+            comparison_services.report_request(user=user, pair=pair)
+        return pairs.count()
 
     def _password_file(self):
         return settings.DATA_DIR / "demo-password.txt"
