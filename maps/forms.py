@@ -10,8 +10,9 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
-from maps import importers
+from maps import board_imports, importers
 from maps.models import EmpathyMap, Persona, Perspective, Segment
+from maps.services import MAX_ROUND
 
 _TEXTAREA_ROWS = 3
 
@@ -49,12 +50,41 @@ class MapForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": _TEXTAREA_ROWS}),
         help_text="One per line or comma-separated.",
     )
+    round = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_ROUND,
+        initial=1,
+        required=False,
+        help_text="Workshop round of this persona: 1 for the first, 2 for the next…",
+    )
+    team = forms.CharField(
+        max_length=60,
+        required=False,
+        help_text="Whose hypotheses, for internal maps: management, sales, front line…",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # Left empty: a new map starts at round 1 (the service's default) and an edited
+        # map keeps its round, so forms and scripts without the field change nothing.
+        if cleaned.get("round") is None and "round" not in self.errors:
+            cleaned.pop("round", None)
+        return cleaned
 
 
 class MapCreateForm(MapForm):
     """A new map also names its persona; an existing map keeps its persona."""
 
-    field_order = ["persona", "perspective", "title", "held_on", "facilitator", "participants"]
+    field_order = [
+        "persona",
+        "perspective",
+        "title",
+        "held_on",
+        "facilitator",
+        "participants",
+        "round",
+        "team",
+    ]
 
     persona = forms.ModelChoiceField(queryset=Persona.objects.none(), empty_label=None)
 
@@ -109,6 +139,60 @@ class ImportForm(forms.Form):
                 f"({importers.MAX_FILE_BYTES:,} bytes) can be imported."
             )
         return upload
+
+
+class BoardUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Miro or Mural board export (JSON)",
+        help_text="Frames or areas titled with the segments (English or German); at most 2 MB.",
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Checked before reading, so an oversized upload is never loaded into memory.
+        if upload.size > board_imports.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; at most 2 MB "
+                f"({board_imports.MAX_FILE_BYTES:,} bytes) can be imported."
+            )
+        return upload
+
+
+BOARD_SEGMENT_CHOICES = [
+    ("", "— choose a segment —"),
+    *Segment.choices,
+    (board_imports.SKIP, "Skip these notes"),
+]
+
+
+class BoardMappingForm(forms.Form):
+    """One segment choice per area of a board preview; fields are `area_<n>` by position,
+    because area ids come from the file and need not be valid field names."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, areas: list[board_imports.BoardArea], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas = areas
+        for position, area in enumerate(areas):
+            self.fields[f"area_{position}"] = forms.ChoiceField(
+                choices=BOARD_SEGMENT_CHOICES,
+                required=True,
+                initial=area.segment or "",
+                label=area.title,
+                error_messages={"required": "Choose a segment for these notes, or skip them."},
+            )
+
+    def rows(self) -> list[tuple[board_imports.BoardArea, forms.BoundField]]:
+        return [(area, self[f"area_{position}"]) for position, area in enumerate(self.areas)]
+
+    def mapping(self) -> dict[str, str]:
+        """The chosen segment of each area, keyed by area id (ids are unique, titles not)."""
+        return {
+            area.id: self.cleaned_data[f"area_{position}"]
+            for position, area in enumerate(self.areas)
+        }
 
 
 class PersonaPickForm(forms.Form):

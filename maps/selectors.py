@@ -3,12 +3,17 @@ so no view can forget to scope by the requesting user's memberships."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.text import slugify
 
 from maps import importers
@@ -122,7 +127,9 @@ def board_segments(notes: Iterable[Note]) -> list[dict]:
 def map_with_notes(user: AnyUser, map_id: int) -> EmpathyMap:
     """A map the user can see, with its notes prefetched in board order (404 otherwise)."""
     return get_object_or_404(
-        maps_for(user).prefetch_related(
+        maps_for(user)
+        .select_related("sealed_by")
+        .prefetch_related(
             Prefetch("notes", queryset=Note.objects.order_by("segment", "order", "id"))
         ),
         pk=map_id,
@@ -154,3 +161,78 @@ def map_export(empathy_map: EmpathyMap, file_format: str) -> tuple[str, str, str
         }
         return importers.export_json(ordered, meta=meta), "application/json", f"{stem}.json"
     return importers.export_csv(ordered), "text/csv; charset=utf-8", f"{stem}.csv"
+
+
+# --- sealing ------------------------------------------------------------------------------
+
+
+def notes_digest(notes: Iterable[Note]) -> str:
+    """SHA-256 of a map's notes: what a seal vouches for.
+
+    Each note contributes its segment, text, votes and author; they are sorted in the
+    canonical segment order, then by text, votes and author, so neither database ids
+    nor the order on the board (reordering is not a change of content) affect it.
+    JSON with sorted, fixed separators makes the bytes unambiguous: no text can forge a
+    boundary between two notes.
+    """
+    rows = sorted(
+        (SEGMENT_ORDER[note.segment], note.segment, note.text, note.votes, note.author)
+        for note in notes
+    )
+    canonical = json.dumps(
+        [list(row[1:]) for row in rows], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SealState:
+    """Whether a map is sealed and whether its notes are still what was sealed.
+
+    `digest_matches` is None for an unsealed map (there is nothing to compare with).
+    """
+
+    sealed: bool
+    sealed_at: datetime.datetime | None
+    sealed_by: str
+    seal_digest: str
+    current_digest: str
+    digest_matches: bool | None
+
+
+def map_seal_state(empathy_map: EmpathyMap) -> SealState:
+    """The map's seal and a fresh digest of its notes (uses prefetched notes when present)."""
+    current = notes_digest(empathy_map.notes.all())
+    sealed = empathy_map.sealed_at is not None
+    sealed_by = empathy_map.sealed_by.get_username() if empathy_map.sealed_by_id else ""
+    return SealState(
+        sealed=sealed,
+        sealed_at=empathy_map.sealed_at,
+        sealed_by=sealed_by,
+        seal_digest=empathy_map.seal_digest,
+        current_digest=current,
+        digest_matches=(current == empathy_map.seal_digest) if sealed else None,
+    )
+
+
+def map_edited_after_workshop(
+    empathy_map: EmpathyMap, *, workshop_date: datetime.date | None = None
+) -> bool:
+    """True when the map or one of its notes changed after the workshop day.
+
+    The workshop day is the map's own `held_on` unless `workshop_date` is given (a
+    report passes the customer workshop's date for the internal map). Changes on the
+    workshop day itself are allowed: notes are typed up that day. Days are counted in
+    the site's time zone. A map without a date cannot be judged and answers False.
+    Deleted notes leave no row behind; the services touch the map's `updated_at` when
+    they delete notes so that a deletion is seen here too.
+    """
+    day = workshop_date or empathy_map.held_on
+    if day is None:
+        return False
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+    if empathy_map.updated_at >= cutoff:
+        return True
+    return Note.objects.filter(map_id=empathy_map.pk, updated_at__gte=cutoff).exists()

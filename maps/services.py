@@ -13,9 +13,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
-from maps import importers
-from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Role, Workspace
+from maps import board_imports, importers, selectors
+from maps.models import (
+    EmpathyMap,
+    MapPair,
+    MapSealEvent,
+    Membership,
+    Note,
+    Persona,
+    Role,
+    SealAction,
+    Workspace,
+)
 from maps.segments import SEGMENT_KEYS, resolve_segment
 from maps.selectors import require_role
 
@@ -48,6 +59,22 @@ class BulkRejected(ValidationError):
                 for field, messages in fields.items()
                 for message in messages
             ]
+        )
+
+
+class MapSealed(ValidationError):
+    """A write to a sealed map's notes or details; nothing was changed."""
+
+    def __init__(self, empathy_map: EmpathyMap) -> None:
+        self.map_id = empathy_map.pk
+        when = timezone.localtime(empathy_map.sealed_at).strftime("%d %b %Y %H:%M")
+        who = (
+            empathy_map.sealed_by.get_username() if empathy_map.sealed_by_id else "a former member"
+        )
+        super().__init__(
+            f"The map “{empathy_map.title}” is sealed (since {when}, by {who}): its "
+            "notes and details are read-only. An owner of the workspace can unseal it.",
+            code="map_sealed",
         )
 
 
@@ -177,6 +204,7 @@ def persona_delete(*, user: AbstractBaseUser, persona: Persona) -> None:
 # --- maps ---------------------------------------------------------------------------------
 
 MAP_FIELDS = ("perspective", "title", "held_on", "facilitator", "participants", "round", "team")
+MAX_ROUND = 32_767  # PositiveSmallIntegerField's ceiling on every database
 
 
 @transaction.atomic
@@ -193,6 +221,7 @@ def map_create(
     team: str = "",
 ) -> EmpathyMap:
     require_role(user, persona.workspace_id, Role.EDITOR)
+    _check_round(round)
     empathy_map = EmpathyMap(
         persona=persona,
         perspective=perspective,
@@ -214,6 +243,9 @@ def map_update(*, user: AbstractBaseUser, empathy_map: EmpathyMap, **changes) ->
     unknown = set(changes) - set(MAP_FIELDS)
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a map.")
+    _require_unsealed(empathy_map)
+    if "round" in changes:
+        _check_round(changes["round"])
     paired = empathy_map.pairs_as_internal.exists() or empathy_map.pairs_as_customer.exists()
     if "perspective" in changes and changes["perspective"] != empathy_map.perspective and paired:
         raise ValidationError(
@@ -229,7 +261,84 @@ def map_update(*, user: AbstractBaseUser, empathy_map: EmpathyMap, **changes) ->
 @transaction.atomic
 def map_delete(*, user: AbstractBaseUser, empathy_map: EmpathyMap) -> None:
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    _require_unsealed(empathy_map)
     empathy_map.delete()
+
+
+def _check_round(value: object) -> None:
+    # The model's PositiveSmallIntegerField allows 0 and stops at 32,767; rounds count from 1.
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ROUND:
+        raise ValidationError({"round": f"Round must be a whole number from 1 to {MAX_ROUND:,}."})
+
+
+# --- sealing ------------------------------------------------------------------------------
+
+
+def _require_unsealed(empathy_map: EmpathyMap) -> EmpathyMap:
+    """Lock the map row and refuse if it is sealed; returns the locked row.
+
+    The one guard every write of a map's notes or details calls. It reads the seal from
+    the locked row, not from the caller's possibly stale instance, and `map_seal` takes
+    the same lock, so a note write and a seal are serialised: a note either lands
+    before the seal (and is in its digest) or is refused.
+    """
+    locked = _lock_map(empathy_map)
+    if locked.sealed_at is not None:
+        raise MapSealed(locked)
+    return locked
+
+
+def _touch(empathy_map: EmpathyMap) -> None:
+    """Mark the map changed: deleted notes leave no `updated_at` behind, so deletions
+    must show on the map for `selectors.map_edited_after_workshop`."""
+    EmpathyMap.objects.filter(pk=empathy_map.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def map_seal(*, user: AbstractBaseUser, empathy_map: EmpathyMap) -> EmpathyMap:
+    """Freeze an internal map's hypotheses: record when, by whom, and a digest of its notes.
+
+    Editors seal (before the customer workshop); only owners unseal. `updated_at` is left
+    alone on purpose: sealing is not an edit, and reports flag maps edited after their
+    workshop by it.
+    """
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    locked = _lock_map(empathy_map)
+    if not locked.is_internal:
+        raise ValidationError(
+            "Only internal (hypotheses) maps can be sealed; a customer map records what "
+            "customers said, not what the team predicted."
+        )
+    if locked.sealed_at is not None:
+        raise MapSealed(locked)
+    notes = list(locked.notes.all())
+    if not notes:
+        raise ValidationError("An empty map cannot be sealed; write the hypotheses first.")
+    locked.sealed_at = timezone.now()
+    locked.sealed_by = user
+    locked.seal_digest = selectors.notes_digest(notes)
+    locked.save(update_fields=["sealed_at", "sealed_by", "seal_digest"])
+    MapSealEvent.objects.create(
+        map=locked, action=SealAction.SEALED, actor=user, digest=locked.seal_digest
+    )
+    return locked
+
+
+@transaction.atomic
+def map_unseal(*, user: AbstractBaseUser, empathy_map: EmpathyMap) -> EmpathyMap:
+    """Make a sealed map editable again (owners only); the event records the notes' digest
+    at that moment, so the audit trail shows whether they still matched the seal."""
+    require_role(user, empathy_map.persona.workspace_id, Role.OWNER)
+    locked = _lock_map(empathy_map)
+    if locked.sealed_at is None:
+        raise ValidationError(f"The map “{locked.title}” is not sealed.")
+    digest = selectors.notes_digest(locked.notes.all())
+    locked.sealed_at = None
+    locked.sealed_by = None
+    locked.seal_digest = ""
+    locked.save(update_fields=["sealed_at", "sealed_by", "seal_digest"])
+    MapSealEvent.objects.create(map=locked, action=SealAction.UNSEALED, actor=user, digest=digest)
+    return locked
 
 
 # --- notes --------------------------------------------------------------------------------
@@ -283,8 +392,8 @@ def note_create(
     author: str = "",
 ) -> Note:
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    empathy_map = _require_unsealed(empathy_map)
     fields = _clean_note_fields(segment=segment, text=text, votes=votes, author=author)
-    empathy_map = _lock_map(empathy_map)
     _check_capacity(empathy_map, 1)
     note = Note(map=empathy_map, order=_next_orders(empathy_map)[fields["segment"]], **fields)
     note.full_clean()
@@ -298,6 +407,8 @@ def notes_bulk_create(
 ) -> list[Note]:
     """Add many notes at once, all or nothing; errors are keyed by the note's index."""
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    # Sealed first: a list of fixes for notes that could not be added anyway helps nobody.
+    empathy_map = _require_unsealed(empathy_map)
     cleaned, errors = [], {}
     for index, data in enumerate(notes):
         try:
@@ -312,7 +423,6 @@ def notes_bulk_create(
         raise BulkRejected(errors)
     if not cleaned:
         raise ValidationError("No notes to add.")
-    empathy_map = _lock_map(empathy_map)
     _check_capacity(empathy_map, len(cleaned))
     nexts = _next_orders(empathy_map)
     created = []
@@ -348,6 +458,7 @@ def notes_paste(
 @transaction.atomic
 def note_update(*, user: AbstractBaseUser, note: Note, **changes) -> Note:
     require_role(user, note.map.persona.workspace_id, Role.EDITOR)
+    locked_map = _require_unsealed(note.map)
     unknown = set(changes) - {"segment", "text", "votes", "author"}
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a note.")
@@ -359,7 +470,7 @@ def note_update(*, user: AbstractBaseUser, note: Note, **changes) -> Note:
     }
     fields = _clean_note_fields(**{**current, **changes})
     if fields["segment"] != note.segment:
-        note.order = _next_orders(_lock_map(note.map))[fields["segment"]]
+        note.order = _next_orders(locked_map)[fields["segment"]]
     for field, value in fields.items():
         setattr(note, field, value)
     note.full_clean()
@@ -373,7 +484,7 @@ def notes_bulk_update(
 ) -> list[Note]:
     """Change many notes of one map at once, all or nothing; errors keyed by index."""
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
-    _lock_map(empathy_map)
+    _require_unsealed(empathy_map)
     notes = {note.pk: note for note in empathy_map.notes.filter(pk__in=[c["id"] for c in changes])}
     updated, errors = [], {}
     for index, change in enumerate(changes):
@@ -396,6 +507,7 @@ def notes_bulk_delete(
     *, user: AbstractBaseUser, empathy_map: EmpathyMap, note_ids: Sequence[int]
 ) -> int:
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    _require_unsealed(empathy_map)
     unknown = set(note_ids) - set(
         empathy_map.notes.filter(pk__in=note_ids).values_list("pk", flat=True)
     )
@@ -404,20 +516,23 @@ def notes_bulk_delete(
             {"ids": f"Not notes of this map: {', '.join(map(str, sorted(unknown)))}."}
         )
     deleted, _ = empathy_map.notes.filter(pk__in=note_ids).delete()
+    _touch(empathy_map)
     return deleted
 
 
 @transaction.atomic
 def note_delete(*, user: AbstractBaseUser, note: Note) -> None:
     require_role(user, note.map.persona.workspace_id, Role.EDITOR)
+    _require_unsealed(note.map)
     note.delete()
+    _touch(note.map)
 
 
 @transaction.atomic
 def note_move(*, user: AbstractBaseUser, note: Note, offset: int) -> Note:
     """Move a note up (offset < 0) or down within its segment, renumbering the segment."""
     require_role(user, note.map.persona.workspace_id, Role.EDITOR)
-    _lock_map(note.map)
+    _require_unsealed(note.map)
     siblings = list(
         Note.objects.filter(map_id=note.map_id, segment=note.segment).order_by("order", "id")
     )
@@ -450,7 +565,7 @@ def map_import(
     so an exported and edited file can be imported back.
     """
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
-    empathy_map = _lock_map(empathy_map)
+    empathy_map = _require_unsealed(empathy_map)
     try:
         parsed = importers.parse_map_file(data, filename=filename)
     except importers.MapFileError as error:
@@ -473,6 +588,7 @@ def map_import(
         )
     if replace:
         empathy_map.notes.all().delete()
+        _touch(empathy_map)
     for row in updates:
         note = existing[row.id]
         note.segment, note.text, note.votes, note.author = (
@@ -500,6 +616,33 @@ def map_import(
         nexts[row.segment] += 1
     Note.objects.bulk_create(new_notes)
     return len(parsed)
+
+
+@transaction.atomic
+def map_import_board(
+    *,
+    user: AbstractBaseUser,
+    empathy_map: EmpathyMap,
+    preview: board_imports.BoardPreview,
+    mapping: dict[str, str] | None = None,
+) -> list[Note]:
+    """Store a parsed Miro/Mural board (see `maps.board_imports`) as notes, all or nothing.
+
+    `mapping` fixes or overrides the segment of areas, keyed by area id or title
+    (see `board_imports.assign_segments`); every area with notes must end with a
+    segment or be skipped, otherwise nothing is stored.
+    """
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    _require_unsealed(empathy_map)
+    try:
+        assigned = board_imports.assign_segments(preview, mapping or {})
+    except board_imports.BoardFileError as error:
+        raise ValidationError({"mapping": error.problems}) from error
+    notes = [
+        NoteData(segment=segment, text=note.text, votes=note.votes, author=note.author)
+        for segment, note in assigned
+    ]
+    return notes_bulk_create(user=user, empathy_map=empathy_map, notes=notes)
 
 
 # --- pairs --------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ the form; nothing is swallowed.
 from __future__ import annotations
 
 import datetime
+import json
+import secrets
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -23,7 +25,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from maps import forms, selectors, services
+from maps import board_imports, forms, selectors, services
 from maps.models import EmpathyMap, MapPair, Note, Persona, Role, Workspace
 from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS
 
@@ -35,6 +37,12 @@ _AROUND_PERSONA = ("thinks_feels", "sees", "hears", "says_does")
 _BELOW_MAP = ("pains", "gains")
 
 GET_POST = ["GET", "POST"]
+# The board import's preview waits in the session between upload and confirm. One
+# pending preview per session (a new upload replaces it), bounded: the parse holds less
+# text than the 2 MB file, and JSON's \u escapes of non-ASCII text at most double it.
+BOARD_SESSION_KEY = "board_import"
+BOARD_SESSION_MAX_CHARS = 2 * board_imports.MAX_FILE_BYTES
+BOARD_SAMPLE_NOTES = 3  # enough to recognise an area in the preview
 
 
 # --- presentation helpers -----------------------------------------------------------------
@@ -194,6 +202,18 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+def _sealed_refusal(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse | None:
+    """Back to the board with the reason when the map is sealed.
+
+    The services refuse every write to a sealed map anyway (`services._require_unsealed`);
+    this only spares the user a form they could not submit, and answers stale tabs.
+    """
+    if not empathy_map.is_sealed:
+        return None
+    messages.error(request, services.MapSealed(empathy_map).messages[0])
+    return redirect(_board_url(empathy_map.pk))
+
+
 # --- workspaces ---------------------------------------------------------------------------
 
 
@@ -346,6 +366,8 @@ def map_edit(request: HttpRequest, pk: int) -> HttpResponse:
     empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
     workspace = empathy_map.persona.workspace
     _require_editor(request, workspace.pk)
+    if refusal := _sealed_refusal(request, empathy_map):
+        return refusal
     initial = {field: getattr(empathy_map, field) for field in services.MAP_FIELDS}
     form = forms.MapForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -371,6 +393,8 @@ def map_delete(request: HttpRequest, pk: int) -> HttpResponse:
     empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
     workspace = empathy_map.persona.workspace
     _require_editor(request, workspace.pk)
+    if refusal := _sealed_refusal(request, empathy_map):
+        return refusal
     if not _confirmed(request):
         note_count = empathy_map.notes.count()
         pair_count = empathy_map.pairs_as_internal.count() + empathy_map.pairs_as_customer.count()
@@ -387,7 +411,11 @@ def map_delete(request: HttpRequest, pk: int) -> HttpResponse:
             consequences=consequences,
             cancel_url=_board_url(empathy_map.pk),
         )
-    services.map_delete(user=request.user, empathy_map=empathy_map)
+    try:
+        services.map_delete(user=request.user, empathy_map=empathy_map)
+    except services.MapSealed as error:  # sealed between the page and the click
+        messages.error(request, error.messages[0])
+        return redirect(_board_url(empathy_map.pk))
     messages.success(request, f"Map “{empathy_map.title}” deleted.")
     return redirect("workspace-detail", pk=workspace.pk)
 
@@ -408,7 +436,12 @@ def _render_board(
     paste_form: Form | None = None,
 ) -> HttpResponse:
     workspace = empathy_map.persona.workspace
-    can_edit = _can_edit(request, workspace.pk)
+    is_editor = _can_edit(request, workspace.pk)
+    # A sealed map is read-only for everyone; the seal buttons follow the roles.
+    can_edit = is_editor and not empathy_map.is_sealed
+    seal = selectors.map_seal_state(empathy_map) if empathy_map.is_sealed else None
+    can_seal = is_editor and empathy_map.is_internal and not empathy_map.is_sealed
+    can_unseal = empathy_map.is_sealed and selectors.has_role(request.user, workspace, Role.OWNER)
     pairs = (
         selectors.pairs_for(request.user)
         .filter(Q(internal_map=empathy_map) | Q(customer_map=empathy_map))
@@ -424,7 +457,15 @@ def _render_board(
     return _page(
         request,
         "maps/board.html",
-        {"map": empathy_map, "board": board, "can_edit": can_edit, "pairs": pairs},
+        {
+            "map": empathy_map,
+            "board": board,
+            "can_edit": can_edit,
+            "pairs": pairs,
+            "seal": seal,
+            "can_seal": can_seal,
+            "can_unseal": can_unseal,
+        },
         workspace=workspace,
         status=400 if failed_segment else 200,
     )
@@ -436,6 +477,8 @@ def map_import(request: HttpRequest, pk: int) -> HttpResponse:
     empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
     workspace = empathy_map.persona.workspace
     _require_editor(request, workspace.pk)
+    if refusal := _sealed_refusal(request, empathy_map):
+        return refusal
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     row_errors: list = []
     if request.method == "POST" and form.is_valid():
@@ -483,6 +526,191 @@ def map_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     return response
 
 
+# --- sealing ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def map_seal(request: HttpRequest, pk: int) -> HttpResponse:
+    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
+    _require_editor(request, empathy_map.persona.workspace_id)
+    try:
+        services.map_seal(user=request.user, empathy_map=empathy_map)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "Map sealed: its hypotheses are read-only now, and reports will say they "
+            "compared a sealed map. Only an owner can unseal it.",
+        )
+    return redirect(_board_url(empathy_map.pk))
+
+
+@login_required
+@require_POST
+def map_unseal(request: HttpRequest, pk: int) -> HttpResponse:
+    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
+    selectors.require_role(request.user, empathy_map.persona.workspace_id, Role.OWNER)
+    try:
+        services.map_unseal(user=request.user, empathy_map=empathy_map)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Map unsealed and editable again; the unsealing is recorded.")
+    return redirect(_board_url(empathy_map.pk))
+
+
+# --- board import (Miro, Mural) ---------------------------------------------------------
+
+
+def _board_areas_view(preview: board_imports.BoardPreview) -> list[dict]:
+    return [
+        {
+            "area": area,
+            "count": len(area.notes),
+            "sample": area.notes[:BOARD_SAMPLE_NOTES],
+            "more": max(len(area.notes) - BOARD_SAMPLE_NOTES, 0),
+        }
+        for area in preview.areas
+    ]
+
+
+def _board_preview_page(
+    request: HttpRequest,
+    empathy_map: EmpathyMap,
+    preview: board_imports.BoardPreview,
+    form: forms.BoardMappingForm,
+    *,
+    filename: str,
+    status: int = 200,
+) -> HttpResponse:
+    # The form's fields follow the preview's areas, in the same order.
+    rows = [
+        {**row, "field": field}
+        for row, (_, field) in zip(_board_areas_view(preview), form.rows(), strict=True)
+    ]
+    existing = empathy_map.notes.count()
+    return _page(
+        request,
+        "maps/board_import_preview.html",
+        {
+            "map": empathy_map,
+            "preview": preview,
+            "rows": rows,
+            "form": form,
+            "filename": filename,
+            "existing": existing,
+            "max_notes": services.MAX_NOTES_PER_MAP,
+            "over_capacity": existing + preview.note_count > services.MAX_NOTES_PER_MAP,
+        },
+        workspace=empathy_map.persona.workspace,
+        status=status,
+    )
+
+
+def _stored_board(request: HttpRequest, map_id: int, token: str) -> tuple | None:
+    """The pending preview of this map from the session, if the token matches."""
+    stored = request.session.get(BOARD_SESSION_KEY)
+    if (
+        not isinstance(stored, dict)
+        or stored.get("map") != map_id
+        or not isinstance(stored.get("token"), str)
+        or not secrets.compare_digest(stored["token"], token)
+    ):
+        return None
+    try:
+        preview = board_imports.BoardPreview.from_dict(stored.get("preview"))
+    except board_imports.BoardFileError:
+        return None
+    return preview, str(stored.get("filename", ""))
+
+
+@login_required
+@require_http_methods(GET_POST)
+def map_import_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a Miro/Mural export, check the area -> segment mapping, then confirm.
+
+    Step 1 parses the upload and keeps the parsed preview in the session (nothing is
+    stored in the map). Step 2 posts only the chosen segments and the preview's token;
+    the note texts come from the session, so an edited form cannot add other notes.
+    """
+    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
+    workspace = empathy_map.persona.workspace
+    _require_editor(request, workspace.pk)
+    if refusal := _sealed_refusal(request, empathy_map):
+        return refusal
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm_board_import(request, empathy_map)
+
+    upload_form = forms.BoardUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        try:
+            preview = board_imports.parse_board(upload.read(), filename=upload.name or "")
+        except board_imports.BoardFileError as error:
+            problems = error.problems
+            upload_form.add_error(
+                "file",
+                f"Nothing was imported: the board has {_plural(len(problems), 'problem')} "
+                "(listed below).",
+            )
+        else:
+            stored = {
+                "map": empathy_map.pk,
+                "token": secrets.token_urlsafe(16),
+                "filename": upload.name or "",
+                "preview": preview.to_dict(),
+            }
+            if len(json.dumps(stored)) > BOARD_SESSION_MAX_CHARS:
+                upload_form.add_error(
+                    "file",
+                    "This board is too large to preview in the browser; import it through "
+                    f"the API (POST /api/maps/{empathy_map.pk}/import-board/).",
+                )
+            else:
+                request.session[BOARD_SESSION_KEY] = stored
+                form = forms.BoardMappingForm(
+                    initial={"token": stored["token"]}, areas=list(preview.areas)
+                )
+                return _board_preview_page(
+                    request, empathy_map, preview, form, filename=stored["filename"]
+                )
+    return _page(
+        request,
+        "maps/board_import.html",
+        {"form": upload_form, "map": empathy_map, "problems": problems},
+        workspace=workspace,
+        status=400 if upload_form.errors else 200,
+    )
+
+
+def _confirm_board_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
+    found = _stored_board(request, empathy_map.pk, request.POST.get("token", ""))
+    if found is None:
+        messages.error(
+            request,
+            "That board preview is no longer available (it expired or another upload "
+            "replaced it); nothing was imported. Upload the board again.",
+        )
+        return redirect("map-import-board", pk=empathy_map.pk)
+    preview, filename = found
+    form = forms.BoardMappingForm(request.POST, areas=list(preview.areas))
+    if form.is_valid():
+        try:
+            notes = services.map_import_board(
+                user=request.user, empathy_map=empathy_map, preview=preview, mapping=form.mapping()
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            request.session.pop(BOARD_SESSION_KEY, None)
+            messages.success(request, f"Imported {_plural(len(notes), 'note')} from {filename}.")
+            return redirect("map-board", pk=empathy_map.pk)
+    return _board_preview_page(request, empathy_map, preview, form, filename=filename, status=400)
+
+
 # --- notes --------------------------------------------------------------------------------
 
 
@@ -496,6 +724,8 @@ def _posted_segment(request: HttpRequest) -> str | None:
 def note_create(request: HttpRequest, pk: int) -> HttpResponse:
     empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
     _require_editor(request, empathy_map.persona.workspace_id)
+    if refusal := _sealed_refusal(request, empathy_map):
+        return refusal
     segment = _posted_segment(request)
     if segment is None:
         return HttpResponseBadRequest("Unknown segment.")
@@ -523,6 +753,8 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 def notes_paste(request: HttpRequest, pk: int) -> HttpResponse:
     empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
     _require_editor(request, empathy_map.persona.workspace_id)
+    if refusal := _sealed_refusal(request, empathy_map):
+        return refusal
     segment = _posted_segment(request)
     if segment is None:
         return HttpResponseBadRequest("Unknown segment.")
@@ -556,6 +788,8 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(selectors.notes_for(request.user), pk=pk)
     workspace = note.map.persona.workspace
     _require_editor(request, workspace.pk)
+    if refusal := _sealed_refusal(request, note.map):
+        return refusal
     initial = {field: getattr(note, field) for field in ("segment", "text", "votes", "author")}
     form = forms.NoteEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -581,6 +815,8 @@ def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(selectors.notes_for(request.user), pk=pk)
     workspace = note.map.persona.workspace
     _require_editor(request, workspace.pk)
+    if refusal := _sealed_refusal(request, note.map):
+        return refusal
     if not _confirmed(request):
         return _confirm_page(
             request,
@@ -589,7 +825,11 @@ def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
             consequences=[f"“{note.text}” in {SEGMENT_LABELS[note.segment]}"],
             cancel_url=_board_url(note.map_id, f"note-{note.pk}"),
         )
-    services.note_delete(user=request.user, note=note)
+    try:
+        services.note_delete(user=request.user, note=note)
+    except services.MapSealed as error:  # sealed between the page and the click
+        messages.error(request, error.messages[0])
+        return redirect(_board_url(note.map_id))
     messages.success(request, f"Note deleted from {SEGMENT_LABELS[note.segment]}.")
     return redirect(_board_url(note.map_id, f"seg-{note.segment}"))
 
@@ -600,6 +840,8 @@ def note_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Up/down buttons post `direction`; the board script's drag and drop posts `offset`."""
     note = get_object_or_404(selectors.notes_for(request.user), pk=pk)
     _require_editor(request, note.map.persona.workspace_id)
+    if refusal := _sealed_refusal(request, note.map):
+        return refusal
     direction = request.POST.get("direction")
     if direction in ("up", "down"):
         offset = -1 if direction == "up" else 1
@@ -608,7 +850,10 @@ def note_move(request: HttpRequest, pk: int) -> HttpResponse:
             offset = int(request.POST.get("offset", ""))
         except ValueError:
             return HttpResponseBadRequest("Post direction=up|down or an integer offset.")
-    services.note_move(user=request.user, note=note, offset=offset)
+    try:
+        services.note_move(user=request.user, note=note, offset=offset)
+    except services.MapSealed as error:  # sealed between the page and the click
+        messages.error(request, error.messages[0])
     return redirect(_board_url(note.map_id, f"note-{note.pk}"))
 
 

@@ -1,10 +1,13 @@
 """Serializers: explicit field allow-lists for output, separate input serializers
 for writes so nothing outside the listed fields can be assigned."""
 
+import json
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from maps.api.filters import MAX_ID
 from maps.models import (
     EmpathyMap,
     MapPair,
@@ -15,12 +18,27 @@ from maps.models import (
     Role,
     Workspace,
 )
+from maps.services import MAX_ROUND
+
+# A mapping names each area of a board once; 100k characters is thousands of areas.
+MAX_MAPPING_CHARS = 100_000
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """An id chosen among the caller's own objects; the view passes the scoped queryset,
     so another workspace's id is rejected as 'does not exist'."""
+
+    def to_internal_value(self, data):
+        # An id beyond 64 bits names no row, but the database raises on it (a 500):
+        # refuse it here like any unknown id.
+        try:
+            out_of_range = not 1 <= int(data) <= MAX_ID
+        except (TypeError, ValueError):
+            out_of_range = False  # DRF's own message for a wrong type follows
+        if out_of_range:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
 
 
 class WorkspaceSerializer(serializers.Serializer):
@@ -94,16 +112,20 @@ class NoteUpdateSerializer(serializers.Serializer):
 
 
 class NoteBulkUpdateSerializer(NoteUpdateSerializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class NoteBulkDeleteSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=5000
+    )
 
 
 class MapSerializer(serializers.ModelSerializer):
     workspace = serializers.IntegerField(source="persona.workspace_id", read_only=True)
     note_count = serializers.SerializerMethodField()
+    # The seal is changed only through the seal/unseal actions; here it is read-only.
+    sealed_by = serializers.SerializerMethodField()
 
     class Meta:
         model = EmpathyMap
@@ -116,11 +138,20 @@ class MapSerializer(serializers.ModelSerializer):
             "held_on",
             "facilitator",
             "participants",
+            "round",
+            "team",
+            "sealed_at",
+            "sealed_by",
+            "seal_digest",
             "note_count",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_sealed_by(self, empathy_map: EmpathyMap) -> str | None:
+        """The sealing user's username (null when unsealed or the user was deleted)."""
+        return empathy_map.sealed_by.get_username() if empathy_map.sealed_by_id else None
 
     def get_note_count(self, empathy_map: EmpathyMap) -> int:
         annotated = getattr(empathy_map, "note_count", None)
@@ -142,6 +173,8 @@ class MapCreateSerializer(serializers.Serializer):
     held_on = serializers.DateField(required=False, allow_null=True)
     facilitator = serializers.CharField(max_length=120, required=False, allow_blank=True)
     participants = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    round = serializers.IntegerField(min_value=1, max_value=MAX_ROUND, required=False, default=1)
+    team = serializers.CharField(max_length=60, required=False, allow_blank=True)
 
     def __init__(self, *args, personas=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,11 +187,46 @@ class MapUpdateSerializer(serializers.Serializer):
     held_on = serializers.DateField(required=False, allow_null=True)
     facilitator = serializers.CharField(max_length=120, required=False, allow_blank=True)
     participants = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    round = serializers.IntegerField(min_value=1, max_value=MAX_ROUND, required=False)
+    team = serializers.CharField(max_length=60, required=False, allow_blank=True)
 
 
 class MapImportSerializer(serializers.Serializer):
     file = serializers.FileField()
     replace = serializers.BooleanField(required=False, default=False)
+
+
+class BoardImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A Miro or Mural board export (JSON), at most 2 MB.")
+    mapping = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_MAPPING_CHARS,
+        help_text='JSON object: area title (or id) -> segment or "skip", e.g. '
+        '{"Parking lot": "pains", "Ideas": "skip"}. Fixes areas whose title matched no '
+        "segment and overrides the others.",
+    )
+
+    def validate_mapping(self, value: str) -> dict[str, str]:
+        if not value.strip():
+            return {}
+        try:
+            mapping = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise serializers.ValidationError(
+                f"mapping is not valid JSON ({error.msg} at column {error.colno})."
+            ) from None
+        if not isinstance(mapping, dict) or not all(
+            isinstance(segment, str) for segment in mapping.values()
+        ):
+            raise serializers.ValidationError(
+                'mapping must be a JSON object of area title to segment, e.g. {"Ideas": "gains"}.'
+            )
+        return mapping
+
+
+class BoardImportQuerySerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField(required=False, default=False)
 
 
 class MapExportQuerySerializer(serializers.Serializer):

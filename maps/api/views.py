@@ -8,21 +8,49 @@ from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from maps import selectors, services
+from maps import board_imports, selectors, services
 from maps.api import serializers as s
+from maps.api.filters import IdFilter
 from maps.models import EmpathyMap, Membership, Role, Workspace
 
 
 def _require_editor(request, workspace_id: int) -> None:
     selectors.require_role(request.user, workspace_id, Role.EDITOR)
+
+
+class MapSealedConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "map_sealed"
+
+
+class SealConflictMixin:
+    """A write to a sealed map answers 409 Conflict with the reason: the request itself
+    was fine, the map's state refuses it (the services raise `MapSealed`)."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.MapSealed):
+            exc = MapSealedConflict(detail=exc.messages[0])
+        return super().handle_exception(exc)
+
+
+_SEALED_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="The map is sealed: {detail} says since when and by whom."
+)
 
 
 class ObtainTokenView(ObtainAuthToken):
@@ -109,7 +137,7 @@ class MembershipViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
 
 
 class PersonaFilter(filters.FilterSet):
-    workspace = filters.NumberFilter(field_name="workspace_id")
+    workspace = IdFilter(field_name="workspace_id")
 
 
 class PersonaViewSet(viewsets.ModelViewSet):
@@ -142,16 +170,16 @@ class PersonaViewSet(viewsets.ModelViewSet):
 
 
 class MapFilter(filters.FilterSet):
-    workspace = filters.NumberFilter(field_name="persona__workspace_id")
-    persona = filters.NumberFilter(field_name="persona_id")
+    workspace = IdFilter(field_name="persona__workspace_id")
+    persona = IdFilter(field_name="persona_id")
     perspective = filters.ChoiceFilter(choices=EmpathyMap._meta.get_field("perspective").choices)
 
 
-class MapViewSet(viewsets.ModelViewSet):
+class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
     filterset_class = MapFilter
 
     def get_queryset(self):
-        queryset = selectors.maps_for(self.request.user)
+        queryset = selectors.maps_for(self.request.user).select_related("sealed_by")
         if self.action == "retrieve":
             return queryset.prefetch_related("notes")
         # GROUP BY queries drop Meta.ordering, so order explicitly for stable pages.
@@ -187,12 +215,12 @@ class MapViewSet(viewsets.ModelViewSet):
         request={"multipart/form-data": s.MapImportSerializer},
         responses={
             201: inline_serializer("ImportResult", {"imported": serializers.IntegerField()}),
-            400: inline_serializer(
-                "ImportErrors",
-                {
-                    "detail": serializers.CharField(),
-                    "errors": serializers.ListField(child=serializers.DictField()),
-                },
+            # Either field errors ({"file": [...]}) or {detail, errors} listing each
+            # rejected row: documented as an object so both conform.
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description='Field errors, or {"detail", "errors": [{row, column, reason}]} '
+                "when rows of the file were rejected (nothing is imported).",
             ),
         },
     )
@@ -245,8 +273,104 @@ class MapViewSet(viewsets.ModelViewSet):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
+    @extend_schema(
+        request=None,
+        responses={200: s.MapSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT)},
+    )
+    @action(detail=True, methods=["post"])
+    def seal(self, request, pk=None):
+        """Seal an internal map (editors): its notes become read-only, with the time, the
+        user and a SHA-256 digest of the notes recorded. 400 for customer maps, empty
+        maps and maps already sealed."""
+        empathy_map = self.get_object()
+        empathy_map = services.map_seal(user=request.user, empathy_map=empathy_map)
+        return Response(s.MapSerializer(empathy_map).data)
 
-class NoteViewSet(viewsets.GenericViewSet):
+    @extend_schema(
+        request=None,
+        responses={200: s.MapSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT)},
+    )
+    @action(detail=True, methods=["post"])
+    def unseal(self, request, pk=None):
+        """Unseal a map (owners only); the unsealing is recorded."""
+        empathy_map = self.get_object()
+        empathy_map = services.map_unseal(user=request.user, empathy_map=empathy_map)
+        return Response(s.MapSerializer(empathy_map).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.BoardImportSerializer},
+        parameters=[
+            OpenApiParameter(
+                "dry_run",
+                bool,
+                default=False,
+                description="Only parse and return the preview (areas, their segments, "
+                "notes, problems); nothing is stored.",
+            )
+        ],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Dry run: the preview."),
+            201: inline_serializer(
+                "BoardImportResult",
+                {"imported": serializers.IntegerField(), "source": serializers.CharField()},
+            ),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description='Field errors, {"mapping": [...]} naming unmapped areas, or '
+                '{"detail", "errors": [...]} for a malformed board (nothing is stored).',
+            ),
+            409: _SEALED_RESPONSE,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="import-board",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_board(self, request, pk=None):
+        """Import a Miro or Mural board export: areas become segments by their titles
+        (English or German), fixed or overridden by `mapping`; all notes or none."""
+        empathy_map = self.get_object()
+        _require_editor(request, empathy_map.persona.workspace_id)
+        if empathy_map.is_sealed:
+            # Also for dry runs: previewing an import that cannot happen helps nobody.
+            raise services.MapSealed(empathy_map)
+        query = s.BoardImportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = s.BoardImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        try:
+            if upload.size > board_imports.MAX_FILE_BYTES:
+                # Checked before reading so an oversized upload is never loaded whole.
+                raise board_imports.BoardFileError(
+                    [
+                        f"the file is {upload.size:,} bytes; at most 2 MB "
+                        f"({board_imports.MAX_FILE_BYTES:,} bytes) can be imported"
+                    ]
+                )
+            preview = board_imports.parse_board(upload.read(), filename=upload.name or "")
+        except board_imports.BoardFileError as error:
+            return Response(
+                {
+                    "detail": "The board was not imported; nothing was stored.",
+                    "errors": error.problems,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        mapping = data.validated_data.get("mapping") or {}
+        if query.validated_data["dry_run"]:
+            return Response(board_imports.describe(preview, mapping))
+        notes = services.map_import_board(
+            user=request.user, empathy_map=empathy_map, preview=preview, mapping=mapping
+        )
+        return Response(
+            {"imported": len(notes), "source": preview.source}, status=status.HTTP_201_CREATED
+        )
+
+
+class NoteViewSet(SealConflictMixin, viewsets.GenericViewSet):
     """Notes of one map: single or bulk create (POST an object or a list), bulk update
     (PATCH a list of objects with `id`), bulk delete (DELETE `{"ids": [...]}`)."""
 
@@ -308,7 +432,8 @@ class NoteViewSet(viewsets.GenericViewSet):
     @extend_schema(
         operation_id="maps_notes_bulk_update",
         request=s.NoteBulkUpdateSerializer(many=True),
-        responses=s.NoteSerializer(many=True),
+        # A plain list: spectacular would describe any list on a paginated view as a page.
+        responses={200: {"type": "array", "items": {"$ref": "#/components/schemas/Note"}}},
     )
     def bulk_update(self, request, *args, **kwargs):
         empathy_map = self.get_map()
@@ -337,8 +462,8 @@ class NoteViewSet(viewsets.GenericViewSet):
 
 
 class PairFilter(filters.FilterSet):
-    workspace = filters.NumberFilter(field_name="internal_map__persona__workspace_id")
-    persona = filters.NumberFilter(field_name="internal_map__persona_id")
+    workspace = IdFilter(field_name="internal_map__persona__workspace_id")
+    persona = IdFilter(field_name="internal_map__persona_id")
 
 
 class PairViewSet(
