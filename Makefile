@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 		{ echo "Gapmap needs Python 3.12 or newer (found $$($(PYTHON) --version))."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,semantic]"
 	touch $(STAMP)
 
 # `make run` is the local demo: DEBUG on unless the caller says otherwise.

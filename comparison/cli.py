@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["json", "text"], default="text")
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--partial-threshold", type=float)
-    parser.add_argument("--scorer", choices=engine.SCORERS)
+    parser.add_argument("--scorer", choices=engine.SCORER_CHOICES)
     parser.add_argument("--language", choices=["auto", "en", "de"])
     parser.add_argument(
         "--no-cross-segment",

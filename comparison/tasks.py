@@ -45,3 +45,22 @@ def report_run_task(self, report_id: int) -> None:
 @shared_task
 def reports_reap_task() -> dict[str, int]:
     return services.reports_reap()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=5,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def note_embeddings_refresh_task(self, map_id: int) -> int:
+    """Embed a map's new or edited notes so the next semantic run finds them cached."""
+    from comparison.embeddings import map_embeddings_refresh
+
+    try:
+        return map_embeddings_refresh(map_id)
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error

@@ -1,6 +1,12 @@
 from rest_framework import serializers
 
-from comparison.models import Match, Report, ReviewDecision
+from comparison.models import (
+    MAX_COMMENTARY_CHARS,
+    CommentarySection,
+    Match,
+    Report,
+    ReviewDecision,
+)
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -87,3 +93,29 @@ class DecisionSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+# --- consultant commentary ----------------------------------------------------------------
+
+
+class CommentarySerializer(serializers.Serializer):
+    """One section's commentary (plain text; clients must escape it when showing it)."""
+
+    section = serializers.ChoiceField(choices=CommentarySection.choices, read_only=True)
+    label = serializers.CharField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    updated_by = serializers.CharField(allow_null=True, read_only=True)
+    updated_at = serializers.DateTimeField(allow_null=True, read_only=True)
+
+
+class CommentaryInputSerializer(serializers.Serializer):
+    section = serializers.ChoiceField(choices=CommentarySection.choices)
+    text = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=MAX_COMMENTARY_CHARS + 1000,  # surrounding whitespace is trimmed later
+        help_text=(
+            f"Plain text with line breaks, up to {MAX_COMMENTARY_CHARS} characters; "
+            "an empty text removes the section's commentary."
+        ),
+    )

@@ -1,15 +1,19 @@
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comparison import selectors, services
 from comparison.api import serializers as s
-from comparison.models import Match, MatchKind, Report, Verdict
-from maps.selectors import pairs_for
+from comparison.models import Match, MatchKind, Report, ReportStatus, Verdict
+from comparison.views import exports as export_views
+from maps.api.filters import IdFilter
+from maps.models import Role, Segment
+from maps.selectors import pairs_for, require_role
 
 
 class CompareView(APIView):
@@ -29,13 +33,25 @@ class CompareView(APIView):
 
 
 class ReportFilter(filters.FilterSet):
-    pair = filters.NumberFilter(field_name="pair_id")
+    pair = IdFilter(field_name="pair_id")
     status = filters.ChoiceFilter(choices=Report._meta.get_field("status").choices)
 
 
 class MatchFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Match._meta.get_field("kind").choices)
     verdict = filters.ChoiceFilter(choices=Match._meta.get_field("verdict").choices)
+
+
+@extend_schema_serializer(component_name="Match")
+class _MatchSchema(s.MatchSerializer):
+    """MatchSerializer as documented: a one-sided match has a blank segment and verdict on
+    its empty side. DRF drops `allow_blank` from read-only model fields, so the schema
+    would otherwise forbid "". Output is unchanged; only the description differs."""
+
+    internal_segment = serializers.ChoiceField(Segment.choices, allow_blank=True, read_only=True)
+    internal_verdict = serializers.ChoiceField(Verdict.choices, allow_blank=True, read_only=True)
+    customer_segment = serializers.ChoiceField(Segment.choices, allow_blank=True, read_only=True)
+    customer_verdict = serializers.ChoiceField(Verdict.choices, allow_blank=True, read_only=True)
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -46,7 +62,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.reports_for(self.request.user)
 
     @extend_schema(
-        responses=s.MatchSerializer(many=True),
+        responses=_MatchSchema(many=True),
         parameters=[
             OpenApiParameter("kind", enum=MatchKind.values),
             OpenApiParameter("verdict", enum=Verdict.values),
@@ -77,3 +93,86 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             accepted=data.validated_data["accepted"],
         )
         return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+# --- consultant commentary and exports ----------------------------------------------------
+
+
+def _commentary_items(report: Report) -> list[dict]:
+    """Every section, in order, with its commentary or an empty text."""
+    items = []
+    for block in selectors.report_commentary_blocks(report).values():
+        commentary = block["commentary"]
+        items.append(
+            {
+                "section": block["key"],
+                "label": block["label"],
+                "text": commentary.text if commentary else "",
+                "updated_by": commentary.updated_by.get_username()
+                if commentary and commentary.updated_by
+                else None,
+                "updated_at": commentary.updated_at if commentary else None,
+            }
+        )
+    return items
+
+
+class ReportCommentaryView(APIView):
+    """`GET /api/reports/{id}/commentary/`: every section's commentary (viewers too);
+    `PUT` with `{section, text}`: write one section (editors; empty text removes it)."""
+
+    @extend_schema(responses=s.CommentarySerializer(many=True))
+    def get(self, request, pk: int):
+        report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+        return Response(s.CommentarySerializer(_commentary_items(report), many=True).data)
+
+    @extend_schema(request=s.CommentaryInputSerializer, responses=s.CommentarySerializer(many=True))
+    def put(self, request, pk: int):
+        report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+        # The role first, so a viewer learns nothing from validation errors.
+        require_role(request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
+        data = s.CommentaryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.commentary_save(
+            user=request.user,
+            report=report,
+            section=data.validated_data["section"],
+            text=data.validated_data["text"],
+        )
+        return Response(s.CommentarySerializer(_commentary_items(report), many=True).data)
+
+
+class ReportExportView(APIView):
+    """`GET /api/reports/{id}/export/?format=csv|json|html`: the report as a download
+    (viewer role suffices; the same files as the report page's buttons)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                enum=["csv", "json", "html"],
+                default="json",
+                description="csv: the matches; json: the compare_files --format json "
+                "contract; html: one self-contained page (charts work offline).",
+            )
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/html"): OpenApiTypes.STR,
+            409: OpenApiTypes.OBJECT,
+        },
+    )
+    def get(self, request, pk: int):
+        report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+        file_format = request.query_params.get("format", "json")
+        if file_format not in export_views.EXPORT_FORMATS:
+            raise serializers.ValidationError(
+                {"format": f"Unknown format {file_format!r}; choose csv, json or html."}
+            )
+        if report.status != ReportStatus.SUCCEEDED:
+            return Response(
+                {"detail": f"The report is {report.status}; only a succeeded one exports."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return export_views.export_response(report, file_format)

@@ -3,11 +3,14 @@
     from comparison import engine
     result = engine.compare(internal_notes, customer_notes, engine.DEFAULT_SETTINGS)
 
-See DESIGN.md ("The engine") and `compare` for the rules.
+See DESIGN.md ("The engine") and `compare` for the rules. `SCORERS` are the lexical
+scorers; `SCORER_CHOICES` is what settings accept (adds "lexical", "semantic", "hybrid").
 """
 
+from comparison.engine import semantic
 from comparison.engine.core import DEFAULT_SETTINGS, ENGINE_VERSION, assign, compare
 from comparison.engine.model import (
+    SCORER_CHOICES,
     BestMatch,
     ComparisonResult,
     CustomerVerdict,
@@ -28,6 +31,7 @@ __all__ = [
     "ENGINE_VERSION",
     "LANGUAGES",
     "SCORERS",
+    "SCORER_CHOICES",
     "BestMatch",
     "ComparisonResult",
     "CustomerVerdict",
@@ -44,4 +48,5 @@ __all__ = [
     "prepare",
     "recompute_metrics",
     "score_matrix",
+    "semantic",
 ]

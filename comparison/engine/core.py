@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +13,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
+from comparison.engine import semantic as semantic_module
 from comparison.engine.model import (
     BestMatch,
     ComparisonResult,
@@ -24,7 +25,15 @@ from comparison.engine.model import (
     Settings,
     recompute_metrics,
 )
-from comparison.engine.scoring import NEGATION_FACTOR, candidate_scores, score_matrix
+from comparison.engine.scoring import NEGATION_FACTOR, LexicalScorer
+from comparison.engine.semantic import (
+    EMBEDDING_MODES,
+    Embedder,
+    EmbeddingScorer,
+    SemanticParameters,
+    SemanticStatus,
+    resolve_vectors,
+)
 from comparison.engine.text import (
     Prepared,
     detect_language_of_words,
@@ -37,7 +46,8 @@ from maps.segments import SEGMENT_KEYS
 # 1.1.0: also-matches capped per note (ALSO_MATCHES_PER_NOTE) and big components solved by
 # the sparse solver, which may break exact ties between equally good assignments another way.
 # 1.2.0: every component goes to the sparse solver, ties broken towards input order.
-ENGINE_VERSION = "1.2.0"
+# 1.3.0: scorer modes "lexical", "semantic" and "hybrid" (comparison.engine.semantic).
+ENGINE_VERSION = "1.3.0"
 
 # Chosen by comparison.evaluation (dev set + STS-B train); figures in the README.
 DEFAULT_SETTINGS = Settings(scorer="blend", threshold=50.0, partial_threshold=40.0)
@@ -180,6 +190,8 @@ def compare(
     *,
     decisions: Sequence[Decision] = (),
     progress: Callable[[int], None] | None = None,
+    embeddings: Mapping[str, np.ndarray] | None = None,
+    embedder: Embedder | None = None,
 ) -> ComparisonResult:
     """Compare an internal map with a customer map (see DESIGN.md, "The engine").
 
@@ -194,8 +206,21 @@ def compare(
     Decisions: accepted pairs are fixed first (confirmed in the same segment, misplaced
     across, whatever the score) and their notes leave the assignment; rejected pairs
     score 0. Same input, same output.
+
+    Scorer "semantic" or "hybrid": `embeddings` maps text digests
+    (`semantic.text_digest`) to cached vectors, and `embedder` embeds the rest (default:
+    the bundled backend when the `semantic` extra is installed). Without a backend, or
+    with too many texts to embed, the run is lexical; `result.semantic` says so.
     """
-    return run_comparison(internal, customer, settings, decisions=decisions, progress=progress)
+    return run_comparison(
+        internal,
+        customer,
+        settings,
+        decisions=decisions,
+        progress=progress,
+        embeddings=embeddings,
+        embedder=embedder,
+    )
 
 
 def run_comparison(
@@ -207,6 +232,10 @@ def run_comparison(
     progress: Callable[[int], None] | None = None,
     negation_factor: float = NEGATION_FACTOR,
     also_limit: int | None = ALSO_MATCHES_PER_NOTE,
+    embeddings: Mapping[str, np.ndarray] | None = None,
+    embedder: Embedder | None = None,
+    semantic_parameters: SemanticParameters | None = None,
+    max_uncached: int | None = None,
 ) -> ComparisonResult:
     """`compare` with the engine's internal knobs exposed, for calibration only.
 
@@ -214,8 +243,31 @@ def run_comparison(
     objects are made only for what the result returns. `also_limit=None` lists every
     also-match (see ALSO_MATCHES_PER_NOTE).
     """
+    semantic = _SemanticInput(
+        embeddings,
+        embedder,
+        semantic_parameters or SemanticParameters(),
+        semantic_module.MAX_UNCACHED_TEXTS if max_uncached is None else max_uncached,
+    )
     with _gc_paused():
-        return _run(internal, customer, settings, decisions, progress, negation_factor, also_limit)
+        return _run(
+            internal,
+            customer,
+            settings,
+            decisions,
+            progress,
+            negation_factor,
+            also_limit,
+            semantic,
+        )
+
+
+@dataclass(frozen=True)
+class _SemanticInput:
+    embeddings: Mapping[str, np.ndarray] | None
+    embedder: Embedder | None
+    parameters: SemanticParameters
+    max_uncached: int
 
 
 @contextmanager
@@ -240,6 +292,7 @@ def _run(
     progress: Callable[[int], None] | None,
     negation_factor: float,
     also_limit: int | None,
+    semantic: _SemanticInput,
 ) -> ComparisonResult:
     report = _Progress(progress)
     report(0)
@@ -263,6 +316,10 @@ def _run(
             languages["customer"] = languages["internal"]
     prepared_internal = _prepare_all(internal, internal_words, languages["internal"])
     prepared_customer = _prepare_all(customer, customer_words, languages["customer"])
+    pair_scorer, semantic_status = _scorer_for(
+        settings, internal, customer, prepared_internal, prepared_customer, negation_factor,
+        semantic,
+    )  # fmt: skip
     report(5)
 
     count_internal, count_customer = len(internal), len(customer)
@@ -307,13 +364,7 @@ def _run(
         columns = np.flatnonzero(customer_segment == step)
         if not len(rows) or not len(columns):
             return None
-        scores = score_matrix(
-            [prepared_internal[row] for row in rows.tolist()],
-            [prepared_customer[column] for column in columns.tolist()],
-            settings.scorer,
-            negation_factor=negation_factor,
-            workers=workers,
-        )
+        scores = pair_scorer.matrix(rows, columns, workers)
         if rejected:
             _forbid(scores, rows, columns, rejected_rows, rejected_columns)
         # argmax takes the first maximum, so ties go to the earlier note.
@@ -412,12 +463,8 @@ def _run(
             columns = np.flatnonzero(candidate_columns & (customer_segment != step))
             if not len(rows) or not len(columns):
                 continue
-            strong_rows, strong_columns, strong_scores = candidate_scores(
-                [prepared_internal[row] for row in rows.tolist()],
-                [prepared_customer[column] for column in columns.tolist()],
-                settings.scorer,
-                threshold,
-                negation_factor=negation_factor,
+            strong_rows, strong_columns, strong_scores = pair_scorer.candidates(
+                rows, columns, threshold
             )
             cross_parts.append((rows[strong_rows], columns[strong_columns], strong_scores))
         cross_rows, cross_columns, cross_scores = _concatenate(cross_parts)
@@ -460,12 +507,7 @@ def _run(
     manual_scores: dict[tuple[int, int], float] = {}
     for row, column in (*manual, *extra_manual):
         manual_scores[(row, column)] = float(
-            score_matrix(
-                [prepared_internal[row]],
-                [prepared_customer[column]],
-                settings.scorer,
-                negation_factor=negation_factor,
-            )[0, 0]
+            pair_scorer.matrix(np.array([row]), np.array([column]))[0, 0]
         )
     for row, column in manual:
         same = internal[row].segment == customer[column].segment
@@ -615,7 +657,61 @@ def _run(
         also_matches=also_matches,
         summary=summary,
         segments=segments,
+        semantic=None if semantic_status is None else semantic_status.to_dict(),
     )
+
+
+def _scorer_for(
+    settings: Settings,
+    internal: Sequence[NoteIn],
+    customer: Sequence[NoteIn],
+    prepared_internal: Sequence[Prepared],
+    prepared_customer: Sequence[Prepared],
+    negation_factor: float,
+    semantic: _SemanticInput,
+) -> tuple[LexicalScorer | EmbeddingScorer, SemanticStatus | None]:
+    """The run's pair scorer, and (semantic and hybrid modes) what happened about
+    embeddings. Falls back to the lexical scorer whenever embeddings are unavailable."""
+    lexical = LexicalScorer(
+        prepared_internal, prepared_customer, settings.lexical_scorer,
+        negation_factor=negation_factor,
+    )  # fmt: skip
+    mode = settings.mode
+    if mode not in EMBEDDING_MODES:
+        return lexical, None
+    vectors, status = resolve_vectors(
+        [note.text for note in (*internal, *customer)],
+        mode=mode,
+        embeddings=semantic.embeddings,
+        embedder=semantic.embedder,
+        limit=semantic.max_uncached,
+    )
+    if vectors is None:
+        return lexical, status
+    dimensions = len(next(iter(vectors.values()))) if vectors else 0
+
+    def stack(notes: Sequence[NoteIn]) -> np.ndarray:
+        if not notes:
+            return np.zeros((0, dimensions), dtype=np.float32)
+        return np.stack([vectors[note.text] for note in notes]).astype(np.float32)
+
+    def flags(notes: Sequence[Prepared], attribute: str) -> np.ndarray:
+        if attribute == "negated":
+            return np.fromiter((note.negated for note in notes), dtype=bool, count=len(notes))
+        return np.fromiter((not note.stems for note in notes), dtype=bool, count=len(notes))
+
+    scorer = EmbeddingScorer(
+        stack(internal),
+        stack(customer),
+        flags(prepared_internal, "negated"),
+        flags(prepared_customer, "negated"),
+        partial_threshold=settings.partial_threshold,
+        lexical=lexical if mode == "hybrid" else None,
+        parameters=semantic.parameters,
+        internal_empty=flags(prepared_internal, "empty"),
+        customer_empty=flags(prepared_customer, "empty"),
+    )
+    return scorer, status
 
 
 @dataclass

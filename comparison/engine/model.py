@@ -8,12 +8,17 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
 from comparison.engine.scoring import SCORERS
+from comparison.engine.semantic import EMBEDDING_MODES, LEXICAL_SCORER, MODES
 from comparison.engine.text import LANGUAGES
 from maps.segments import SEGMENT_KEYS
 
 InternalVerdictName = Literal["confirmed", "partial", "misplaced", "unconfirmed"]
 CustomerVerdictName = Literal["anticipated", "missed"]
 PairVerdictName = Literal["confirmed", "partial", "misplaced"]
+
+# What `scorer` may name: the modes ("lexical" = today's default blend, "semantic",
+# "hybrid") and, for stored settings and the CLI, each lexical scorer by its own name.
+SCORER_CHOICES: tuple[str, ...] = (*MODES, *SCORERS)
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,10 @@ class Settings:
     language: str = "auto"
 
     def __post_init__(self) -> None:
-        if self.scorer not in SCORERS:
-            raise ValueError(f"unknown scorer {self.scorer!r}; choose one of {', '.join(SCORERS)}")
+        if self.scorer not in SCORER_CHOICES:
+            raise ValueError(
+                f"unknown scorer {self.scorer!r}; choose one of {', '.join(SCORER_CHOICES)}"
+            )
         if self.language not in LANGUAGES:
             raise ValueError(
                 f"unknown language {self.language!r}; choose one of {', '.join(LANGUAGES)}"
@@ -54,6 +61,16 @@ class Settings:
             )
         if not isinstance(self.cross_segment, bool):
             raise ValueError(f"cross_segment must be true or false, not {self.cross_segment!r}")
+
+    @property
+    def mode(self) -> str:
+        """ "lexical", "semantic" or "hybrid" (a lexical scorer's own name is lexical)."""
+        return self.scorer if self.scorer in EMBEDDING_MODES else "lexical"
+
+    @property
+    def lexical_scorer(self) -> str:
+        """The word-matching scorer this run uses (alone, in hybrid, or as the fallback)."""
+        return self.scorer if self.scorer in SCORERS else LEXICAL_SCORER
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -266,10 +283,14 @@ class ComparisonResult:
     also_matches: list[MatchPair]
     summary: Metrics
     segments: dict[str, Metrics]
+    # For semantic and hybrid runs: what ran and why (SemanticStatus.to_dict); None for
+    # lexical runs, whose JSON stays exactly the issue-3 contract.
+    semantic: dict[str, Any] | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The `compare_files --format json` contract of issue 3, exactly."""
-        return {
+        """The `compare_files --format json` contract of issue 3, exactly (plus a
+        "semantic" key for semantic and hybrid runs)."""
+        data = {
             "engine_version": self.engine_version,
             "settings": self.settings.to_dict(),
             "summary": self.summary.to_dict(),
@@ -296,3 +317,6 @@ class ComparisonResult:
             ],
             "pairs": [pair.to_json_dict() for pair in self.pairs],
         }
+        if self.semantic is not None:
+            data["semantic"] = dict(self.semantic)
+        return data

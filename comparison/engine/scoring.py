@@ -281,3 +281,45 @@ def candidate_scores(
         scores[mismatch] *= negation_factor
     passing = scores >= minimum
     return rows[passing].astype(np.int64), columns[passing].astype(np.int64), scores[passing]
+
+
+class LexicalScorer:
+    """`score_matrix` and `candidate_scores` behind the scorer interface the engine uses
+    (rows and columns are global note indices into the prepared lists)."""
+
+    def __init__(
+        self,
+        internal: Sequence[Prepared],
+        customer: Sequence[Prepared],
+        scorer: str,
+        *,
+        negation_factor: float = NEGATION_FACTOR,
+    ) -> None:
+        self.internal, self.customer = internal, customer
+        self.scorer, self.negation_factor = scorer, negation_factor
+
+    def _notes(self, rows: np.ndarray, columns: np.ndarray):
+        return (
+            [self.internal[row] for row in np.asarray(rows).tolist()],
+            [self.customer[column] for column in np.asarray(columns).tolist()],
+        )
+
+    def matrix(
+        self, rows: np.ndarray, columns: np.ndarray, workers: int | None = None
+    ) -> np.ndarray:
+        left, right = self._notes(rows, columns)
+        return score_matrix(
+            left, right, self.scorer, negation_factor=self.negation_factor, workers=workers
+        )
+
+    def pairwise(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        left, right = self._notes(rows, columns)
+        return pair_scores(left, right, self.scorer, negation_factor=self.negation_factor)
+
+    def candidates(
+        self, rows: np.ndarray, columns: np.ndarray, minimum: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        left, right = self._notes(rows, columns)
+        return candidate_scores(
+            left, right, self.scorer, minimum, negation_factor=self.negation_factor
+        )

@@ -3,10 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from comparison import selectors, services
+from comparison.analytics import polarity_findings
+from comparison.models import CommentarySection
 from maps.models import Role
 from maps.selectors import has_role, pairs_for
 
@@ -35,6 +39,7 @@ def report_page(request, pk: int):
         "comparison/report.html",
         {
             "current_workspace": report.pair.internal_map.persona.workspace,
+            "polarity": polarity_findings(report),
             **selectors.report_page_context(
                 report,
                 can_edit=has_role(
@@ -73,3 +78,25 @@ def report_decide(request, pk: int):
             "Match accepted; scores updated." if accepted else "Match rejected; scores updated.",
         )
     return redirect("report-page", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_commentary(request, pk: int, section: str):
+    """Save (or, when emptied, remove) the consultant's commentary on one section."""
+    report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+    if section not in CommentarySection.values:
+        raise Http404("No such report section.")
+    try:
+        saved = services.commentary_save(
+            user=request.user, report=report, section=section, text=request.POST.get("text", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        label = CommentarySection(section).label
+        messages.success(
+            request,
+            f"Commentary on “{label}” saved." if saved else f"Commentary on “{label}” removed.",
+        )
+    return redirect(f"{reverse('report-page', kwargs={'pk': report.pk})}#commentary-{section}")

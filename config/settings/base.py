@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI's files served from this origin (the CSP allows no other).
+    "drf_spectacular_sidecar",
     "maps",
     "comparison",
 ]
@@ -129,8 +131,23 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Bodies beyond Django's guarantees are refused early; imports check their own 2 MB limit.
+# DATA_UPLOAD_MAX_MEMORY_SIZE bounds every non-file body (forms, JSON: DRF >= 3.17.2 enforces
+# it too): a 2.5 MB body answers 413 with the limit named (config.throttling.bad_request).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads above this spill to a temporary file instead of memory (it is not a size limit;
+# the import checks its own 2 MB limit before reading).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Gapmap's largest form (the map form) has about ten fields; a note bulk edit posts a few per
+# note. 1,000 (Django's default, set explicitly) bounds the parsing work per request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# The import takes one file per request; a handful leaves room and stops file floods.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# Login throttling (config.throttling.ThrottledLoginView): failed logins per username+IP and
+# per IP within the window; further attempts answer 429 without checking the password.
+GAPMAP_LOGIN_MAX_FAILURES = env.int("GAPMAP_LOGIN_MAX_FAILURES", default=5)
+GAPMAP_LOGIN_MAX_FAILURES_PER_IP = env.int("GAPMAP_LOGIN_MAX_FAILURES_PER_IP", default=50)
+GAPMAP_LOGIN_WINDOW_SECONDS = env.int("GAPMAP_LOGIN_WINDOW_SECONDS", default=900)
 
 # Security: strict by default; `make run` (DEBUG) relaxes only what needs HTTPS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -171,7 +188,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "maps.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("GAPMAP_AUTH_THROTTLE", default="20/min")},
+    # Best-effort throttles in the shared cache (Redis in production). `auth` is the token
+    # endpoint (password guessing); users get a generous budget so the app, the load test
+    # and the fuzzing suite never meet it; anonymous callers reach only the schema and docs.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("GAPMAP_AUTH_THROTTLE", default="20/min"),
+        "anon": env.str("GAPMAP_ANON_THROTTLE", default="120/min"),
+        "user": env.str("GAPMAP_USER_THROTTLE", default="3000/min"),
+    },
     "EXCEPTION_HANDLER": "maps.api.errors.exception_handler",
     # `?format=csv|json` selects an export file format, not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
@@ -183,9 +211,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package, not a CDN: same origin only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "SegmentEnum": "maps.models.Segment",
         "VerdictEnum": "comparison.models.Verdict",
+        # Two models have a `kind` choice: name both, or the schema warns of a collision.
+        "MatchKindEnum": "comparison.models.MatchKind",
+        "ActionKindEnum": "comparison.models.ActionKind",
     },
 }
 
@@ -242,3 +277,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("GAPMAP_LOG_LEVEL", default="INFO")},
 }
+
+# Share links (comparison.sharing): failed token lookups per client address within the
+# window; once used up, /s/<token>/ answers 429 until the window ends. Like the login
+# throttle it slows guessing (tokens carry 256 bits; guessing is hopeless anyway) and
+# needs the shared cache to hold across workers.
+GAPMAP_SHARE_MAX_FAILURES = env.int("GAPMAP_SHARE_MAX_FAILURES", default=30)
+GAPMAP_SHARE_WINDOW_SECONDS = env.int("GAPMAP_SHARE_WINDOW_SECONDS", default=600)

@@ -1,0 +1,460 @@
+"""Next actions drawn from a report: "How might we…" questions and test cards.
+
+Services (the only code that writes `NextAction` rows) and the reads and exports of a
+report's actions. Every write checks the editor role in the report's workspace and owns
+its transaction. Actions belong to the report's pair and keep their report, so a report's
+list is its own; `position` orders them within the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+
+from comparison.models import (
+    ActionKind,
+    Match,
+    MatchKind,
+    NextAction,
+    Report,
+    ReportStatus,
+    Verdict,
+)
+from maps import services as map_services
+from maps.importers import MAX_NOTE_CHARS, neutralize_spreadsheet_cell
+from maps.models import EmpathyMap, Note, Perspective, Role
+from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS
+from maps.selectors import maps_for, require_role
+
+# One draft turns at most this many notes into actions (the most-voted first): a list
+# longer than this is no longer a plan, and a 5,000-note map must not make 5,000 rows.
+MAX_DRAFT_ACTIONS = 100
+# A report's list holds at most this many actions, drafted or typed.
+MAX_ACTIONS_PER_REPORT = 300
+EDITABLE_FIELDS = ("segment", "question", "hypothesis", "test", "metric", "criterion")
+FIELD_LIMITS = {
+    "question": 1000,
+    "hypothesis": 1000,
+    "test": 1000,
+    "metric": 500,
+    "criterion": 500,
+}  # the model's max_length, checked here for a readable message
+
+# Placeholders of a drafted test card (Strategyzer's test card: test, metric, criterion).
+TEST_PLACEHOLDER = "We will test this by …"
+METRIC_PLACEHOLDER = "And measure …"
+CRITERION_PLACEHOLDER = "We are right if …"
+
+# "How might we …" per segment: what the missed customer note asks of the team.
+_HMW_TEMPLATES = {
+    "sees": "How might we respond to what customers see: “{text}”?",
+    "says_does": "How might we support what customers say and do: “{text}”?",
+    "hears": "How might we take into account what customers hear: “{text}”?",
+    "thinks_feels": "How might we address what customers think and feel: “{text}”?",
+    "pains": "How might we relieve this pain: “{text}”?",
+    "gains": "How might we help customers achieve this: “{text}”?",
+}
+_HMW_FALLBACK = "How might we address this: “{text}”?"
+_TRAILING = re.compile(r"[\s.!?;:,…]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def how_might_we(text: str, segment: str) -> str:
+    """A deterministic "How might we…" question from a missed customer note."""
+    core = _TRAILING.sub("", " ".join(text.split())) or text.strip()
+    return _HMW_TEMPLATES.get(segment, _HMW_FALLBACK).format(text=core)
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+def report_actions(report: Report) -> QuerySet[NextAction]:
+    """The report's actions in list order (the caller fetched `report` through
+    `reports_for`, so it is scoped)."""
+    return (
+        NextAction.objects.filter(report=report)
+        .select_related("carried_to_note__map")
+        .order_by("position", "id")
+    )
+
+
+def _require_editor(user: AbstractBaseUser, report: Report) -> None:
+    require_role(user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
+
+
+def _next_position(report: Report) -> int:
+    last = NextAction.objects.filter(report=report).aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+def _check_room(report: Report, adding: int) -> None:
+    existing = NextAction.objects.filter(report=report).count()
+    if existing + adding > MAX_ACTIONS_PER_REPORT:
+        raise ValidationError(
+            f"A report holds at most {MAX_ACTIONS_PER_REPORT} next actions; it has "
+            f"{existing} and {adding} more would exceed that."
+        )
+
+
+def _clean_fields(kind: str, values: dict[str, str]) -> dict[str, str]:
+    """Trimmed, length-checked fields; a question (HMW) or a hypothesis (test card) is
+    required. Errors name each field."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+    for name, value in values.items():
+        if name not in EDITABLE_FIELDS:
+            errors[name] = f"“{name}” cannot be set; editable: {', '.join(EDITABLE_FIELDS)}."
+            continue
+        if not isinstance(value, str):
+            errors[name] = "Must be text."
+            continue
+        text = value.strip()
+        if _CONTROL.search(text):
+            errors[name] = "Contains a control character (such as NUL); remove it."
+        elif name == "segment":
+            if text and text not in SEGMENT_KEYS:
+                errors[name] = f"Unknown segment “{text}”; use one of {', '.join(SEGMENT_KEYS)}."
+        elif len(text) > FIELD_LIMITS[name]:
+            errors[name] = f"At most {FIELD_LIMITS[name]} characters (this has {len(text)})."
+        cleaned[name] = text
+    if kind not in ActionKind.values:
+        errors["kind"] = f"Unknown kind “{kind}”; use one of {', '.join(ActionKind.values)}."
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _require_main_text(action: NextAction) -> None:
+    if action.kind == ActionKind.HOW_MIGHT_WE and not action.question:
+        raise ValidationError({"question": "A “How might we…” action needs its question."})
+    if action.kind == ActionKind.TEST_CARD and not action.hypothesis:
+        raise ValidationError({"hypothesis": "A test card needs its hypothesis."})
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    created: list[NextAction]
+    already_drafted: int  # notes of this report that had an action from an earlier draft
+    left_out: int  # notes over MAX_DRAFT_ACTIONS or the report's room, not drafted
+
+
+@transaction.atomic
+def next_actions_draft(*, user: AbstractBaseUser, report: Report) -> DraftOutcome:
+    """Draft actions from a succeeded report: a "How might we…" question per missed
+    customer note and a test card per unconfirmed hypothesis (the hypothesis is the
+    note's text; test, metric and criterion are placeholders to edit).
+
+    Repeatable: a note that already has an action from this report is skipped, so a second
+    draft adds only what is new (after a review, say). The most-voted notes come first;
+    at most MAX_DRAFT_ACTIONS per draft and MAX_ACTIONS_PER_REPORT in all.
+    """
+    _require_editor(user, report)
+    # Lock the report: two drafts at once would both see the same notes as undrafted.
+    report = Report.objects.select_for_update().select_related("pair").get(pk=report.pk)
+    if report.status != ReportStatus.SUCCEEDED:
+        raise ValidationError(
+            "Next actions are drafted from a finished comparison; this report is "
+            f"{report.get_status_display().lower()}."
+        )
+    drafted = set(
+        NextAction.objects.filter(report=report, source_match__isnull=False).values_list(
+            "source_match_id", flat=True
+        )
+    )
+    candidates = list(
+        Match.objects.filter(report=report)
+        .exclude(kind=MatchKind.ALSO)  # "also" rows repeat notes that have their own row
+        .filter(
+            # Missed customer notes and unconfirmed hypotheses stand alone in their rows.
+            Q(customer_verdict=Verdict.MISSED, internal_text="")
+            | Q(internal_verdict=Verdict.UNCONFIRMED, customer_text="")
+        )
+    )
+    candidates.sort(
+        key=lambda m: (-(m.customer_votes + m.internal_votes), bool(m.internal_text), m.pk)
+    )
+    fresh = [match for match in candidates if match.pk not in drafted]
+    room = max(MAX_ACTIONS_PER_REPORT - NextAction.objects.filter(report=report).count(), 0)
+    chosen = fresh[: min(MAX_DRAFT_ACTIONS, room)]
+    position = _next_position(report)
+    actions = []
+    for offset, match in enumerate(chosen):
+        if match.customer_text:
+            action = NextAction(
+                kind=ActionKind.HOW_MIGHT_WE,
+                segment=match.customer_segment,
+                question=how_might_we(match.customer_text, match.customer_segment)[
+                    : FIELD_LIMITS["question"]
+                ],
+            )
+        else:
+            action = NextAction(
+                kind=ActionKind.TEST_CARD,
+                segment=match.internal_segment,
+                hypothesis=match.internal_text,
+                test=TEST_PLACEHOLDER,
+                metric=METRIC_PLACEHOLDER,
+                criterion=CRITERION_PLACEHOLDER,
+            )
+        action.pair_id = report.pair_id
+        action.report = report
+        action.source_match = match
+        action.position = position + offset
+        action.created_by = user
+        action.full_clean()
+        actions.append(action)
+    created = NextAction.objects.bulk_create(actions)
+    return DraftOutcome(
+        created=created,
+        already_drafted=len(candidates) - len(fresh),
+        left_out=len(fresh) - len(chosen),
+    )
+
+
+@transaction.atomic
+def next_action_create(
+    *, user: AbstractBaseUser, report: Report, kind: str, **fields: str
+) -> NextAction:
+    """One action typed by hand, appended to the report's list."""
+    _require_editor(user, report)
+    cleaned = _clean_fields(kind, fields)
+    Report.objects.select_for_update().filter(pk=report.pk).first()  # serialise positions
+    _check_room(report, 1)
+    action = NextAction(
+        pair_id=report.pair_id,
+        report=report,
+        kind=kind,
+        position=_next_position(report),
+        created_by=user,
+        **cleaned,
+    )
+    _require_main_text(action)
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def next_action_update(*, user: AbstractBaseUser, action: NextAction, **changes: str) -> NextAction:
+    """Change an action's texts or segment; unknown fields are refused, nothing changes."""
+    report = _report_of(action)
+    _require_editor(user, report)
+    cleaned = _clean_fields(action.kind, changes)
+    for name, value in cleaned.items():
+        setattr(action, name, value)
+    _require_main_text(action)
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def next_action_delete(*, user: AbstractBaseUser, action: NextAction) -> None:
+    _require_editor(user, _report_of(action))
+    action.delete()
+
+
+@transaction.atomic
+def next_action_move(
+    *, user: AbstractBaseUser, action: NextAction, offset: int = 0, to: int | None = None
+) -> NextAction:
+    """Move an action up (offset < 0) or down the report's list, or `to` a 0-based place
+    in it, renumbering the list 0, 1, 2, ..."""
+    report = _report_of(action)
+    _require_editor(user, report)
+    Report.objects.select_for_update().filter(pk=report.pk).first()
+    siblings = list(NextAction.objects.filter(report=report).order_by("position", "id"))
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == action.pk)
+    target = max(0, min(len(siblings) - 1, index + offset if to is None else to))
+    siblings.insert(target, siblings.pop(index))
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    NextAction.objects.bulk_update(siblings, ["position"])
+    action.position = target
+    return action
+
+
+def _report_of(action: NextAction) -> Report:
+    if action.report_id is None:
+        # The report was deleted: the action stays with its pair, under the pair's rules.
+        raise ValidationError("This action's report was deleted; it can no longer change.")
+    return Report.objects.select_related("pair__internal_map__persona").get(pk=action.report_id)
+
+
+def carry_targets(user: AbstractBaseUser, report: Report) -> QuerySet[EmpathyMap]:
+    """Internal maps of the report's persona that can take carried actions (unsealed),
+    the newest round first."""
+    return (
+        maps_for(user)
+        .filter(
+            persona_id=report.pair.internal_map.persona_id,
+            perspective=Perspective.INTERNAL,
+            sealed_at__isnull=True,
+        )
+        .order_by("-round", "title", "id")
+    )
+
+
+def carried_text(action: NextAction) -> str:
+    """What a carried action becomes on the board: its question, or its hypothesis."""
+    return action.question if action.kind == ActionKind.HOW_MIGHT_WE else action.hypothesis
+
+
+@transaction.atomic
+def next_actions_carry(
+    *,
+    user: AbstractBaseUser,
+    report: Report,
+    empathy_map: EmpathyMap,
+    action_ids: Sequence[int] | None = None,
+) -> list[Note]:
+    """Carry the report's not-yet-carried actions (or the chosen ones) into an internal
+    map of the same persona as notes, recording each `carried_to_note`. All or nothing:
+    a sealed map, another persona's map, an action without a segment or text too long
+    for a note refuses the whole carry, naming what is wrong."""
+    _require_editor(user, report)
+    if empathy_map.sealed_at is not None:
+        raise ValidationError(
+            f"The map “{empathy_map.title}” is sealed: nothing can be added to it. "
+            "Choose another map or ask an owner to unseal it."
+        )
+    if (
+        empathy_map.perspective != Perspective.INTERNAL
+        or empathy_map.persona_id != report.pair.internal_map.persona_id
+    ):
+        raise ValidationError(
+            {"map": "Carry next actions into an internal map of the same persona."}
+        )
+    actions = NextAction.objects.select_for_update().filter(
+        report=report, carried_to_note__isnull=True
+    )
+    if action_ids is not None:
+        unknown = set(action_ids) - set(
+            NextAction.objects.filter(report=report, pk__in=action_ids).values_list("pk", flat=True)
+        )
+        if unknown:
+            raise ValidationError(
+                {"actions": f"Not actions of this report: {', '.join(map(str, sorted(unknown)))}."}
+            )
+        actions = actions.filter(pk__in=action_ids)
+    actions = list(actions.order_by("position", "id"))
+    if not actions:
+        raise ValidationError("Every chosen action has already been carried into a map.")
+    errors = []
+    for number, action in enumerate(actions, 1):
+        text = carried_text(action)
+        if not action.segment:
+            errors.append(f"Action {number} has no segment; choose one before carrying it.")
+        if len(text) > MAX_NOTE_CHARS:
+            errors.append(
+                f"Action {number} is {len(text)} characters long; a note holds at most "
+                f"{MAX_NOTE_CHARS}. Shorten it first."
+            )
+    if errors:
+        raise ValidationError({"actions": errors})
+    # The maps service checks the role, the seal (under the map's lock) and the map's
+    # note limit, and refuses the whole list if one note is invalid.
+    notes = map_services.notes_bulk_create(
+        user=user,
+        empathy_map=empathy_map,
+        notes=[
+            map_services.NoteData(segment=action.segment, text=carried_text(action))
+            for action in actions
+        ],
+    )
+    for action, note in zip(actions, notes, strict=True):
+        action.carried_to_note = note
+    NextAction.objects.bulk_update(actions, ["carried_to_note"])
+    return notes
+
+
+# --- exports ------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "position",
+    "kind",
+    "segment",
+    "question",
+    "hypothesis",
+    "test",
+    "metric",
+    "criterion",
+    "carried_to_map",
+)
+
+
+def actions_csv(actions: Sequence[NextAction]) -> str:
+    """The actions as CSV; every cell neutralised against formula injection (a spreadsheet
+    runs cells starting with = + - @ TAB CR)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for number, action in enumerate(actions, 1):
+        carried = action.carried_to_note.map.title if action.carried_to_note_id else ""
+        cells = (
+            str(number),
+            action.get_kind_display(),
+            SEGMENT_LABELS.get(action.segment, action.segment),
+            action.question,
+            action.hypothesis,
+            action.test,
+            action.metric,
+            action.criterion,
+            carried,
+        )
+        writer.writerow([neutralize_spreadsheet_cell(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+
+
+def _md(text: str) -> str:
+    """Text as literal Markdown: one line, every markup character backslash-escaped, so
+    a note cannot add headings, links or HTML to the exported file."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def actions_markdown(report: Report, actions: Sequence[NextAction]) -> str:
+    pair = report.pair
+    lines = [
+        f"# Next actions: {_md(pair.internal_map.persona.name)}",
+        "",
+        f"From the comparison of {_md(pair.internal_map.title)} with "
+        f"{_md(pair.customer_map.title)}.",
+        "",
+    ]
+    questions = [a for a in actions if a.kind == ActionKind.HOW_MIGHT_WE]
+    cards = [a for a in actions if a.kind == ActionKind.TEST_CARD]
+    if questions:
+        lines += ["## How might we…", ""]
+        for action in questions:
+            where = SEGMENT_LABELS.get(action.segment, "")
+            lines.append(f"- {_md(action.question)}" + (f" ({_md(where)})" if where else ""))
+        lines.append("")
+    if cards:
+        lines += ["## Test cards", ""]
+        for number, action in enumerate(cards, 1):
+            lines += [
+                f"### Test card {number}",
+                "",
+                f"- **We believe that** {_md(action.hypothesis)}",
+                f"- **To verify that, we will** {_md(action.test)}",
+                f"- **And measure** {_md(action.metric)}",
+                f"- **We are right if** {_md(action.criterion)}",
+                "",
+            ]
+    if not actions:
+        lines += ["No next actions yet.", ""]
+    return "\n".join(lines)

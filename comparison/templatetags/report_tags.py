@@ -1,0 +1,63 @@
+"""Template tags of the reflection report (`comparison/_report_body.html`).
+
+The report body is rendered by the report page, the anonymous shared page and the HTML
+export; each supplies the CSP nonce differently (the request's `csp_nonce`, or
+`chart_nonce` from `report_page_context(nonce=...)`), so the tags look for both.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from comparison import charts
+from comparison.selectors import ReportChart
+
+register = template.Library()
+
+
+def _nonce(context: template.Context) -> str:
+    # Not `or`: the request's LazyNonce is falsy until first turned into a string.
+    nonce = context.get("chart_nonce")
+    if nonce is None:
+        nonce = context.get("csp_nonce")
+    return "" if nonce is None else str(nonce)
+
+
+@register.simple_tag(takes_context=True)
+def report_chart(context: template.Context, chart: ReportChart) -> SafeString:
+    """The chart's `<div>` and nonced drawing script; nothing without a nonce (the table
+    fallback next to it still holds the numbers)."""
+    nonce = _nonce(context)
+    if not nonce:
+        return mark_safe("")  # noqa: S308 - empty string
+    fragment = charts.chart_html(
+        chart.parts, nonce=nonce, div_id=chart.id, described_by=f"{chart.id}-table"
+    )
+    # chart_html escapes every user string for plotly and `<`, `>`, `&` inside its JSON,
+    # so the fragment is our markup only (tests/comparison/test_charts.py holds it to that).
+    return mark_safe(fragment)  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def report_plotly_loader(context: template.Context) -> SafeString:
+    """plotly.js for the report's charts: inline in the export (one file, offline), else
+    the same-origin bundle. The empty nonced `<style>` is where plotly.js puts its rules,
+    so a strict style-src (no 'unsafe-inline') still lets it style the charts."""
+    nonce = _nonce(context)
+    if not nonce:
+        return mark_safe("")  # noqa: S308 - empty string
+    style = format_html('<style id="plotly.js-style-global" nonce="{}"></style>', nonce)
+    if context.get("export"):
+        # Our own bundle from the installed plotly package (plotlyjs_script refuses one
+        # that could close the script element).
+        return mark_safe(style + charts.plotlyjs_script(nonce=nonce))  # noqa: S308
+    return format_html('{}<script src="{}" defer></script>', style, reverse("plotly-js"))
+
+
+@register.filter
+def report_verdict(verdict: str) -> str:
+    """A verdict in the words of the legend and the charts (`charts.VERDICT_LABELS`)."""
+    return charts.VERDICT_LABELS.get(verdict, verdict)

@@ -1,0 +1,222 @@
+"""Pages for a report's next actions: list, draft, edit, reorder, delete, carry, export.
+
+Thin: the parent comes through `reports_for` (another workspace answers 404), writes go
+through `comparison.actions`, whose services check the editor role (PermissionDenied, a
+403, for viewers). Viewers read the list and download the exports.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from comparison import actions, analytics
+from comparison.models import ActionKind, NextAction, Report
+from comparison.selectors import reports_for
+from maps.models import Role
+from maps.segments import SEGMENTS
+from maps.selectors import has_role, maps_for, require_role
+
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+
+
+class ActionForm(forms.Form):
+    """An action's editable fields (both kinds; the service checks what each needs)."""
+
+    segment = forms.ChoiceField(
+        choices=[("", "No segment"), *((s.key, s.label) for s in SEGMENTS)], required=False
+    )
+    question = forms.CharField(
+        required=False, max_length=actions.FIELD_LIMITS["question"], widget=forms.Textarea
+    )
+    hypothesis = forms.CharField(
+        required=False, max_length=actions.FIELD_LIMITS["hypothesis"], widget=forms.Textarea
+    )
+    test = forms.CharField(required=False, max_length=actions.FIELD_LIMITS["test"])
+    metric = forms.CharField(required=False, max_length=actions.FIELD_LIMITS["metric"])
+    criterion = forms.CharField(required=False, max_length=actions.FIELD_LIMITS["criterion"])
+
+
+def _actions_of(user, pk: int) -> tuple[Report, NextAction]:
+    action = get_object_or_404(
+        NextAction.objects.filter(report__in=reports_for(user)).select_related("report"), pk=pk
+    )
+    return action.report, action
+
+
+def _back(report: Report, anchor: str = "") -> HttpResponse:
+    url = reverse("report-actions", kwargs={"pk": report.pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+@require_GET
+def actions_page(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(reports_for(request.user), pk=pk)
+    workspace = report.pair.internal_map.persona.workspace
+    can_edit = has_role(request.user, workspace, Role.EDITOR)
+    return render(
+        request,
+        "comparison/actions.html",
+        {
+            "current_workspace": workspace,
+            "report": report,
+            "pair": report.pair,
+            "actions": list(actions.report_actions(report)),
+            "can_edit": can_edit,
+            "targets": list(actions.carry_targets(request.user, report)) if can_edit else [],
+            "segments": SEGMENTS,
+            "kinds": ActionKind,
+            "polarity": analytics.polarity_findings(report),
+        },
+    )
+
+
+@login_required
+@require_POST
+def actions_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(reports_for(request.user), pk=pk)
+    try:
+        outcome = actions.next_actions_draft(user=request.user, report=report)
+    except ValidationError as error:
+        _error(request, error)
+        return _back(report)
+    text = f"{len(outcome.created)} next action{'s' if len(outcome.created) != 1 else ''} drafted."
+    if outcome.already_drafted:
+        text += f" {outcome.already_drafted} note(s) already had one."
+    if outcome.left_out:
+        text += (
+            f" {outcome.left_out} more were left out (at most {actions.MAX_DRAFT_ACTIONS} per "
+            f"draft and {actions.MAX_ACTIONS_PER_REPORT} per report); draft again for the rest."
+        )
+    messages.success(request, text)
+    return _back(report)
+
+
+@login_required
+@require_POST
+def actions_create(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(reports_for(request.user), pk=pk)
+    form = ActionForm(request.POST)
+    kind = request.POST.get("kind", "")
+    if not form.is_valid():
+        messages.error(request, "The action was not added: " + form.errors.as_text())
+        return _back(report)
+    try:
+        actions.next_action_create(user=request.user, report=report, kind=kind, **form.cleaned_data)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Next action added.")
+    return _back(report)
+
+
+@login_required
+@require_POST
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report, action = _actions_of(request.user, pk)
+    require_role(request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing was saved: " + form.errors.as_text())
+        return _back(report, f"action-{action.pk}")
+    # Only the fields this kind shows are posted; the others keep their values.
+    changes = {name: value for name, value in form.cleaned_data.items() if name in request.POST}
+    try:
+        actions.next_action_update(user=request.user, action=action, **changes)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Next action saved.")
+    return _back(report, f"action-{action.pk}")
+
+
+@login_required
+@require_POST
+def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    report, action = _actions_of(request.user, pk)
+    try:
+        actions.next_action_delete(user=request.user, action=action)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Next action deleted.")
+    return _back(report)
+
+
+@login_required
+@require_POST
+def action_move(request: HttpRequest, pk: int) -> HttpResponse:
+    report, action = _actions_of(request.user, pk)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest("Post direction=up or direction=down.")
+    try:
+        actions.next_action_move(
+            user=request.user, action=action, offset=-1 if direction == "up" else 1
+        )
+    except ValidationError as error:
+        _error(request, error)
+    return _back(report, f"action-{action.pk}")
+
+
+@login_required
+@require_POST
+def actions_carry(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(reports_for(request.user), pk=pk)
+    require_role(request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
+    try:
+        map_id = int(request.POST.get("map", ""))
+        chosen = [int(value) for value in request.POST.getlist("actions")]
+    except ValueError:
+        messages.error(request, "Choose the internal map to carry the actions into.")
+        return _back(report)
+    empathy_map = maps_for(request.user).filter(pk=map_id).first()
+    if empathy_map is None:
+        messages.error(request, "That map does not exist or is not in this workspace.")
+        return _back(report)
+    try:
+        notes = actions.next_actions_carry(
+            user=request.user,
+            report=report,
+            empathy_map=empathy_map,
+            action_ids=chosen or None,
+        )
+    except ValidationError as error:
+        _error(request, error)
+        return _back(report)
+    messages.success(
+        request, f"{len(notes)} action(s) carried into “{empathy_map.title}” as notes."
+    )
+    return _back(report)
+
+
+@login_required
+@require_GET
+def actions_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    if file_format not in EXPORT_FORMATS:
+        raise Http404("Export as csv or md.")
+    report = get_object_or_404(reports_for(request.user), pk=pk)
+    rows = list(actions.report_actions(report))
+    if file_format == "csv":
+        content = actions.actions_csv(rows)
+    else:
+        content = actions.actions_markdown(report, rows)
+    stem = slugify(f"next actions {report.pair.internal_map.persona.name}") or "next-actions"
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{stem}-report-{report.pk}.{file_format}"
+    )
+    return response

@@ -1,0 +1,328 @@
+"""The reflection report page: header, scores, maps, the four sections, commentary."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from comparison import selectors, services
+from comparison.models import MAX_COMMENTARY_CHARS, Match, ReportCommentary
+from tests.comparison.report_fixtures import IMG, SCRIPT, build_pair, run_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(owner, persona):
+    return build_pair(owner, persona)
+
+
+@pytest.fixture
+def report(pair, editor, monkeypatch):
+    return run_report(pair, editor, monkeypatch)
+
+
+def page(client, user, report) -> str:
+    client.force_login(user)
+    response = client.get(reverse("report-page", kwargs={"pk": report.pk}))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html_text: str, section_id: str) -> str:
+    """The markup of one `<section ... id="...">` of the report."""
+    start = html_text.index(f'id="{section_id}"')
+    end = html_text.index("</section>", start)
+    return html_text[start:end]
+
+
+def test_the_known_comparison_has_the_expected_verdicts(report):
+    verdicts = {
+        (m.internal_text or m.customer_text)[:20]: m.verdict
+        for m in Match.objects.filter(report=report).exclude(kind="also")
+    }
+    assert verdicts["Too many tools that "] == "confirmed"
+    assert verdicts["Lower prices from su"] == "unconfirmed"
+    assert verdicts["Approval workflows t"] == "misplaced"
+    assert verdicts["Auditors ask for a c"] == "missed"
+
+
+def test_header_names_persona_workshops_settings_and_run(client, viewer, report):
+    text = page(client, viewer, report)
+    assert "Jane, procurement lead" in text
+    assert "Sales team hypotheses" in text
+    assert "Customer workshop March" in text
+    assert "12 Mar 2026" in text
+    assert "Fiona Facilitator" in text
+    assert "Ana, Ben, Chris" in text  # one per line or comma-separated, listed as one
+    assert f"<dd>{report.engine_version}</dd>" in text
+    assert f"<dd>{report.settings['scorer']}</dd>" in text
+    assert report.finished_at.strftime("%Y-%m-%dT%H:%M") in text
+
+
+def test_scores_show_overall_and_weighted_variants(client, viewer, report):
+    text = page(client, viewer, report)
+    summary = report.summary
+    scores = text[text.index('class="scores"') : text.index("report-segment-scores")]
+    assert f"{summary['empathy_score']:.0f}" in scores
+    assert f"vote-weighted: <strong>{summary['weighted_precision']:.0f}%" in scores
+    assert f"vote-weighted: <strong>{summary['weighted_coverage']:.0f}%" in scores
+    table = text[
+        text.index("report-segment-scores") : text.index(
+            "</table>", text.index("report-segment-scores")
+        )
+    ]
+    assert table.count("<tr>") == 1 + 6  # header and one row per segment
+
+
+def test_sections_list_the_right_notes_most_voted_first(client, viewer, report):
+    text = page(client, viewer, report)
+    right = section(text, "right")
+    assert "Too many tools that don&#x27;t talk to each other" in right
+    assert "Too many tools that do not talk to each other" in right
+    assert "Approval" not in right
+    wrong = section(text, "wrong")
+    # 4 votes before 2 votes: the strongest assumption first.
+    assert wrong.index("Wants to be seen as the one") < wrong.index("Lower prices from suppliers")
+    assert "Too many tools" not in wrong
+    missed = section(text, "missed")
+    assert missed.index("=HYPERLINK") < missed.index("Auditors ask")
+    misplaced = section(text, "misplaced")
+    assert "Approval workflows take weeks and weeks" in misplaced
+    assert "<td>Sees</td>" in misplaced
+    assert "<td>Pains</td>" in misplaced
+
+
+def test_maps_show_every_note_with_its_verdict_and_a_legend(client, viewer, report):
+    text = page(client, viewer, report)
+    maps = text[text.index('id="maps-heading"') : text.index('id="right"')]
+    for label in (
+        "Confirmed",
+        "Partly confirmed",
+        "Right insight, wrong segment",
+        "Not confirmed",
+        "Anticipated",
+        "Missed",
+    ):
+        assert label in maps
+    # 4 + 4 notes, each with its verdict as class, icon and words.
+    assert len(re.findall(r'class="note report-note verdict-\w+"', maps)) == 8
+    assert 'class="note report-note verdict-missed"' in maps
+    assert maps.index("report-board-internal") < maps.index("report-board-customer")
+
+
+def test_charts_are_drawn_with_the_request_nonce_and_plotly_from_this_origin(
+    client, viewer, report
+):
+    client.force_login(viewer)
+    response = client.get(reverse("report-page", kwargs={"pk": report.pk}))
+    text = response.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    assert f'<script src="{reverse("plotly-js")}" defer></script>' in text
+    assert f'<style id="plotly.js-style-global" nonce="{nonce}">' in text
+    for chart_id in (
+        "report-chart-verdicts",
+        "report-chart-scores",
+        "report-chart-wrong",
+        "report-chart-missed",
+    ):
+        assert f'id="{chart_id}"' in text
+        assert f'id="{chart_id}-table"' in text  # the table fallback
+    inline_scripts = re.findall(r"<script( [^>]*)?>(?!</script>)", text)
+    assert inline_scripts
+    assert all(f'nonce="{nonce}"' in attrs or "src=" in attrs for attrs in inline_scripts)
+    assert "cdn.plot.ly" not in text
+
+
+def test_note_texts_are_escaped_on_the_page_and_in_chart_hover_text(client, viewer, report):
+    text = page(client, viewer, report)
+    assert SCRIPT not in text
+    assert IMG not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&lt;img src=x onerror=alert(2)&gt;" in text
+    # In the figure JSON the text is HTML-escaped for plotly, and < > & are JSON-escaped.
+    wrong_chart = text[text.index('id="report-chart-wrong"') :]
+    wrong_chart = wrong_chart[: wrong_chart.index("</script>")]
+    assert "alert(1)" in wrong_chart
+    assert "\\u0026lt;script\\u0026gt;alert(1)" in wrong_chart
+    assert "<script>alert" not in wrong_chart
+    missed_chart = text[text.index('id="report-chart-missed"') :]
+    missed_chart = missed_chart[: missed_chart.index("</script>")]
+    # Long hover lines wrap (at a space), so look for both halves.
+    assert "\\u0026lt;img" in missed_chart
+    assert "onerror=alert(2)\\u0026gt;" in missed_chart
+    assert "<img" not in missed_chart
+
+
+def test_viewer_sees_no_editing_controls(client, viewer, report):
+    text = page(client, viewer, report)
+    assert 'name="decision"' not in text
+    assert "commentary-form" not in text
+    assert "csrfmiddlewaretoken" not in text.split('class="report"', 1)[1]
+
+
+def test_editor_gets_review_and_commentary_forms(client, editor, report):
+    text = page(client, editor, report)
+    assert 'name="decision"' in text
+    assert text.count("commentary-form") == 5  # overall and the four sections
+    assert 'maxlength="5000"' in text
+    assert "Download HTML" in text
+
+
+def test_shared_context_renders_read_only_without_a_request(report):
+    from django.template.loader import render_to_string
+
+    html_text = render_to_string(
+        "comparison/_report_body.html",
+        selectors.report_page_context(report, can_edit=True, shared=True, nonce="abc123"),
+    )
+    assert "Where we were right" in html_text
+    assert "<form" not in html_text
+    assert "csrfmiddlewaretoken" not in html_text
+    assert "Download HTML" not in html_text
+    assert 'nonce="abc123"' in html_text
+
+
+# --- commentary ---------------------------------------------------------------------------
+
+
+def commentary_url(report, section_key: str) -> str:
+    return reverse("report-commentary", kwargs={"pk": report.pk, "section": section_key})
+
+
+def test_editor_saves_commentary_and_everyone_reads_it_escaped(client, editor, viewer, report):
+    client.force_login(editor)
+    text = f"First line {SCRIPT}\r\nSecond line & more"
+    response = client.post(commentary_url(report, "wrong"), {"text": text})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#commentary-wrong")
+    saved = ReportCommentary.objects.get(report=report, section="wrong")
+    assert saved.text == f"First line {SCRIPT}\nSecond line & more"
+    assert saved.updated_by == editor
+    shown = page(client, viewer, report)
+    wrong = section(shown, "wrong")
+    assert "First line &lt;script&gt;alert(1)&lt;/script&gt;<br>Second line &amp; more" in wrong
+    assert SCRIPT not in shown
+
+
+def test_empty_commentary_deletes_it(client, editor, report):
+    services.commentary_save(user=editor, report=report, section="right", text="Good")
+    client.force_login(editor)
+    client.post(commentary_url(report, "right"), {"text": "  \n "})
+    assert not ReportCommentary.objects.filter(report=report).exists()
+
+
+def test_viewer_cannot_write_commentary(client, viewer, report):
+    client.force_login(viewer)
+    response = client.post(commentary_url(report, "overall"), {"text": "Mine"})
+    assert response.status_code == 403
+    assert not ReportCommentary.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.commentary_save(user=viewer, report=report, section="overall", text="x")
+
+
+def test_commentary_length_limit(editor, report):
+    services.commentary_save(
+        user=editor, report=report, section="overall", text="x" * MAX_COMMENTARY_CHARS
+    )
+    with pytest.raises(ValidationError) as error:
+        services.commentary_save(
+            user=editor, report=report, section="overall", text="y" * (MAX_COMMENTARY_CHARS + 1)
+        )
+    assert "5001 characters; the limit is 5000" in " ".join(error.value.messages)
+    assert ReportCommentary.objects.get(report=report).text == "x" * MAX_COMMENTARY_CHARS
+
+
+def test_commentary_over_the_limit_from_the_page_changes_nothing(client, editor, report):
+    client.force_login(editor)
+    response = client.post(commentary_url(report, "missed"), {"text": "z" * 5001}, follow=True)
+    assert "the limit is 5000" in html.unescape(response.content.decode())
+    assert not ReportCommentary.objects.exists()
+
+
+def test_unknown_section_is_refused(client, editor, report):
+    client.force_login(editor)
+    assert client.post(commentary_url(report, "nonsense"), {"text": "x"}).status_code == 404
+    with pytest.raises(ValidationError):
+        services.commentary_save(user=editor, report=report, section="nonsense", text="x")
+
+
+def test_commentary_api_get_and_put(api, editor, viewer, report):
+    url = reverse("api-report-commentary", kwargs={"pk": report.pk})
+    response = api(editor).put(url, {"section": "missed", "text": f"Look {IMG}"}, format="json")
+    assert response.status_code == 200
+    by_section = {item["section"]: item for item in response.json()}
+    assert list(by_section) == ["overall", "right", "wrong", "missed", "misplaced"]
+    assert by_section["missed"]["text"] == f"Look {IMG}"  # plain text: clients escape
+    assert by_section["missed"]["updated_by"] == "editor"
+    assert api(viewer).get(url).json()[3]["text"] == f"Look {IMG}"
+    assert (
+        api(viewer).put(url, {"section": "missed", "text": "x"}, format="json").status_code == 403
+    )
+    too_long = api(editor).put(url, {"section": "missed", "text": "x" * 5001}, format="json")
+    assert too_long.status_code == 400
+    assert "limit is 5000" in str(too_long.json())
+    bad = api(editor).put(url, {"section": "nope", "text": "x"}, format="json")
+    assert bad.status_code == 400
+
+
+# --- scoping and query counts -----------------------------------------------------------
+
+
+def test_outsider_gets_404_on_the_report_routes(client, api, outsider, report):
+    client.force_login(outsider)
+    assert client.get(reverse("report-page", kwargs={"pk": report.pk})).status_code == 404
+    assert client.post(commentary_url(report, "overall"), {"text": "x"}).status_code == 404
+    url = reverse("api-report-commentary", kwargs={"pk": report.pk})
+    assert api(outsider).get(url).status_code == 404
+    assert (
+        api(outsider).put(url, {"section": "overall", "text": "x"}, format="json").status_code
+        == 404
+    )
+    assert not ReportCommentary.objects.exists()
+
+
+def test_report_page_queries_do_not_grow_with_matches(
+    client, owner, editor, persona, monkeypatch, django_assert_max_num_queries
+):
+    def notes(count: int, side: str):
+        return [
+            ("pains", f"{side} note number {index} about topic {index}", index % 3)
+            for index in range(count)
+        ]
+
+    small = run_report(
+        build_pair(owner, persona, notes(2, "team"), notes(2, "customer")), editor, monkeypatch
+    )
+    big = run_report(
+        build_pair(owner, persona, notes(60, "team"), notes(60, "customer")), editor, monkeypatch
+    )
+    for report in (small, big):
+        services.commentary_save(user=editor, report=report, section="overall", text="Note")
+    client.force_login(editor)
+    counts = []
+    for report in (small, big):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("report-page", kwargs={"pk": report.pk})).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(12):
+        client.get(reverse("report-page", kwargs={"pk": big.pk}))
+
+
+def test_unfinished_report_page_shows_progress_not_sections(client, editor, pair, monkeypatch):
+    from comparison import tasks
+
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
+    queued, _ = services.report_request(user=editor, pair=pair)
+    text = page(client, editor, queued)
+    assert "job-progress" in text
+    assert "Where we were right" not in text
+    assert "Download HTML" not in text

