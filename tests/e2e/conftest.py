@@ -66,7 +66,10 @@ def new_page(browser, request):
         page.console_errors = []
         page.on(
             "console",
-            lambda message: message.type == "error" and page.console_errors.append(message.text),
+            lambda message: (
+                message.type == "error"
+                and page.console_errors.append(f"{message.text} (at {message.location.get('url')})")
+            ),
         )
         page.on("pageerror", lambda error: page.console_errors.append(str(error)))
         return page
