@@ -157,14 +157,16 @@ X_FRAME_OPTIONS = "DENY"
 # Enforced CSP: scripts only from this origin or carrying the per-request nonce (plotly's
 # inline figure calls); nothing from other origins; no plugins, no framing, no form posts
 # elsewhere.
-PLOTLY_INLINE_STYLE_HASH = "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"
+PLOTLY_MAPLIBRE_STYLE_HASH = "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"
+EMPTY_TEXT_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    # plotly.js appends one fixed <style> (MapLibre's CSS) when it loads: allowed by the
-    # hash of exactly that text, nothing else inline. A plotly upgrade that changes it shows
-    # up as a CSP error in the browser tests (tests/e2e).
-    "style-src": [CSP.SELF, CSP.NONCE, PLOTLY_INLINE_STYLE_HASH],
+    # plotly.js appends a fixed <style> (MapLibre's CSS) when it loads, and clears style
+    # attributes (style=""): allowed by the hashes of exactly those texts, nothing else
+    # inline. A plotly upgrade that changes them shows as a CSP error in tests/e2e.
+    "style-src": [CSP.SELF, CSP.NONCE, PLOTLY_MAPLIBRE_STYLE_HASH],
+    "style-src-attr": ["'unsafe-hashes'", EMPTY_TEXT_HASH],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

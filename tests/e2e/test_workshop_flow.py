@@ -126,6 +126,9 @@ def test_a_team_compares_its_hypotheses_with_its_customers(
     assert visitor.goto(share_url).status == 404
 
     page.goto(report_url)
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.goto(f"{workspace_url}dashboard/")
+    page.locator(".js-plotly-plot").first.wait_for()
     assert page.console_errors == []
     assert visitor.console_errors == [] or all("404" in error for error in visitor.console_errors)
 
