@@ -47,7 +47,8 @@ from maps.segments import SEGMENT_KEYS
 # the sparse solver, which may break exact ties between equally good assignments another way.
 # 1.2.0: every component goes to the sparse solver, ties broken towards input order.
 # 1.3.0: scorer modes "lexical", "semantic" and "hybrid" (comparison.engine.semantic).
-ENGINE_VERSION = "1.3.0"
+# 1.3.1: contractions typed without the apostrophe ("dont") count as negations.
+ENGINE_VERSION = "1.3.1"
 
 # Chosen by comparison.evaluation (dev set + STS-B train); figures in the README.
 DEFAULT_SETTINGS = Settings(scorer="blend", threshold=50.0, partial_threshold=40.0)

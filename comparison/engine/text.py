@@ -26,6 +26,9 @@ NEGATIONS: frozenset[str] = frozenset(
         # English
         "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
         "nowhere", "hardly",
+        # contractions typed without the apostrophe, common on sticky notes
+        "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "couldnt",
+        "wont", "wouldnt", "shouldnt", "havent", "hasnt", "hadnt",
         # German (case-folded, so ß is already "ss")
         "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals",
         "nichts", "niemand", "weder", "nirgends", "kaum",

@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from comparison import embeddings, services, tasks
+from comparison import embeddings, engine, services, tasks
 from comparison.engine import semantic
 from comparison.models import NoteEmbedding, ReportStatus
 from maps import services as map_services
@@ -72,7 +72,7 @@ def test_second_semantic_run_embeds_nothing(pair, editor, fake):
     assert len(fake.texts) == embedded_texts  # a re-run computes no embedding
     assert second.summary["semantic"] == {**first.summary["semantic"], "embedded": 0, "cached": 4}
     assert second.settings["scorer"] == "hybrid"
-    assert second.engine_version == "1.3.0"
+    assert second.engine_version == engine.ENGINE_VERSION
     # The paraphrase lexical matching misses is confirmed.
     assert second.summary["confirmed"] == 1
 

@@ -67,6 +67,7 @@ def test_stop_words_are_removed(sentence, language, expected):
 @pytest.mark.parametrize(
     "sentence",
     ["Never asks for a discount", "Does not ask for a discount", "Doesn't ask for a discount",
+     "Doesnt ask for a discount", "Dont trust the numbers",
      "No discount", "Hat keine Zeit", "Verhandelt nie", "Das lohnt sich nicht"],
 )  # fmt: skip
 def test_negations_are_kept_as_one_token(sentence):

@@ -97,7 +97,7 @@ def test_semantic_confirms_a_paraphrase_lexical_misses():
     assert result.semantic["scorer"] == "semantic"
     assert result.semantic["embedded"] == 3
     assert result.to_json_dict()["semantic"]["used"] is True
-    assert result.engine_version == engine.ENGINE_VERSION == "1.3.0"
+    assert result.engine_version == engine.ENGINE_VERSION == "1.3.1"
 
 
 @pytest.mark.parametrize("settings", [SEMANTIC, HYBRID])
