@@ -1,5 +1,7 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from comparison.embeddings import availability
 from comparison.models import (
     MAX_COMMENTARY_CHARS,
     CommentarySection,
@@ -9,8 +11,22 @@ from comparison.models import (
 )
 
 
+class MatchingSerializer(serializers.Serializer):
+    """Whether this server can match by meaning (the `semantic` extra is installed)."""
+
+    semantic_available = serializers.BooleanField()
+    model = serializers.CharField(allow_blank=True)
+    max_uncached_texts = serializers.IntegerField()
+    message = serializers.CharField(allow_blank=True)
+
+
 class ReportSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    matching = serializers.SerializerMethodField()
+
+    @extend_schema_field(MatchingSerializer)
+    def get_matching(self, report: Report) -> dict:
+        return availability()
 
     class Meta:
         model = Report
@@ -28,6 +44,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "matching",
         ]
         read_only_fields = fields
 

@@ -1,6 +1,7 @@
 from django import template
 
 from comparison import selectors
+from comparison.embeddings import availability
 from maps.models import MapPair, Role
 from maps.selectors import has_role
 
@@ -16,6 +17,7 @@ def pair_comparison_panel(context, pair: MapPair) -> dict:
         "report": selectors.latest_report(pair),
         "can_edit": has_role(user, pair.internal_map.persona.workspace_id, Role.EDITOR),
         "csrf_token": context.get("csrf_token"),
+        "semantic": availability(),
     }
 
 

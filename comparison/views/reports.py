@@ -20,7 +20,10 @@ from maps.selectors import has_role, pairs_for
 def pair_compare(request, pk: int):
     pair = get_object_or_404(pairs_for(request.user), pk=pk)
     try:
-        report, created = services.report_request(user=request.user, pair=pair)
+        scorer = request.POST.get("scorer") or None
+        report, created = services.report_request(
+            user=request.user, pair=pair, settings={"scorer": scorer} if scorer else None
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("pair-detail", pk=pair.pk)

