@@ -55,7 +55,7 @@ format: install
 bench: install
 	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
 	export GAPMAP_DATA_DIR="$$dir" DJANGO_SECRET_KEY=bench-only-not-a-secret \
-		DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false; \
+		DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false GAPMAP_LOG_LEVEL=WARNING; \
 	$(BIN)/python manage.py migrate --noinput -v 0 && \
 	$(BIN)/python manage.py collectstatic --noinput -v 0 && $(BIN)/python manage.py bench
 

@@ -103,6 +103,13 @@ class Dashboard:
         shown = (self.results, self.heatmap, self.trends, self.missed, self.wrong)
         return hashlib.sha256(repr((CHART_CACHE_VERSION, shown)).encode()).hexdigest()
 
+    @cached_property
+    def blind_spots(self):  # -> comparison.analytics.BlindSpots (imports this module)
+        """The blind-spot segments of these results (cached with the data)."""
+        from comparison.analytics import blind_spots
+
+        return blind_spots(self.results)
+
     @property
     def undated_count(self) -> int:
         """Results placed at their report's finishing day: the workshop has no date."""
@@ -379,6 +386,7 @@ def dashboard_cached(
     if data is None:
         data = dashboard_data(user, workspace, filters)
         data.digest  # noqa: B018 - computed once, cached with the data
+        data.blind_spots  # noqa: B018
         cache.set(key, data, CHART_CACHE_SECONDS)
     return data
 

@@ -190,8 +190,10 @@ def print_stats(rows: list[Row], out: TextIO, *, seconds: int, users: int) -> No
         f"{users} users for {seconds} s (think time 0.5-1.5 s), gunicorn "
         f"{GUNICORN_WORKERS} workers x {GUNICORN_THREADS} threads on PostgreSQL\n"
     )
-    out.write(f"{'page':<16}{'requests':>9}{'errors':>8}{'req/s':>8}")
-    out.write(f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}\n")
+    out.write(
+        f"{'page':<16}{'requests':>9}{'errors':>8}{'req/s':>8}"
+        f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}\n"
+    )
     for row in rows:
         out.write(
             f"{row.name:<16}{row.requests:>9}{row.failures:>8}{row.rps:>8.1f}"

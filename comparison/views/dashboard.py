@@ -19,7 +19,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from comparison import charts
-from comparison.analytics import blind_spots
 from comparison.dashboard import (
     CHART_CACHE_SECONDS,
     TREND_SERIES_LIMIT,
@@ -111,7 +110,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "cache_seconds": CHART_CACHE_SECONDS,
             "trend_limit": TREND_SERIES_LIMIT,
-            "blind_spots": blind_spots(data.results),
+            "blind_spots": data.blind_spots,
             "can_edit": has_role(request.user, workspace, Role.EDITOR),
         },
     )

@@ -1,0 +1,100 @@
+"""RELIABILITY 4 (CSRF enforced on session writes) and 9 (each API answer carries exactly
+its allow-listed keys; share answers expose no token, hash or e-mail)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from comparison import services, sharing, tasks
+from maps import services as map_services
+from tests.factories import make_map
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "pw-for-tests"  # noqa: S105 - the factories' test password
+
+
+@pytest.fixture
+def report(owner, editor, persona, monkeypatch):
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
+    internal = make_map(persona, "internal", notes=[("pains", "Too many tools")])
+    customer = make_map(persona, "customer", notes=[("pains", "Too many tools here")])
+    pair = map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
+    report, _ = services.report_request(user=editor, pair=pair)
+    services.report_run(report_id=report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def test_api_writes_with_a_session_but_no_csrf_token_are_refused(editor, internal_map):
+    client = APIClient(enforce_csrf_checks=True)
+    assert client.login(username=editor.username, password=PASSWORD)
+    before = internal_map.notes.count()
+
+    created = client.post(
+        f"/api/maps/{internal_map.pk}/notes/", {"segment": "pains", "text": "x"}, format="json"
+    )
+    note = internal_map.notes.first()
+    detail = f"/api/maps/{internal_map.pk}/notes/{note.pk}/"
+    changed = client.patch(detail, {"text": "changed"}, format="json")
+    deleted = client.delete(detail)
+
+    assert [created.status_code, changed.status_code, deleted.status_code] == [403] * 3
+    assert "CSRF" in created.json()["detail"]
+    assert internal_map.notes.count() == before
+    note.refresh_from_db()
+    assert note.text != "changed"
+
+
+def test_form_posts_without_a_csrf_token_are_refused(editor, internal_map):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    before = internal_map.notes.count()
+    response = client.post(
+        reverse("note-create", kwargs={"pk": internal_map.pk}),
+        {"segment": "pains", "text": "Sneaky", "votes": "0"},
+    )
+    assert response.status_code == 403
+    assert internal_map.notes.count() == before
+
+
+def test_api_answers_carry_exactly_their_allow_listed_keys(api, editor, report):
+    client = api(editor)
+    pair = report.pair
+
+    report_keys = set(client.get(f"/api/reports/{report.pk}/").json())
+    map_keys = set(client.get(f"/api/maps/{pair.internal_map_id}/").json())
+    note = client.get(f"/api/maps/{pair.internal_map_id}/notes/").json()["results"][0]
+    match = client.get(f"/api/reports/{report.pk}/matches/").json()["results"][0]
+
+    assert report_keys == {
+        "id", "pair", "status", "progress", "settings", "engine_version", "notes_digest",
+        "summary", "error", "created_by", "created_at", "started_at", "finished_at",
+        "matching",
+    }  # fmt: skip
+    assert {"id", "persona", "perspective", "title", "notes"} <= map_keys
+    assert not map_keys & {"workspace_id", "sealed_by_id", "password", "email"}
+    assert set(note) == {
+        "id", "segment", "text", "votes", "author", "order", "created_at", "updated_at"
+    }  # fmt: skip
+    assert "email" not in str(match)
+
+
+def test_share_answers_expose_no_token_hash_or_email(api, editor, report):
+    client = api(editor)
+    created = client.post(
+        f"/api/reports/{report.pk}/share-links/", {"expires_in_days": 7}, format="json"
+    ).json()
+    listed = client.get(f"/api/reports/{report.pk}/share-links/").json()["results"]
+
+    assert set(created) == {"id", "url", "expires_at"}
+    (row,) = listed
+    assert set(row) == {
+        "id", "status", "created_at", "expires_at", "revoked_at", "view_count",
+        "last_viewed_at", "created_by",
+    }  # fmt: skip
+    link = sharing.ShareLink.objects.get()
+    assert link.token_hash not in str(listed)
+    assert created["url"].rsplit("/s/", 1)[1].strip("/") not in str(listed)
+    assert "@" not in str(listed)
