@@ -20,7 +20,7 @@ from comparison.models import (
 )
 from maps.models import MapPair
 from maps.segments import SEGMENT_LABELS, SEGMENTS
-from maps.selectors import AnyUser, workspaces_for
+from maps.selectors import AnyUser, map_edited_after_workshop, workspaces_for
 
 
 def reports_for(user: AnyUser) -> QuerySet[Report]:
@@ -349,6 +349,12 @@ def report_page_context(
                 "map": empathy_map,
                 "heading": heading,
                 "participants": _participants(empathy_map.participants),
+                # Judged against the customer workshop's day: a hypothesis changed after
+                # the team heard the customers is no longer a prior belief.
+                "edited_after_workshop": empathy_map.is_internal
+                and map_edited_after_workshop(
+                    empathy_map, workshop_date=report.pair.customer_map.held_on
+                ),
             }
             for empathy_map, heading in (
                 (report.pair.internal_map, "Team"),

@@ -326,3 +326,20 @@ def test_unfinished_report_page_shows_progress_not_sections(client, editor, pair
     assert "job-progress" in text
     assert "Where we were right" not in text
     assert "Download HTML" not in text
+
+
+def test_the_report_flags_hypotheses_changed_after_the_customer_workshop(client, viewer, report):
+    import datetime
+
+    from maps.models import EmpathyMap
+
+    customer = report.pair.customer_map
+    client.force_login(viewer)
+    url = reverse("report-page", kwargs={"pk": report.pk})
+
+    # typed in today, after the customer workshop: flagged
+    EmpathyMap.objects.filter(pk=customer.pk).update(held_on=datetime.date(2026, 1, 1))
+    assert "changed after the customer workshop" in client.get(url).content.decode()
+    # the customer workshop is still to come: not flagged
+    EmpathyMap.objects.filter(pk=customer.pk).update(held_on=datetime.date(2099, 1, 1))
+    assert "changed after the customer workshop" not in client.get(url).content.decode()
