@@ -25,3 +25,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "control_folder": str(DATA_DIR / "test-celery-control"),
         "polling_interval": 0.1,
     }
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not SQLite's shared-cache memory database: the browser tests' live server and
+    # worker thread write at the same time, and shared-cache memory answers "database table
+    # is locked" at once where a file waits for the lock.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405

@@ -1,10 +1,9 @@
 """Real worker processes under faults: one of two prefork workers SIGKILLed mid-run, and
 Redis restarted (without persistence) while comparisons wait in the queue.
 
-The workers are separate processes, so they must see the test data: these tests need
-PostgreSQL as the test database (SQLite's in-memory test database belongs to this process
-alone) and run in the PostgreSQL pass of `.ci/run`. Each test starts its own redis-server
-on a spare port, so restarting it disturbs nothing else.
+The workers are separate processes on the production setup: these tests need PostgreSQL as
+the test database and run in the PostgreSQL pass of `.ci/run`. Each test starts its own
+redis-server on a spare port, so restarting it disturbs nothing else.
 """
 
 from __future__ import annotations
@@ -84,8 +83,8 @@ def _unavailable(reason: str) -> None:
 def shared_database() -> dict:
     if connection.vendor != "postgresql":
         pytest.skip(
-            "needs PostgreSQL as the test database: the workers are other processes and "
-            "cannot see SQLite's in-memory test database (runs in .ci/run's PostgreSQL pass)"
+            "needs PostgreSQL as the test database: these faults are those of the production "
+            "setup (worker processes on PostgreSQL and Redis); runs in .ci/run's PostgreSQL pass"
         )
     return connection.settings_dict
 
@@ -210,8 +209,20 @@ class Workers:
         return log.count("] received") > len(re.findall(r"\] succeeded in", log))
 
     def kill(self, name: str) -> None:
+        """SIGKILL the whole worker: its parent and its pool child."""
         os.killpg(self.processes[name].pid, signal.SIGKILL)
         self.processes.pop(name).wait(10)
+
+    def kill_child(self, name: str) -> None:
+        """SIGKILL only the pool child running the task; the parent sees the worker lost."""
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.processes[name].pid)],  # noqa: S607 - procps
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        for child in children:
+            os.kill(int(child), signal.SIGKILL)
 
     def stop_all(self) -> None:
         for process in self.processes.values():
@@ -296,8 +307,9 @@ def row_locked(database: dict, report_id: int) -> Iterator[None]:
         locker.rollback()
 
 
+@pytest.mark.parametrize("target", ["whole worker", "pool child"])
 def test_a_worker_killed_mid_run_loses_no_comparison(
-    owner, workspace, workers, spare_redis, shared_database
+    owner, workspace, workers, spare_redis, shared_database, target
 ):
     # given 50 comparisons queued for two worker processes, one of them held mid-run
     pairs = _pairs(owner, workspace, count=50, notes_per_map=180)
@@ -312,10 +324,15 @@ def test_a_worker_killed_mid_run_loses_no_comparison(
             120,
             f"every comparison but the held one (now {_counts()})",
         )
-        # when the worker that is inside the held run is SIGKILLed (with its child)
+        # when the worker inside the held run is SIGKILLed: all of it (the message comes
+        # back after the visibility timeout) or only its pool child (the parent rejects
+        # the message at once: reject_on_worker_lost)
         victim = next(name for name in ("alpha", "beta") if workers.busy(name))
         survivor = "beta" if victim == "alpha" else "alpha"
-        workers.kill(victim)
+        if target == "whole worker":
+            workers.kill(victim)
+        else:
+            workers.kill_child(victim)
 
     # then the survivor gets the interrupted message back and finishes it
     _wait(
@@ -329,8 +346,12 @@ def test_a_worker_killed_mid_run_loses_no_comparison(
     # each report succeeded exactly once: one "succeeded" line per report across both logs
     succeeded = re.findall(r"Report (\d+) succeeded", workers.log("alpha") + workers.log("beta"))
     assert sorted(map(int, succeeded)) == sorted(report.pk for report in reports)
-    assert f"Report {held.pk} succeeded" in workers.log(survivor)
-    assert f"Report {held.pk} succeeded" not in workers.log(victim)
+    if target == "whole worker":
+        assert f"Report {held.pk} succeeded" in workers.log(survivor)
+        assert f"Report {held.pk} succeeded" not in workers.log(victim)
+    else:
+        lost = "the parent to report the lost job"
+        _wait(lambda: "WorkerLostError" in workers.log(victim), 15, lost)
     # and nothing is left for the reaper
     assert services.reports_reap() == {"requeued": 0, "failed": 0}
 
