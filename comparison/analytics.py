@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -31,7 +30,14 @@ from django.core.cache import cache
 from django.db.models import F, Prefetch, Q
 
 from comparison import charts, engine
-from comparison.dashboard import DashboardFilters, PairResult, latest_reports
+from comparison.dashboard import (
+    DashboardFilters,
+    PairResult,
+    latest_reports,
+    pooled_score,
+    segment_figures,
+    summary_count,
+)
 from comparison.models import Match, MatchKind, Report, Verdict
 from maps.models import EmpathyMap, Note, Persona, Perspective, Segment
 from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS, SEGMENTS
@@ -63,63 +69,8 @@ ANALYTICS_CACHE_VERSION = 1  # bump when a cached result's shape changes
 # --- small pure helpers -------------------------------------------------------------------
 
 
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _count(metrics: Mapping[str, Any], name: str) -> int:
-    value = _number(metrics.get(name))
-    return max(int(value), 0) if value is not None else 0
-
-
-def _segment_figures(summary: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    segments = summary.get("segments") if isinstance(summary, Mapping) else None
-    figures = segments.get(key) if isinstance(segments, Mapping) else None
-    return figures if isinstance(figures, Mapping) else {}
-
-
 def _share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
-
-
-def pooled_score(metrics: Sequence[Mapping[str, Any]]) -> float | None:
-    """The empathy score of several comparisons together, None without any notes.
-
-    The engine's formula on pooled counts (as `comparison.dashboard` pools a round):
-    precision = confirmed / hypotheses, coverage = anticipated / customer notes, their
-    harmonic mean. A single comparison keeps its own stored figure.
-    """
-    with_notes = [
-        item
-        for item in metrics
-        if _count(item, "internal_count") + _count(item, "customer_count") > 0
-    ]
-    if not with_notes:
-        return None
-    if len(with_notes) == 1:
-        return _number(with_notes[0].get("empathy_score"))
-    internal = sum(_count(item, "internal_count") for item in with_notes)
-    customer = sum(_count(item, "customer_count") for item in with_notes)
-    precision = (
-        100.0 * sum(_count(item, "confirmed") for item in with_notes) / internal
-        if internal
-        else 0.0
-    )
-    coverage = (
-        100.0 * sum(_count(item, "anticipated") for item in with_notes) / customer
-        if customer
-        else 0.0
-    )
-    if precision + coverage == 0:
-        return 0.0
-    return round(2 * precision * coverage / (precision + coverage), 1)
-
-
-def _plot_text(text: object) -> str:
-    """HTML-escape user text for plotly (which renders a subset of HTML in labels)."""
-    return html.escape(str(text), quote=True).replace("&quot;", "&#34;")
 
 
 def _lexical(settings_data: Mapping[str, Any] | None) -> engine.Settings:
@@ -401,7 +352,7 @@ def round_perspectives(user: AnyUser, persona: Persona, round_number: int) -> Ro
                 internal_title=row.internal_title,
                 customer_title=row.customer_title,
                 scores={
-                    key: pooled_score([_segment_figures(row.summary, key)]) for key in SEGMENT_KEYS
+                    key: pooled_score([segment_figures(row.summary, key)]) for key in SEGMENT_KEYS
                 },
                 overall=pooled_score([row.summary]),
                 hypotheses=len(verdicts),
@@ -514,7 +465,7 @@ def _format(value: float | None) -> str:
 def _layout(title: str, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     def axis(text: str) -> dict[str, Any]:
         return {
-            "title": {"text": _plot_text(text)},
+            "title": {"text": charts.escape_for_plotly(text)},
             "gridcolor": charts.GRID_COLOUR,
             "zeroline": False,
             "automargin": True,
@@ -522,7 +473,11 @@ def _layout(title: str, x_title: str, y_title: str, **extra: Any) -> dict[str, A
 
     return {
         "template": go.layout.Template(),  # plotly's global default could change on import
-        "title": {"text": _plot_text(title), "x": 0, "font": {"size": charts.TITLE_SIZE}},
+        "title": {
+            "text": charts.escape_for_plotly(title),
+            "x": 0,
+            "font": {"size": charts.TITLE_SIZE},
+        },
         "font": {
             "family": charts.FONT_FAMILY,
             "size": charts.FONT_SIZE,
@@ -541,7 +496,7 @@ def overestimation_bars(data: RoundPerspectives) -> go.Figure:
     """Per perspective, the share of its hypotheses no customer supported, the highest
     on top."""
     ordered = [p for p in data.overestimation if p.unconfirmed_share is not None]
-    labels = [_plot_text(p.label) for p in ordered]  # unique: see _labels
+    labels = [charts.escape_for_plotly(p.label) for p in ordered]  # unique: see _labels
     layout = _layout(
         OVERESTIMATION_TITLE,
         "Unsupported hypotheses (% of the team's)",
@@ -719,10 +674,10 @@ def blind_spots(results: Sequence[PairResult]) -> list[BlindSpot]:
     totals = {key: [0, 0, 0] for key in SEGMENT_KEYS}  # customer, internal, anticipated
     for result in results:
         for key in SEGMENT_KEYS:
-            figures = _segment_figures(result.summary, key)
-            totals[key][0] += _count(figures, "customer_count")
-            totals[key][1] += _count(figures, "internal_count")
-            totals[key][2] += _count(figures, "anticipated")
+            figures = segment_figures(result.summary, key)
+            totals[key][0] += summary_count(figures, "customer_count")
+            totals[key][1] += summary_count(figures, "internal_count")
+            totals[key][2] += summary_count(figures, "anticipated")
     all_customer = sum(figures[0] for figures in totals.values())
     all_internal = sum(figures[1] for figures in totals.values())
     spots = [
@@ -885,7 +840,7 @@ def segment_trend(rows: Sequence[ReportRow]) -> list[TrendPoint]:
                 round=round_number,
                 workshop_date=min(dates) if dates else None,
                 scores={
-                    key: pooled_score([_segment_figures(row.summary, key) for row in in_round])
+                    key: pooled_score([segment_figures(row.summary, key) for row in in_round])
                     for key in SEGMENT_KEYS
                 },
                 overall=pooled_score([row.summary for row in in_round]),
@@ -959,14 +914,14 @@ def segment_trend_figure(points: Sequence[TrendPoint]) -> go.Figure:
     """One line per segment (and the overall score) through the rounds."""
     layout = _layout(TREND_TITLE, "Round", "Empathy score (0–100)", height=520)
     layout["yaxis"]["range"] = [0, 100]
-    x = [_plot_text(point.label) for point in points]
+    x = [charts.escape_for_plotly(point.label) for point in points]
     layout["xaxis"].update(type="category", categoryorder="array", categoryarray=x)
     series = [(segment.label, segment.key) for segment in SEGMENTS] + [(charts.OVERALL, None)]
     traces = []
     for index, (label, key) in enumerate(series):
         traces.append(
             go.Scatter(
-                name=_plot_text(label),
+                name=charts.escape_for_plotly(label),
                 x=x,
                 y=[point.overall if key is None else point.scores.get(key) for point in points],
                 mode="lines+markers",
@@ -980,7 +935,7 @@ def segment_trend_figure(points: Sequence[TrendPoint]) -> go.Figure:
                     "symbol": charts.SERIES_SYMBOLS[index % len(charts.SERIES_SYMBOLS)],
                     "size": 10,
                 },
-                hovertemplate=f"{_plot_text(label)}<br>%{{x}}: %{{y:.1f}}<extra></extra>",
+                hovertemplate=charts.escape_for_plotly(label) + "<br>%{x}: %{y:.1f}<extra></extra>",
             )
         )
     return go.Figure(data=traces, layout=layout)

@@ -8,7 +8,7 @@ renders one as a `<div>` plus one nonced inline `<script>`, and every chart has 
 
 Security (RELIABILITY.md items 3 and 16). plotly.js renders a subset of HTML
 (`b i em sup sub span a br`) in titles, tick labels, legends, annotations and hover text,
-so every string that reaches a figure passes through `_escape` first: persona names, note
+so every string that reaches a figure passes through `escape_for_plotly` first: persona names, note
 texts, titles, segment labels. User text never goes into a hover or text *template*
 (plotly substitutes `%{...}` there), only into `customdata`, `hovertext`, `text` and
 category values that a template references. The rendered fragment escapes `<`, `>` and
@@ -208,7 +208,7 @@ class Table:
 # --- text helpers -------------------------------------------------------------------------
 
 
-def _escape(text: object) -> str:
+def escape_for_plotly(text: object) -> str:
     """HTML-escape text for plotly. plotly.js decodes `&amp; &lt; &gt;` and numeric
     references but not `&quot;`, so the quote becomes `&#34;` (still fully escaped)."""
     return html.escape(str(text), quote=True).replace("&quot;", "&#34;")
@@ -227,7 +227,7 @@ def _shorten(text: object, limit: int = AXIS_LABEL_CHARS) -> str:
 def _hover_text(text: object) -> str:
     """Escaped text wrapped with `<br>` for a hover box (the only markup added here)."""
     lines = textwrap.wrap(_one_line(text), HOVER_LINE_CHARS, break_long_words=True) or [""]
-    return "<br>".join(_escape(line) for line in lines)
+    return "<br>".join(escape_for_plotly(line) for line in lines)
 
 
 def _unique(labels: Sequence[str]) -> list[str]:
@@ -282,7 +282,7 @@ def _summary_has_data(summary: Mapping[str, Any] | None) -> bool:
 
 def _axis(title: str, **extra: Any) -> dict[str, Any]:
     return {
-        "title": {"text": _escape(title), "standoff": 12},
+        "title": {"text": escape_for_plotly(title), "standoff": 12},
         "gridcolor": GRID_COLOUR,
         "linecolor": "#666666",
         "zeroline": False,
@@ -297,7 +297,7 @@ def _layout(title: str, x_title: str, y_title: str, **extra: Any) -> dict[str, A
     return {
         "template": go.layout.Template(),
         "title": {
-            "text": _escape(title),
+            "text": escape_for_plotly(title),
             "x": 0,
             "xanchor": "left",
             "pad": {"l": 16},
@@ -373,8 +373,8 @@ def verdict_bars(
     if not _summary_has_data(summary):
         return _no_data(title, VERDICT_BARS_X, VERDICT_BARS_Y)
     per_segment = _segment_metrics(summary)
-    labels = [_escape(segment.label) for segment in SEGMENTS]
-    sides = (_escape(TEAM_SIDE), _escape(CUSTOMER_SIDE))
+    labels = [escape_for_plotly(segment.label) for segment in SEGMENTS]
+    sides = (escape_for_plotly(TEAM_SIDE), escape_for_plotly(CUSTOMER_SIDE))
     # Every trace spans all twelve (segment, side) slots, with None where the verdict does
     # not apply, so the axis order never depends on which trace happens to come first.
     slots = [[label for label in labels for _ in sides], [side for _ in labels for side in sides]]
@@ -385,7 +385,7 @@ def verdict_bars(
         for metrics in per_segment:
             count = _count(metrics, verdict)
             counts.extend((count, None) if internal else (None, count))
-        label = _escape(VERDICT_LABELS[verdict])
+        label = escape_for_plotly(VERDICT_LABELS[verdict])
         traces.append(
             go.Bar(
                 name=label,
@@ -395,7 +395,7 @@ def verdict_bars(
                 marker=_bar_marker(VERDICT_COLOURS[verdict], VERDICT_PATTERNS[verdict]),
                 legendgroup="team" if internal else "customers",
                 legendgrouptitle={
-                    "text": _escape("Team hypotheses" if internal else "Customer notes")
+                    "text": escape_for_plotly("Team hypotheses" if internal else "Customer notes")
                 },
                 texttemplate="%{x}",
                 textposition="inside",
@@ -464,10 +464,10 @@ def segment_scores(
     if not _summary_has_data(summary):
         return _no_data(title, "Segment", SCORE_AXIS)
     columns = [*_segment_metrics(summary), summary or {}]
-    x = [_escape(segment.label) for segment in SEGMENTS] + [_escape(OVERALL)]
+    x = [escape_for_plotly(segment.label) for segment in SEGMENTS] + [escape_for_plotly(OVERALL)]
     traces = []
     for measure in MEASURES:
-        name = _escape(_measure_label(measure, weighted))
+        name = escape_for_plotly(_measure_label(measure, weighted))
         traces.append(
             go.Bar(
                 name=name,
@@ -502,10 +502,10 @@ def segment_radar(
     if not _summary_has_data(summary):
         return _no_data(title, "Segment", SCORE_AXIS)
     per_segment = _segment_metrics(summary)
-    theta = [_escape(segment.label) for segment in SEGMENTS]
+    theta = [escape_for_plotly(segment.label) for segment in SEGMENTS]
     traces = []
     for measure in MEASURES:
-        name = _escape(_measure_label(measure, weighted))
+        name = escape_for_plotly(_measure_label(measure, weighted))
         r = [_score(metrics.get(_measure_field(measure, weighted))) for metrics in per_segment]
         traces.append(
             go.Scatterpolar(
@@ -528,7 +528,7 @@ def segment_radar(
         "bgcolor": "#ffffff",
         "radialaxis": {
             "range": [0, 100],
-            "title": {"text": _escape(SCORE_AXIS)},
+            "title": {"text": escape_for_plotly(SCORE_AXIS)},
             "gridcolor": GRID_COLOUR,
             # Level, on the spoke between Says & Does and Hears, clear of their labels.
             "angle": 0,
@@ -587,8 +587,8 @@ def persona_heatmap(rows: Sequence[PersonaScores], *, title: str = HEATMAP_TITLE
         return _no_data(title, "Segment", "Persona")
     columns = _heatmap_columns(rows)
     # "Thinks & Feels" on two lines: one-line labels run into each other at 18 px.
-    x = [_escape(label).replace(" &amp; ", " &amp;<br>") for label, _ in columns]
-    y = [_escape(name) for name in _unique([_shorten(row.persona) for row in rows])]
+    x = [escape_for_plotly(label).replace(" &amp; ", " &amp;<br>") for label, _ in columns]
+    y = [escape_for_plotly(name) for name in _unique([_shorten(row.persona) for row in rows])]
     z = [[_heatmap_value(row, key) for _, key in columns] for row in rows]
     return go.Figure(
         data=[
@@ -599,7 +599,7 @@ def persona_heatmap(rows: Sequence[PersonaScores], *, title: str = HEATMAP_TITLE
                 zmin=0,
                 zmax=100,
                 colorscale=HEATMAP_COLOURSCALE,
-                colorbar={"title": {"text": _escape("Empathy score")}},
+                colorbar={"title": {"text": escape_for_plotly("Empathy score")}},
                 text=[[_format_score(value) for value in line] for line in z],
                 texttemplate="%{text}",
                 hovertext=[[_hover_text(row.persona)] * len(columns) for row in rows],
@@ -662,7 +662,7 @@ def score_trend(series: Sequence[PersonaTrend], *, title: str = TREND_TITLE) -> 
         persona = _hover_text(trend.persona)
         traces.append(
             go.Scatter(
-                name=_escape(name),
+                name=escape_for_plotly(name),
                 x=[_day(point.workshop_date).isoformat() for point in points],
                 y=[_score(point.empathy_score) for point in points],
                 mode="lines+markers",
@@ -737,7 +737,9 @@ def top_items(
     if not ranked:
         return _no_data(title, x_title, y_title)
     # The rank makes every label unique, so two notes cut to the same words stay two bars.
-    labels = [_escape(f"{rank}. {_shorten(item.text)}") for rank, item in enumerate(ranked, 1)]
+    labels = [
+        escape_for_plotly(f"{rank}. {_shorten(item.text)}") for rank, item in enumerate(ranked, 1)
+    ]
     details = []
     for item in ranked:
         lines = [_hover_text(item.text)]

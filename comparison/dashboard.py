@@ -84,7 +84,7 @@ class PairResult:
 
     @property
     def empathy_score(self) -> float | None:
-        return _pooled_score([self.summary])
+        return pooled_score([self.summary])
 
 
 @dataclass(frozen=True)
@@ -240,16 +240,16 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-def _count(metrics: Mapping[str, Any], name: str) -> int:
+def summary_count(metrics: Mapping[str, Any], name: str) -> int:
     value = _number(metrics.get(name))
     return max(int(value), 0) if value is not None else 0
 
 
 def _has_notes(metrics: Mapping[str, Any]) -> bool:
-    return _count(metrics, "internal_count") + _count(metrics, "customer_count") > 0
+    return summary_count(metrics, "internal_count") + summary_count(metrics, "customer_count") > 0
 
 
-def _pooled_score(metrics: Sequence[Mapping[str, Any]]) -> float | None:
+def pooled_score(metrics: Sequence[Mapping[str, Any]]) -> float | None:
     """The empathy score of several comparisons taken together, or None without notes.
 
     One comparison keeps its own figure (the report page shows the same). Several (e.g.
@@ -261,10 +261,10 @@ def _pooled_score(metrics: Sequence[Mapping[str, Any]]) -> float | None:
         return None
     if len(with_notes) == 1:
         return _number(with_notes[0].get("empathy_score"))
-    internal = sum(_count(item, "internal_count") for item in with_notes)
-    customer = sum(_count(item, "customer_count") for item in with_notes)
-    confirmed = sum(_count(item, "confirmed") for item in with_notes)
-    anticipated = sum(_count(item, "anticipated") for item in with_notes)
+    internal = sum(summary_count(item, "internal_count") for item in with_notes)
+    customer = sum(summary_count(item, "customer_count") for item in with_notes)
+    confirmed = sum(summary_count(item, "confirmed") for item in with_notes)
+    anticipated = sum(summary_count(item, "anticipated") for item in with_notes)
     precision = 100.0 * confirmed / internal if internal else 0.0
     coverage = 100.0 * anticipated / customer if customer else 0.0
     if precision + coverage == 0:
@@ -272,7 +272,7 @@ def _pooled_score(metrics: Sequence[Mapping[str, Any]]) -> float | None:
     return round(2 * precision * coverage / (precision + coverage), 1)
 
 
-def _segment(summary: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+def segment_figures(summary: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     segments = summary.get("segments")
     metrics = segments.get(key) if isinstance(segments, Mapping) else None
     return metrics if isinstance(metrics, Mapping) else {}
@@ -305,10 +305,10 @@ def persona_scores(results: Sequence[PairResult]) -> list[charts.PersonaScores]:
             charts.PersonaScores(
                 persona=persona_results[0].persona,
                 scores={
-                    key: _pooled_score([_segment(summary, key) for summary in summaries])
+                    key: pooled_score([segment_figures(summary, key) for summary in summaries])
                     for key in SEGMENT_KEYS
                 },
-                overall=_pooled_score(summaries),
+                overall=pooled_score(summaries),
             )
         )
     return sorted(rows, key=lambda row: row.persona.casefold())
@@ -326,7 +326,7 @@ def persona_trends(results: Sequence[PairResult]) -> list[charts.PersonaTrend]:
             points.append(
                 charts.TrendPoint(
                     workshop_date=day,
-                    empathy_score=_pooled_score([result.summary for result in in_round]),
+                    empathy_score=pooled_score([result.summary for result in in_round]),
                     label=label,
                 )
             )

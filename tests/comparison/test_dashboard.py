@@ -282,9 +282,9 @@ def test_pooled_score_is_the_harmonic_mean_of_the_pooled_counts():
     alone = {**one, "empathy_score": 66.7}
 
     # precision 4/8 = 50, coverage 4/8 = 50 -> 50
-    assert dashboard._pooled_score([one, two]) == 50.0
-    assert dashboard._pooled_score([alone]) == 66.7
-    assert dashboard._pooled_score([{"internal_count": 0, "customer_count": 0}]) is None
+    assert dashboard.pooled_score([one, two]) == 50.0
+    assert dashboard.pooled_score([alone]) == 66.7
+    assert dashboard.pooled_score([{"internal_count": 0, "customer_count": 0}]) is None
 
 
 def test_figures_are_built_once_and_rebuilt_when_a_report_changes(
