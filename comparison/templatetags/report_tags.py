@@ -42,7 +42,7 @@ def report_chart(context: template.Context, chart: ReportChart) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def report_plotly_loader(context: template.Context) -> SafeString:
+def plotly_loader(context: template.Context) -> SafeString:
     """plotly.js for the report's charts: inline in the export (one file, offline), else
     the same-origin bundle. The empty nonced `<style>` is where plotly.js puts its rules,
     so a strict style-src (no 'unsafe-inline') still lets it style the charts."""
