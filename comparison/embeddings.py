@@ -145,3 +145,29 @@ def map_embeddings_refresh(map_id: int, *, backend: semantic.Embedder | None = N
     if missing:
         CachingEmbedder(backend).embed(missing)
     return len(missing)
+
+
+def refresh_queue(map_id: int) -> bool:
+    """Queue the embedding of a map's uncached note texts; whether a task was sent.
+
+    Called after commits: an unreachable broker is logged, not raised, and the next run
+    embeds what is missing itself (or falls back to lexical and queues this again)."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from comparison.tasks import note_embeddings_refresh_task
+
+    if not embeddings_available():
+        return False
+    try:
+        note_embeddings_refresh_task.delay(map_id)
+    except BrokerError as error:
+        logger.warning("Map %s: could not queue the embedding refresh: %s", map_id, error)
+        return False
+    return True
+
+
+def refresh_queue_on_change(*, map_id: int, **_signal: object) -> bool:
+    """Listener of `maps.signals.note_texts_changed` (unless GAPMAP_EMBED_ON_CHANGE is off)."""
+    from django.conf import settings
+
+    return settings.GAPMAP_EMBED_ON_CHANGE and refresh_queue(map_id)

@@ -216,15 +216,10 @@ def _warm_embeddings_if_fell_back(result: engine.ComparisonResult, pair: MapPair
     the background, so the next run of the pair is semantic."""
     if (result.semantic or {}).get("fallback") != engine.semantic.TOO_MANY_UNCACHED:
         return
-    from kombu.exceptions import OperationalError as BrokerError
-
-    from comparison.tasks import note_embeddings_refresh_task
+    from comparison.embeddings import refresh_queue
 
     for map_id in (pair.internal_map_id, pair.customer_map_id):
-        try:
-            note_embeddings_refresh_task.delay(map_id)
-        except BrokerError as error:
-            logger.warning("Map %s: could not queue the embedding refresh: %s", map_id, error)
+        refresh_queue(map_id)
 
 
 @transaction.atomic

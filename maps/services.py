@@ -29,6 +29,7 @@ from maps.models import (
 )
 from maps.segments import SEGMENT_KEYS, resolve_segment
 from maps.selectors import require_role
+from maps.signals import note_texts_changed
 
 MAX_NOTES_PER_MAP = importers.MAX_NOTES_PER_MAP
 # Pasted lists often keep their bullets or numbers ("- ", "• ", "3. ", "2) ").
@@ -288,6 +289,17 @@ def _require_unsealed(empathy_map: EmpathyMap) -> EmpathyMap:
     return locked
 
 
+def _note_texts_changed(empathy_map: EmpathyMap) -> None:
+    """Announce, once the transaction commits, that the map has new note texts.
+
+    `robust`: a failing listener (say, an unreachable broker) is logged, never turned
+    into an error for a write that has already been committed."""
+    map_id = empathy_map.pk
+    transaction.on_commit(
+        lambda: note_texts_changed.send(sender=EmpathyMap, map_id=map_id), robust=True
+    )
+
+
 def _touch(empathy_map: EmpathyMap) -> None:
     """Mark the map changed: deleted notes leave no `updated_at` behind, so deletions
     must show on the map for `selectors.map_edited_after_workshop`."""
@@ -398,6 +410,7 @@ def note_create(
     note = Note(map=empathy_map, order=_next_orders(empathy_map)[fields["segment"]], **fields)
     note.full_clean()
     note.save()
+    _note_texts_changed(empathy_map)
     return note
 
 
@@ -429,6 +442,7 @@ def notes_bulk_create(
     for fields in cleaned:
         created.append(Note(map=empathy_map, order=nexts[fields["segment"]], **fields))
         nexts[fields["segment"]] += 1
+    _note_texts_changed(empathy_map)
     return Note.objects.bulk_create(created)
 
 
@@ -459,6 +473,15 @@ def notes_paste(
 def note_update(*, user: AbstractBaseUser, note: Note, **changes) -> Note:
     require_role(user, note.map.persona.workspace_id, Role.EDITOR)
     locked_map = _require_unsealed(note.map)
+    text_before = note.text
+    note = _note_change(note, locked_map, changes)
+    if note.text != text_before:
+        _note_texts_changed(locked_map)
+    return note
+
+
+def _note_change(note: Note, locked_map: EmpathyMap, changes: dict) -> Note:
+    """Validate and save `changes` to one note of the locked, unsealed `locked_map`."""
     unknown = set(changes) - {"segment", "text", "votes", "author"}
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a note.")
@@ -484,8 +507,9 @@ def notes_bulk_update(
 ) -> list[Note]:
     """Change many notes of one map at once, all or nothing; errors keyed by index."""
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
-    _require_unsealed(empathy_map)
+    locked_map = _require_unsealed(empathy_map)
     notes = {note.pk: note for note in empathy_map.notes.filter(pk__in=[c["id"] for c in changes])}
+    texts_before = {pk: note.text for pk, note in notes.items()}
     updated, errors = [], {}
     for index, change in enumerate(changes):
         fields = {key: value for key, value in change.items() if key != "id"}
@@ -494,11 +518,15 @@ def notes_bulk_update(
             errors[index] = {"id": [f"Note {change['id']} is not in this map."]}
             continue
         try:
-            updated.append(note_update(user=user, note=note, **fields))
+            # Savepoint per note: a rejected note leaves no half-written row behind.
+            with transaction.atomic():
+                updated.append(_note_change(note, locked_map, fields))
         except ValidationError as error:
             errors[index] = error.message_dict
     if errors:
         raise BulkRejected(errors)
+    if any(note.text != texts_before[note.pk] for note in updated):
+        _note_texts_changed(locked_map)
     return updated
 
 
@@ -615,6 +643,7 @@ def map_import(
         )
         nexts[row.segment] += 1
     Note.objects.bulk_create(new_notes)
+    _note_texts_changed(empathy_map)
     return len(parsed)
 
 

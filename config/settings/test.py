@@ -15,6 +15,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests that exercise the background embedding turn it on; elsewhere a worker thread would
+# embed every note a test writes.
+GAPMAP_EMBED_ON_CHANGE = False
 if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
     # Tests never share a queue with a `make run` worker.
     _test_queue = DATA_DIR / "test-celery-queue"

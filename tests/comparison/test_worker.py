@@ -1,32 +1,14 @@
 """A real Celery worker on Redis runs comparisons (skipped without Redis; required in CI)."""
 
-import os
 import time
 
 import pytest
-from celery import Celery
 from celery.contrib.testing.worker import start_worker
 
 from comparison import services
 from comparison.models import Match, Report, ReportStatus
 from maps import services as map_services
-from tests.conftest import require_server
 from tests.factories import make_map
-
-REDIS_URL = os.environ.get("GAPMAP_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-
-@pytest.fixture
-def redis_app():
-    require_server(REDIS_URL, "Redis")
-    app = Celery("gapmap-test", broker=REDIS_URL, set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.broker_url = REDIS_URL
-    app.conf.broker_transport_options = {"visibility_timeout": 60}
-    app.loader.import_module("comparison.tasks")
-    with app.connection_for_write() as connection:
-        connection.default_channel.client.flushdb()
-    return app
 
 
 def _wait_for(predicate, timeout: float = 30.0) -> None:

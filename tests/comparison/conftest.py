@@ -1,0 +1,24 @@
+"""Fixtures of the comparison tests."""
+
+import os
+
+import pytest
+from celery import Celery
+
+from tests.conftest import require_server
+
+REDIS_URL = os.environ.get("GAPMAP_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+@pytest.fixture
+def redis_app():
+    """A Celery app on its own Redis database, emptied (skipped without Redis; CI fails)."""
+    require_server(REDIS_URL, "Redis")
+    app = Celery("gapmap-test", broker=REDIS_URL, set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.broker_url = REDIS_URL
+    app.conf.broker_transport_options = {"visibility_timeout": 60}
+    app.loader.import_module("comparison.tasks")
+    with app.connection_for_write() as connection:
+        connection.default_channel.client.flushdb()
+    return app
