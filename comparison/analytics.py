@@ -211,6 +211,8 @@ class PerspectiveResult:
     hypotheses: int
     confirmed: int
     unconfirmed: int
+    anticipated: int = 0  # customer notes this team's hypotheses anticipated
+    customer_notes: int = 0
 
     @property
     def unconfirmed_share(self) -> float | None:
@@ -221,6 +223,27 @@ class PerspectiveResult:
     def not_confirmed_share(self) -> float | None:
         """Share (percent) of the hypotheses not confirmed in their own segment."""
         return _share(self.hypotheses - self.confirmed, self.hypotheses)
+
+    @property
+    def precision(self) -> float | None:
+        """Hypothesis precision: confirmed / hypotheses ("were we right?")."""
+        return _share(self.confirmed, self.hypotheses)
+
+    @property
+    def coverage(self) -> float | None:
+        """Coverage: anticipated / customer notes ("did we see it coming?")."""
+        return _share(self.anticipated, self.customer_notes)
+
+
+def ranked_by_overestimation[T: (PerspectiveResult, TeamOverestimation)](
+    items: Iterable[T],
+) -> list[T]:
+    """The most overconfident first: by the share of unconfirmed hypotheses, highest
+    first; those without hypotheses last; ties by label."""
+    return sorted(
+        items,
+        key=lambda p: (p.unconfirmed_share is None, -(p.unconfirmed_share or 0.0), p.label),
+    )
 
 
 @dataclass(frozen=True)
@@ -266,10 +289,7 @@ class RoundPerspectives:
     def overestimation(self) -> list[PerspectiveResult]:
         """Perspectives by the share of unconfirmed hypotheses, the most overconfident
         first ("management overestimates its customers" shows as the top row)."""
-        return sorted(
-            self.perspectives,
-            key=lambda p: (p.unconfirmed_share is None, -(p.unconfirmed_share or 0.0), p.label),
-        )
+        return ranked_by_overestimation(self.perspectives)
 
 
 def _labels(rows: Sequence[ReportRow]) -> list[str]:
@@ -358,6 +378,8 @@ def round_perspectives(user: AnyUser, persona: Persona, round_number: int) -> Ro
                 hypotheses=len(verdicts),
                 confirmed=verdicts.count(Verdict.CONFIRMED),
                 unconfirmed=verdicts.count(Verdict.UNCONFIRMED),
+                anticipated=summary_count(row.summary, "anticipated"),
+                customer_notes=summary_count(row.summary, "customer_count"),
             )
         )
     matrix = sorted(
@@ -495,12 +517,19 @@ def _layout(title: str, x_title: str, y_title: str, **extra: Any) -> dict[str, A
 def overestimation_bars(data: RoundPerspectives) -> go.Figure:
     """Per perspective, the share of its hypotheses no customer supported, the highest
     on top."""
-    ordered = [p for p in data.overestimation if p.unconfirmed_share is not None]
+    return _overestimation_figure(data.overestimation, OVERESTIMATION_TITLE, "Perspective")
+
+
+def _overestimation_figure(
+    ranked: Sequence[PerspectiveResult | TeamOverestimation], title: str, y_title: str
+) -> go.Figure:
+    """Horizontal bars of `unconfirmed_share`, in the given (ranked) order, top down."""
+    ordered = [p for p in ranked if p.unconfirmed_share is not None]
     labels = [charts.escape_for_plotly(p.label) for p in ordered]  # unique: see _labels
     layout = _layout(
-        OVERESTIMATION_TITLE,
+        title,
         "Unsupported hypotheses (% of the team's)",
-        "Perspective",
+        y_title,
         height=max(320, 160 + 56 * len(ordered)),
         showlegend=False,
     )
@@ -536,6 +565,236 @@ def overestimation_table(data: RoundPerspectives) -> charts.Table:
                 _format(p.not_confirmed_share),
             )
             for p in data.overestimation
+        ),
+    )
+
+
+# --- 1b. perspectives on the dashboard ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonaPerspectives:
+    """One persona's latest round in the dashboard's view where several teams' internal
+    maps were each compared with the same customer map."""
+
+    persona_id: int
+    persona: str
+    round: int
+    customer_title: str
+    workshop_date: datetime.date
+    dated_by_workshop: bool
+    data: RoundPerspectives  # perspectives only: the matrix and disagreements are on the
+    # round's own page (they need the match rows, one more query per round)
+
+
+@dataclass(frozen=True)
+class TeamOverestimation:
+    """One team (by its perspective label, case-insensitive) pooled over the personas
+    whose latest round it took part in: "does management typically overestimate?"."""
+
+    label: str
+    personas: int
+    hypotheses: int
+    confirmed: int
+    unconfirmed: int
+    anticipated: int
+    customer_notes: int
+    overall: float | None
+
+    @property
+    def unconfirmed_share(self) -> float | None:
+        return _share(self.unconfirmed, self.hypotheses)
+
+    @property
+    def precision(self) -> float | None:
+        return _share(self.confirmed, self.hypotheses)
+
+    @property
+    def coverage(self) -> float | None:
+        return _share(self.anticipated, self.customer_notes)
+
+
+@dataclass(frozen=True)
+class DashboardPerspectives:
+    rounds: tuple[PersonaPerspectives, ...]
+    teams: tuple[TeamOverestimation, ...]  # the most overconfident first
+
+    @property
+    def perspective_count(self) -> int:
+        return sum(len(item.data.perspectives) for item in self.rounds)
+
+    @property
+    def most_overconfident(self) -> TeamOverestimation | None:
+        ranked = [team for team in self.teams if team.unconfirmed_share is not None]
+        return ranked[0] if ranked else None
+
+    @property
+    def least_overconfident(self) -> TeamOverestimation | None:
+        ranked = [team for team in self.teams if team.unconfirmed_share is not None]
+        return ranked[-1] if len(ranked) > 1 else None
+
+    @property
+    def combined(self) -> RoundPerspectives:
+        """Every perspective of `rounds` in one list for the heatmap: labelled
+        "persona · team" when more than one persona is shown."""
+        prefixed = len(self.rounds) > 1
+        return RoundPerspectives(
+            round=0,
+            perspectives=tuple(
+                replace(p, label=f"{item.persona} · {p.label}") if prefixed else p
+                for item in self.rounds
+                for p in item.data.perspectives
+            ),
+            matrix=(),
+            matrix_total=0,
+            disagreements=(),
+            disagreement_note="",
+        )
+
+
+def _perspective_of(result: PairResult, label: str) -> PerspectiveResult:
+    """A perspective from a report's stored summary alone (no match rows): the summary's
+    counts are the verdicts of exactly the rows `round_perspectives` counts."""
+    summary = result.summary
+    return PerspectiveResult(
+        label=label,
+        report_id=result.report_id,
+        internal_title=result.internal_title,
+        customer_title=result.customer_title,
+        scores={key: pooled_score([segment_figures(summary, key)]) for key in SEGMENT_KEYS},
+        overall=pooled_score([summary]),
+        hypotheses=summary_count(summary, "internal_count"),
+        confirmed=summary_count(summary, "confirmed"),
+        unconfirmed=summary_count(summary, "unconfirmed"),
+        anticipated=summary_count(summary, "anticipated"),
+        customer_notes=summary_count(summary, "customer_count"),
+    )
+
+
+def dashboard_perspectives(results: Sequence[PairResult]) -> DashboardPerspectives:
+    """The perspectives the dashboard shows side by side, from its loaded results (pure:
+    no query, whatever the number of pairs, personas or teams).
+
+    Per persona, its latest round in `results` (so the persona and date filters apply):
+    each customer map of that round compared with more than one internal map is one
+    `PersonaPerspectives`. Teams are then pooled across those rounds by label.
+    """
+    rounds = []
+    by_persona: dict[int, list[PairResult]] = {}
+    for result in results:
+        by_persona.setdefault(result.persona_id, []).append(result)
+    for persona_results in by_persona.values():
+        latest = max(result.round for result in persona_results)
+        by_customer: dict[int, list[PairResult]] = {}
+        for result in persona_results:
+            if result.round == latest:
+                by_customer.setdefault(result.customer_map_id, []).append(result)
+        for pairs in by_customer.values():
+            if len(pairs) < 2:
+                continue
+            pairs.sort(key=lambda r: (r.team.casefold(), r.internal_title.casefold(), r.pair_id))
+            perspectives = tuple(
+                _perspective_of(result, label)
+                for result, label in zip(pairs, _labels(pairs), strict=True)
+            )
+            first = pairs[0]
+            rounds.append(
+                PersonaPerspectives(
+                    persona_id=first.persona_id,
+                    persona=first.persona,
+                    round=latest,
+                    customer_title=first.customer_title,
+                    workshop_date=min(result.workshop_date for result in pairs),
+                    dated_by_workshop=all(result.dated_by_workshop for result in pairs),
+                    data=RoundPerspectives(latest, perspectives, (), 0, (), ""),
+                )
+            )
+    rounds.sort(key=lambda item: (item.persona.casefold(), item.persona_id, item.workshop_date))
+    return DashboardPerspectives(rounds=tuple(rounds), teams=tuple(_pooled_teams(rounds)))
+
+
+def _pooled_teams(rounds: Sequence[PersonaPerspectives]) -> list[TeamOverestimation]:
+    pooled: dict[str, tuple[str, set[int], list[PerspectiveResult]]] = {}
+    for item in rounds:
+        for perspective in item.data.perspectives:
+            label, persona_ids, members = pooled.setdefault(
+                perspective.label.casefold(), (perspective.label, set(), [])
+            )
+            persona_ids.add(item.persona_id)
+            members.append(perspective)
+    teams = []
+    for label, persona_ids, members in pooled.values():
+        teams.append(
+            TeamOverestimation(
+                label=label,
+                personas=len(persona_ids),
+                hypotheses=sum(p.hypotheses for p in members),
+                confirmed=sum(p.confirmed for p in members),
+                unconfirmed=sum(p.unconfirmed for p in members),
+                anticipated=sum(p.anticipated for p in members),
+                customer_notes=sum(p.customer_notes for p in members),
+                # pooled as the dashboard pools a round: one comparison keeps its figure
+                overall=pooled_score(
+                    [
+                        {
+                            "internal_count": p.hypotheses,
+                            "customer_count": p.customer_notes,
+                            "confirmed": p.confirmed,
+                            "anticipated": p.anticipated,
+                            "empathy_score": p.overall,
+                        }
+                        for p in members
+                    ]
+                ),
+            )
+        )
+    return ranked_by_overestimation(teams)
+
+
+TEAM_OVERESTIMATION_TITLE = "Hypotheses no customer supported, by team"
+# Rows drawn in the dashboard's perspective heatmap; every row stays in its table.
+PERSPECTIVE_CHART_ROW_LIMIT = 40
+
+
+def dashboard_perspective_heatmap(data: DashboardPerspectives) -> go.Figure:
+    combined = data.combined
+    shown = replace(combined, perspectives=combined.perspectives[:PERSPECTIVE_CHART_ROW_LIMIT])
+    return perspective_heatmap(shown)
+
+
+def dashboard_perspective_table(data: DashboardPerspectives) -> charts.Table:
+    return perspective_table(data.combined)
+
+
+def team_overestimation_bars(data: DashboardPerspectives) -> go.Figure:
+    return _overestimation_figure(data.teams, TEAM_OVERESTIMATION_TITLE, "Team")
+
+
+def team_overestimation_table(data: DashboardPerspectives) -> charts.Table:
+    return charts.Table(
+        TEAM_OVERESTIMATION_TITLE,
+        (
+            "Team",
+            "Personas",
+            "Hypotheses",
+            "Unsupported",
+            "Unsupported %",
+            "Precision %",
+            "Coverage %",
+            "Empathy score",
+        ),
+        tuple(
+            (
+                team.label,
+                str(team.personas),
+                str(team.hypotheses),
+                str(team.unconfirmed),
+                _format(team.unconfirmed_share),
+                _format(team.precision),
+                _format(team.coverage),
+                _format(team.overall),
+            )
+            for team in data.teams
         ),
     )
 

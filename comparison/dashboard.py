@@ -15,9 +15,10 @@ back to the day its report finished (in the current time zone), and says so
 (`PairResult.dated_by_workshop`). The aggregates come back as the plain dataclasses of
 `comparison.charts`, ready for its pure builders.
 
-Extending to several internal perspectives per customer workshop: every `PairResult`
-carries the internal map's `team`; grouping by (persona, team) instead of persona is a
-matter of the `key` given to `_group`.
+Several internal perspectives per customer workshop: every `PairResult` carries the
+internal map's `team` and the customer map's id; `Dashboard.perspectives`
+(`comparison.analytics.dashboard_perspectives`) sets the teams of each persona's latest
+round side by side from these rows alone, so that section adds no query either.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ TREND_SERIES_LIMIT = 8
 # Building plotly figures is most of a render; the figures change only when a report does,
 # and the key is a digest of everything they show, so a cached one is never stale.
 CHART_CACHE_SECONDS = 3600
-CHART_CACHE_VERSION = 1  # bump when the figures' shape changes
+CHART_CACHE_VERSION = 2  # bump when the figures' shape changes
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class PairResult:
     dated_by_workshop: bool
     finished_at: datetime.datetime | None
     summary: Mapping[str, Any]
+    # The customer workshop's map: pairs sharing it are perspectives on one workshop.
+    customer_map_id: int = 0
 
     @property
     def empathy_score(self) -> float | None:
@@ -100,7 +103,14 @@ class Dashboard:
     def digest(self) -> str:
         """A digest of everything the dashboard shows: the cache key of its figures and
         tables (equal digests, equal content; any new report or vote changes it)."""
-        shown = (self.results, self.heatmap, self.trends, self.missed, self.wrong)
+        shown = (
+            self.results,
+            self.heatmap,
+            self.trends,
+            self.missed,
+            self.wrong,
+            self.perspectives,
+        )
         return hashlib.sha256(repr((CHART_CACHE_VERSION, shown)).encode()).hexdigest()
 
     @cached_property
@@ -109,6 +119,14 @@ class Dashboard:
         from comparison.analytics import blind_spots
 
         return blind_spots(self.results)
+
+    @cached_property
+    def perspectives(self):  # -> comparison.analytics.DashboardPerspectives
+        """The latest rounds compared by several teams, side by side (cached with the
+        data; derived from `results`, so it costs no query)."""
+        from comparison.analytics import dashboard_perspectives
+
+        return dashboard_perspectives(self.results)
 
     @property
     def undated_count(self) -> int:
@@ -170,6 +188,7 @@ def _results(reports: QuerySet[Report]) -> list[PairResult]:
         "summary",
         "finished_at",
         "workshop_date",
+        customer_map_id=F("pair__customer_map_id"),
         persona_id=F("pair__internal_map__persona_id"),
         persona=F("pair__internal_map__persona__name"),
         team=F("pair__internal_map__team"),
@@ -197,6 +216,7 @@ def _results(reports: QuerySet[Report]) -> list[PairResult]:
             dated_by_workshop=row["held_on"] is not None,
             finished_at=row["finished_at"],
             summary=row["summary"] if isinstance(row["summary"], Mapping) else {},
+            customer_map_id=row["customer_map_id"],
         )
         for row in rows
     ]
@@ -385,7 +405,8 @@ def dashboard_cached(
     data = cache.get(key)
     if data is None:
         data = dashboard_data(user, workspace, filters)
-        data.digest  # noqa: B018 - computed once, cached with the data
+        data.perspectives  # noqa: B018 - computed once, cached with the data
+        data.digest  # noqa: B018
         data.blind_spots  # noqa: B018
         cache.set(key, data, CHART_CACHE_SECONDS)
     return data
@@ -448,5 +469,36 @@ def dashboard_charts(data: Dashboard) -> list[ChartSpec]:
     specs = cache.get(key)
     if specs is None:
         specs = _build_charts(data)
+        cache.set(key, specs, CHART_CACHE_SECONDS)
+    return specs
+
+
+def _build_perspective_charts(data: Dashboard) -> list[ChartSpec]:
+    from comparison import analytics
+
+    perspectives = data.perspectives
+    return [
+        ChartSpec(
+            "chart-perspectives",
+            charts.figure_parts(analytics.dashboard_perspective_heatmap(perspectives)),
+            analytics.dashboard_perspective_table(perspectives),
+        ),
+        ChartSpec(
+            "chart-overestimation",
+            charts.figure_parts(analytics.team_overestimation_bars(perspectives)),
+            analytics.team_overestimation_table(perspectives),
+        ),
+    ]
+
+
+def dashboard_perspective_charts(data: Dashboard) -> list[ChartSpec]:
+    """The perspectives section's two charts (none when no round in view has several
+    teams), cached under the dashboard's digest like the others."""
+    if not data.perspectives.rounds:
+        return []
+    key = f"gapmap:dashboard-perspective-charts:{data.digest}"
+    specs = cache.get(key)
+    if specs is None:
+        specs = _build_perspective_charts(data)
         cache.set(key, specs, CHART_CACHE_SECONDS)
     return specs

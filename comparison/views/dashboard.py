@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from comparison import charts
+from comparison.analytics import PERSPECTIVE_CHART_ROW_LIMIT
 from comparison.dashboard import (
     CHART_CACHE_SECONDS,
     TREND_SERIES_LIMIT,
@@ -27,6 +28,7 @@ from comparison.dashboard import (
     dashboard_cached,
     dashboard_charts,
     dashboard_personas,
+    dashboard_perspective_charts,
 )
 from maps.models import Role
 from maps.selectors import has_role, workspaces_for
@@ -97,6 +99,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     # Invalid filters are shown on the form; the page then shows every report.
     filters = form.filters() if form.is_bound and form.is_valid() else DashboardFilters()
     data = dashboard_cached(request.user, workspace, filters)
+    nonce = str(get_nonce(request))
     return render(
         request,
         "comparison/dashboard.html",
@@ -105,9 +108,11 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "personas": personas,
             "data": data,
-            "charts": [
-                _with_nonce(spec, nonce=str(get_nonce(request))) for spec in dashboard_charts(data)
+            "charts": [_with_nonce(spec, nonce=nonce) for spec in dashboard_charts(data)],
+            "perspective_charts": [
+                _with_nonce(spec, nonce=nonce) for spec in dashboard_perspective_charts(data)
             ],
+            "perspective_row_limit": PERSPECTIVE_CHART_ROW_LIMIT,
             "cache_seconds": CHART_CACHE_SECONDS,
             "trend_limit": TREND_SERIES_LIMIT,
             "blind_spots": data.blind_spots,
