@@ -103,7 +103,9 @@ def run_inputs(
     backend = backend or semantic.default_embedder()
     if backend is None:
         return {}, None
-    return cached_embeddings(texts, backend.name), CachingEmbedder(backend)
+    # What the engine will ask for: the texts plus negation twins and feeling anchors.
+    wanted = semantic.embedding_texts(texts)
+    return cached_embeddings(wanted, backend.name), CachingEmbedder(backend)
 
 
 def embeddings_for_texts(
@@ -132,14 +134,17 @@ def embeddings_for_texts(
 
 def map_embeddings_refresh(map_id: int, *, backend: semantic.Embedder | None = None) -> int:
     """Embed the notes of one map whose text has no cached vector yet (new or edited
-    notes); returns how many texts were embedded (0 without the extra)."""
+    notes, with what the engine embeds alongside: see `semantic.embedding_texts`);
+    returns how many texts were embedded (0 without the extra)."""
     from maps.models import Note
 
     backend = backend or semantic.default_embedder()
     if backend is None:
         logger.info("Map %s: semantic extra not installed; no embeddings computed", map_id)
         return 0
-    texts = list(dict.fromkeys(Note.objects.filter(map_id=map_id).values_list("text", flat=True)))
+    texts = semantic.embedding_texts(
+        Note.objects.filter(map_id=map_id).values_list("text", flat=True)
+    )
     cached = cached_embeddings(texts, backend.name)
     missing = [text for text in texts if semantic.text_digest(text) not in cached]
     if missing:

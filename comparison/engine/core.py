@@ -32,10 +32,13 @@ from comparison.engine.semantic import (
     EmbeddingScorer,
     SemanticParameters,
     SemanticStatus,
+    embedding_texts,
+    feelings,
     resolve_vectors,
 )
 from comparison.engine.text import (
     Prepared,
+    affirmative_twin,
     detect_language_of_words,
     prepare_many,
     words,
@@ -48,7 +51,10 @@ from maps.segments import SEGMENT_KEYS
 # 1.2.0: every component goes to the sparse solver, ties broken towards input order.
 # 1.3.0: scorer modes "lexical", "semantic" and "hybrid" (comparison.engine.semantic).
 # 1.3.1: contractions typed without the apostrophe ("dont") count as negations.
-ENGINE_VERSION = "1.3.1"
+# 1.4.0: semantic and hybrid guards ask the encoder: a negation caps a pair only when the
+# other note is closer to the negated note's affirmative twin, and opposite feelings cap it
+# too; hybrid's word scores no longer discount negations themselves.
+ENGINE_VERSION = "1.4.0"
 
 # Chosen by comparison.evaluation (dev set + STS-B train); figures in the README.
 DEFAULT_SETTINGS = Settings(scorer="blend", threshold=50.0, partial_threshold=40.0)
@@ -681,7 +687,7 @@ def _scorer_for(
     if mode not in EMBEDDING_MODES:
         return lexical, None
     vectors, status = resolve_vectors(
-        [note.text for note in (*internal, *customer)],
+        embedding_texts(note.text for note in (*internal, *customer)),
         mode=mode,
         embeddings=semantic.embeddings,
         embedder=semantic.embedder,
@@ -689,30 +695,72 @@ def _scorer_for(
     )
     if vectors is None:
         return lexical, status
+    scorer = embedding_scorer(
+        mode,
+        internal,
+        customer,
+        prepared_internal,
+        prepared_customer,
+        vectors,
+        lexical_name=settings.lexical_scorer,
+        partial_threshold=settings.partial_threshold,
+        parameters=semantic.parameters,
+    )
+    return scorer, status
+
+
+def embedding_scorer(
+    mode: str,
+    internal: Sequence[NoteIn],
+    customer: Sequence[NoteIn],
+    prepared_internal: Sequence[Prepared],
+    prepared_customer: Sequence[Prepared],
+    vectors: Mapping[str, np.ndarray],
+    *,
+    lexical_name: str,
+    partial_threshold: float,
+    parameters: SemanticParameters,
+) -> EmbeddingScorer:
+    """The semantic or hybrid scorer of a run, given every vector `embedding_texts` asks
+    for (text -> unit vector). Also used by the calibration on sentence pairs."""
     dimensions = len(next(iter(vectors.values()))) if vectors else 0
 
-    def stack(notes: Sequence[NoteIn]) -> np.ndarray:
+    def stack(notes: Sequence[NoteIn], twins: bool = False) -> np.ndarray:
         if not notes:
             return np.zeros((0, dimensions), dtype=np.float32)
-        return np.stack([vectors[note.text] for note in notes]).astype(np.float32)
+        texts = [note.text for note in notes]
+        if twins:
+            texts = [affirmative_twin(text) or text for text in texts]
+        return np.stack([vectors[text] for text in texts]).astype(np.float32)
 
     def flags(notes: Sequence[Prepared], attribute: str) -> np.ndarray:
         if attribute == "negated":
             return np.fromiter((note.negated for note in notes), dtype=bool, count=len(notes))
         return np.fromiter((not note.stems for note in notes), dtype=bool, count=len(notes))
 
-    scorer = EmbeddingScorer(
-        stack(internal),
-        stack(customer),
+    # In hybrid the word scores are not discounted for negations: the semantic guard
+    # decides which negations set a pair apart.
+    hybrid_lexical = LexicalScorer(
+        prepared_internal, prepared_customer, lexical_name, negation_factor=1.0
+    )
+    internal_vectors, customer_vectors = stack(internal), stack(customer)
+    return EmbeddingScorer(
+        internal_vectors,
+        customer_vectors,
         flags(prepared_internal, "negated"),
         flags(prepared_customer, "negated"),
-        partial_threshold=settings.partial_threshold,
-        lexical=lexical if mode == "hybrid" else None,
-        parameters=semantic.parameters,
+        partial_threshold=partial_threshold,
+        lexical=hybrid_lexical if mode == "hybrid" else None,
+        parameters=parameters,
         internal_empty=flags(prepared_internal, "empty"),
         customer_empty=flags(prepared_customer, "empty"),
+        internal_twins=stack(internal, twins=True),
+        customer_twins=stack(customer, twins=True),
+        internal_feelings=feelings(internal_vectors, vectors),
+        customer_feelings=feelings(customer_vectors, vectors),
+        internal_segments=[note.segment for note in internal],
+        customer_segments=[note.segment for note in customer],
     )
-    return scorer, status
 
 
 @dataclass

@@ -274,6 +274,33 @@ def detect_language_of_words(notes: Iterable[list[str]]) -> str:
     return "de" if german > english else "en"
 
 
+# Contractions whose stem changes without the "n't" (the rest just drop it: don't -> do).
+_IRREGULAR_CONTRACTIONS = {"can't": "can", "cannot": "can", "won't": "will", "shan't": "shall"}
+_IRREGULAR_CONTRACTION = re.compile(r"\b(?:can't|cannot|won't|shan't)\b", re.IGNORECASE)
+_NOT_SUFFIX = re.compile(r"n't\b", re.IGNORECASE)
+_SPACES = re.compile(r"\s{2,}")
+_LOOSE_ENDS = " ,;:-\u2013"
+
+
+def affirmative_twin(text: str) -> str | None:
+    """The note with its negations taken out ("Never asks for a discount" -> "asks for a
+    discount", "Keine Zeit nach der Arbeit" -> "Zeit nach der Arbeit"), or None when it
+    has none (or nothing but them). Case and punctuation are kept, so the twin embeds like the original does;
+    the semantic negation guard compares the two (comparison.engine.semantic)."""
+    if not any(folded_word(word) in NEGATIONS for word in words(text)):
+        return None
+    twin = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    twin = _IRREGULAR_CONTRACTION.sub(
+        lambda match: _IRREGULAR_CONTRACTIONS[match.group(0).lower()], twin
+    )
+    twin = _NOT_SUFFIX.sub("", twin)
+    twin = _WORD.sub(
+        lambda match: "" if folded_word(match.group(0)) in NEGATIONS else match.group(0), twin
+    )
+    twin = _SPACES.sub(" ", twin).strip(_LOOSE_ENDS)
+    return twin if _WORD.search(twin) else None
+
+
 def clear_caches() -> None:
     """Forget every cached word (for timing normalisation from scratch)."""
     _FOLD_CACHE.clear()

