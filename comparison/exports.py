@@ -89,7 +89,8 @@ def report_csv(report: Report) -> str:
 
 def report_json(report: Report) -> dict[str, Any]:
     """The report in the `compare_files --format json` contract
-    (`engine.ComparisonResult.to_json_dict`): the same keys, in the same order.
+    (`engine.ComparisonResult.to_json_dict`): the same keys, in the same order, followed
+    by `internal_seal`, the seal of the internal map as recorded when the report ran.
 
     Notes are listed in canonical segment order, then by note id. `best` of a paired note
     is its partner, as the engine gives it; for an unpaired note the report stores only the
@@ -155,6 +156,9 @@ def report_json(report: Report) -> dict[str, Any]:
         "internal": sorted(internal, key=order),
         "customer": sorted(customer, key=order),
         "pairs": pairs,
+        # Not part of the engine's contract: the report's own record of the internal
+        # map's seal when the comparison ran (`selectors.ReportSeal.as_json`).
+        "internal_seal": selectors.report_seal(report).as_json(),
     }
 
 

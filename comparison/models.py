@@ -28,6 +28,13 @@ class Report(TimeStamped):
         max_length=64, blank=True, help_text="SHA-256 of the compared notes"
     )
     summary = models.JSONField(default=dict, blank=True)
+    # The internal map's seal as it was when the comparison read the notes (see
+    # `comparison.services._seal_snapshot`); null for reports run before it was kept.
+    internal_seal = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The internal map's seal when the comparison ran (null: not recorded)",
+    )
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(

@@ -32,7 +32,8 @@ from comparison.models import (
     ReportStatus,
     ReviewDecision,
 )
-from maps.models import MapPair, Note, Role
+from maps import selectors as map_selectors
+from maps.models import EmpathyMap, MapPair, Note, Role
 from maps.selectors import require_role
 
 logger = logging.getLogger(__name__)
@@ -174,9 +175,13 @@ def report_run(*, report_id: int) -> Report | None:
     if report is None:
         logger.info("Report %s is finished or gone; nothing to do", report_id)
         return None
-    pair = MapPair.objects.select_related("internal_map", "customer_map").get(pk=report.pair_id)
-    internal = _note_inputs(pair.internal_map.notes.order_by("segment", "order", "id"))
+    pair = MapPair.objects.select_related("internal_map__sealed_by", "customer_map").get(
+        pk=report.pair_id
+    )
+    internal_notes = list(pair.internal_map.notes.order_by("segment", "order", "id"))
+    internal = _note_inputs(internal_notes)
     customer = _note_inputs(pair.customer_map.notes.order_by("segment", "order", "id"))
+    seal = _seal_snapshot(empathy_map=pair.internal_map, compared_notes=internal_notes)
     texts = {note.id: note.text for note in (*internal, *customer)}
     try:
         run_settings = engine.Settings.from_dict(report.settings)
@@ -199,7 +204,30 @@ def report_run(*, report_id: int) -> Report | None:
             report_id=report.pk,
             error=f"The comparison failed unexpectedly ({type(error).__name__}: {error}).",
         )
-    return _store_result(report.pk, result, internal, customer)
+    return _store_result(report.pk, result, internal, customer, seal=seal)
+
+
+def _seal_snapshot(*, empathy_map: EmpathyMap, compared_notes: Iterable[Note]) -> dict:
+    """The internal map's seal as the comparison found it, kept with the report so that a
+    later unseal or re-seal never changes what an old report says.
+
+    `compared_digest` is the seal digest (`maps.selectors.notes_digest`) of exactly the
+    notes the run compared; `compared_sealed_notes` is True when they are the sealed
+    hypotheses, None when the map was not sealed. The name of the person who sealed is
+    copied, so it survives their account.
+    """
+    compared = map_selectors.notes_digest(compared_notes)
+    sealed = empathy_map.sealed_at is not None
+    return {
+        "sealed": sealed,
+        "sealed_at": empathy_map.sealed_at.isoformat() if sealed else None,
+        "sealed_by": empathy_map.sealed_by.get_username()
+        if sealed and empathy_map.sealed_by_id
+        else "",
+        "seal_digest": empathy_map.seal_digest if sealed else "",
+        "compared_digest": compared,
+        "compared_sealed_notes": (compared == empathy_map.seal_digest) if sealed else None,
+    }
 
 
 def _semantic_inputs(run_settings: engine.Settings, texts: Iterable[str]) -> tuple[dict, object]:
@@ -228,6 +256,8 @@ def _store_result(
     result: engine.ComparisonResult,
     internal: list[engine.NoteIn],
     customer: list[engine.NoteIn],
+    *,
+    seal: dict | None = None,
 ) -> Report | None:
     report = Report.objects.select_for_update().get(pk=report_id)
     if report.status != ReportStatus.RUNNING:
@@ -238,6 +268,7 @@ def _store_result(
     report.progress = 100
     report.finished_at = timezone.now()
     report.notes_digest = notes_digest(internal, customer)
+    report.internal_seal = seal
     report.engine_version = result.engine_version
     report.save()
     logger.info("Report %s succeeded", report.pk, extra={"report_id": report.pk})

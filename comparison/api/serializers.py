@@ -9,6 +9,7 @@ from comparison.models import (
     Report,
     ReviewDecision,
 )
+from comparison.selectors import report_seal
 
 
 class MatchingSerializer(serializers.Serializer):
@@ -20,13 +21,38 @@ class MatchingSerializer(serializers.Serializer):
     message = serializers.CharField(allow_blank=True)
 
 
+class ReportSealSerializer(serializers.Serializer):
+    """The internal map's seal as recorded when the comparison ran; a later unseal or
+    re-seal does not change it. `recorded` is false for reports run before it was kept
+    (then `sealed` and `compared_sealed_notes` are null)."""
+
+    recorded = serializers.BooleanField()
+    sealed = serializers.BooleanField(allow_null=True)
+    sealed_at = serializers.DateTimeField(allow_null=True)
+    sealed_by = serializers.CharField(allow_blank=True)
+    seal_digest = serializers.CharField(allow_blank=True, help_text="SHA-256 at sealing")
+    compared_digest = serializers.CharField(
+        allow_blank=True, help_text="The same digest of the notes the comparison used"
+    )
+    compared_sealed_notes = serializers.BooleanField(
+        allow_null=True,
+        help_text="True when the comparison used exactly the sealed hypotheses; "
+        "null when the map was not sealed",
+    )
+
+
 class ReportSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
     matching = serializers.SerializerMethodField()
+    internal_seal = serializers.SerializerMethodField()
 
     @extend_schema_field(MatchingSerializer)
     def get_matching(self, report: Report) -> dict:
         return availability()
+
+    @extend_schema_field(ReportSealSerializer)
+    def get_internal_seal(self, report: Report) -> dict:
+        return report_seal(report).as_json()
 
     class Meta:
         model = Report
@@ -45,6 +71,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "matching",
+            "internal_seal",
         ]
         read_only_fields = fields
 

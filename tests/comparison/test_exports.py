@@ -26,6 +26,8 @@ CONTRACT_KEYS = [
     "customer",
     "pairs",
 ]
+# After the contract: the report's own record of the internal map's seal when it ran.
+REPORT_KEYS = [*CONTRACT_KEYS, "internal_seal"]
 
 
 @pytest.fixture
@@ -84,9 +86,9 @@ def test_csv_neutralises_formula_cells(report):
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def test_json_has_exactly_the_cli_contract(report):
+def test_json_has_the_cli_contract_then_the_seal_record(report):
     data = exports.report_json(report)
-    assert list(data) == CONTRACT_KEYS
+    assert list(data) == REPORT_KEYS
     assert data["engine_version"] == report.engine_version
     assert set(data["settings"]) == {
         "scorer",
@@ -154,7 +156,7 @@ def test_json_download_and_api(client, api, viewer, report):
     assert json.loads(response.content) == exports.report_json(report)
     via_api = api(viewer).get(api_url(report), {"format": "json"})
     assert via_api.status_code == 200
-    assert list(json.loads(via_api.content)) == CONTRACT_KEYS
+    assert list(json.loads(via_api.content)) == REPORT_KEYS
 
 
 # --- HTML ---------------------------------------------------------------------------------

@@ -71,8 +71,9 @@ def test_api_answers_carry_exactly_their_allow_listed_keys(api, editor, report):
     assert report_keys == {
         "id", "pair", "status", "progress", "settings", "engine_version", "notes_digest",
         "summary", "error", "created_by", "created_at", "started_at", "finished_at",
-        "matching",
+        "matching", "internal_seal",
     }  # fmt: skip
+    assert "email" not in str(client.get(f"/api/reports/{report.pk}/").json()["internal_seal"])
     assert {"id", "persona", "perspective", "title", "notes"} <= map_keys
     assert not map_keys & {"workspace_id", "sealed_by_id", "password", "email"}
     assert set(note) == {
