@@ -53,7 +53,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["json", "text"], default="text")
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--partial-threshold", type=float)
-    parser.add_argument("--scorer", choices=engine.SCORER_CHOICES)
+    parser.add_argument(
+        "--scorer",
+        choices=engine.SCORER_CHOICES,
+        help="default: hybrid with the semantic extra installed, else blend (lexical)",
+    )
     parser.add_argument("--language", choices=["auto", "en", "de"])
     parser.add_argument(
         "--no-cross-segment",
@@ -78,7 +82,7 @@ def run(
     overrides = {
         "threshold": threshold,
         "partial_threshold": partial_threshold,
-        "scorer": scorer,
+        "scorer": scorer or engine.semantic.default_mode(),
         "language": language,
     }
     settings_data: dict[str, object] = {

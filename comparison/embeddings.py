@@ -28,11 +28,26 @@ def embeddings_available() -> bool:
     return semantic.backend_available()
 
 
+def default_scorer() -> str:
+    """The scorer a comparison runs when it names none, as the compare form names it.
+
+    GAPMAP_DEFAULT_SCORER, where "auto" means `semantic.default_mode`: hybrid where the
+    extra is installed, else lexical. The background refresh embeds notes as they are
+    written, so a hybrid run finds its vectors cached."""
+    from django.conf import settings
+
+    configured = settings.GAPMAP_DEFAULT_SCORER
+    if configured != "auto":
+        return configured
+    return "hybrid" if semantic.default_mode() == "hybrid" else "lexical"
+
+
 def availability() -> dict[str, object]:
     """What the API and UI can show about semantic matching on this server."""
     available = embeddings_available()
     return {
         "semantic_available": available,
+        "default_scorer": default_scorer(),
         "model": semantic.DEFAULT_MODEL_NAME if available else "",
         "max_uncached_texts": semantic.MAX_UNCACHED_TEXTS,
         "message": ""

@@ -32,6 +32,15 @@ def _figures(metrics: dict) -> str:
     )
 
 
+def _matching_line(status: dict | None) -> list[str]:
+    """What a semantic or hybrid run really did (nothing for a lexical run)."""
+    if status is None:
+        return []
+    if status["used"]:
+        return [f"Matching: {status['scorer']} ({status['model']})"]
+    return [f"Matching: {status['scorer']}, because {status['fallback_reason']}"]
+
+
 def result_as_text(result: engine.ComparisonResult) -> str:
     data = result.to_json_dict()
     texts = {note["id"]: note["text"] for note in (*data["internal"], *data["customer"])}
@@ -40,6 +49,7 @@ def result_as_text(result: engine.ComparisonResult) -> str:
         f"Gapmap comparison (engine {data['engine_version']}, scorer "
         f"{data['settings']['scorer']}, threshold {data['settings']['threshold']}, "
         f"partial {data['settings']['partial_threshold']})",
+        *_matching_line(data["summary"].get("semantic")),
         f"Overall: {_figures(data['summary'])}",
         "",
     ]

@@ -43,9 +43,19 @@ PROGRESS_INTERVAL_SECONDS = 0.5
 
 
 def settings_from_request(data: Mapping[str, object] | None) -> engine.Settings:
-    """Engine settings from user input; a clear ValidationError for bad values."""
+    """Engine settings from user input; a clear ValidationError for bad values. A request
+    that names no scorer gets the default (`embeddings.default_scorer`: hybrid where
+    the extra is installed)."""
+    from comparison.embeddings import default_scorer
+
+    values = dict(data or {})
+    if values.get("scorer") is None:
+        # Stored as the concrete lexical scorer, so the report can be reproduced even if
+        # what "lexical" means changes.
+        default = default_scorer()
+        values["scorer"] = engine.semantic.LEXICAL_SCORER if default == "lexical" else default
     try:
-        return engine.Settings.from_dict(dict(data or {}))
+        return engine.Settings.from_dict(values)
     except (TypeError, ValueError) as error:
         raise ValidationError({"settings": str(error)}) from error
 
@@ -277,11 +287,8 @@ def _store_result(
 
 def _summary_json(result: engine.ComparisonResult) -> dict:
     as_json = result.to_json_dict()
-    summary = {**as_json["summary"], "segments": as_json["segments"]}
-    if "semantic" in as_json:
-        # Which scorer really ran, and why not the requested one (issue 6).
-        summary["semantic"] = as_json["semantic"]
-    return summary
+    # `summary.semantic` (semantic and hybrid runs) says which scorer really ran and why.
+    return {**as_json["summary"], "segments": as_json["segments"]}
 
 
 def _replace_matches(

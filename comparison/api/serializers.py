@@ -16,6 +16,9 @@ class MatchingSerializer(serializers.Serializer):
     """Whether this server can match by meaning (the `semantic` extra is installed)."""
 
     semantic_available = serializers.BooleanField()
+    default_scorer = serializers.ChoiceField(
+        choices=["hybrid", "lexical"], help_text="What a comparison naming no scorer runs"
+    )
     model = serializers.CharField(allow_blank=True)
     max_uncached_texts = serializers.IntegerField()
     message = serializers.CharField(allow_blank=True)

@@ -285,8 +285,9 @@ _LOOSE_ENDS = " ,;:-\u2013"
 def affirmative_twin(text: str) -> str | None:
     """The note with its negations taken out ("Never asks for a discount" -> "asks for a
     discount", "Keine Zeit nach der Arbeit" -> "Zeit nach der Arbeit"), or None when it
-    has none (or nothing but them). Case and punctuation are kept, so the twin embeds like the original does;
-    the semantic negation guard compares the two (comparison.engine.semantic)."""
+    has none (or nothing but them). Case and punctuation are kept, so the twin embeds like
+    the original does; the semantic negation guard compares the two
+    (comparison.engine.semantic)."""
     if not any(folded_word(word) in NEGATIONS for word in words(text)):
         return None
     twin = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)

@@ -275,6 +275,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # A report still queued after this long has probably lost its message (a Redis restart
 # without persistence): the reaper sends it again. Longer than a busy queue's usual wait.
 GAPMAP_REQUEUE_QUEUED_AFTER = env.int("GAPMAP_REQUEUE_QUEUED_AFTER", default=900)
+# What a comparison that names no scorer runs: "auto" = hybrid where the semantic extra
+# is installed, else lexical; or one of lexical, semantic, hybrid.
+GAPMAP_DEFAULT_SCORER = env.str("GAPMAP_DEFAULT_SCORER", default="auto")
+if GAPMAP_DEFAULT_SCORER not in {"auto", "lexical", "semantic", "hybrid"}:
+    raise ImproperlyConfigured(
+        f"GAPMAP_DEFAULT_SCORER must be auto, lexical, semantic or hybrid, "
+        f"not {GAPMAP_DEFAULT_SCORER!r}"
+    )
 # Embed new and edited note texts in the background as they are written, so semantic and
 # hybrid comparisons find their embeddings cached (comparison.embeddings).
 GAPMAP_EMBED_ON_CHANGE = env.bool("GAPMAP_EMBED_ON_CHANGE", default=True)

