@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from comparison import benchmark, loadbench
+from comparison import benchmark, evaluation, loadbench
 from comparison.models import Report, ReportStatus
 from maps import services as map_services
 from maps.segments import SEGMENT_KEYS
@@ -34,7 +34,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--skip-jobs", action="store_true", help="skip the Celery job run")
         parser.add_argument(
-            "--skip-semantic", action="store_true", help="skip the semantic scorer figures"
+            "--skip-semantic",
+            action="store_true",
+            help="skip the matching quality and semantic scorer figures",
         )
         parser.add_argument(
             "--skip-load", action="store_true", help="skip the gunicorn + locust load run"
@@ -53,6 +55,8 @@ class Command(BaseCommand):
         self.stdout.write("== Engine (in-process) against the rapidfuzz baselines")
         benchmark.run_benchmark(sizes=sizes_list, out=self.stdout)
         if not skip_semantic:
+            self.stdout.write("\n== Matching quality: lexical, semantic and hybrid")
+            evaluation.print_semantic_report(self.stdout)
             self.stdout.write("\n== Semantic and hybrid scorers: embedding, cold and warm runs")
             benchmark.run_semantic_benchmark(self.stdout)
         self.stdout.write("\n== compare_files and the baselines as whole processes")
