@@ -48,7 +48,7 @@ COSINE_CEILING = 0.94
 SEMANTIC_COSINE_FLOOR = 0.86
 SEMANTIC_COSINE_CEILING = 0.96
 # hybrid = HYBRID_WEIGHT x semantic + (1 - HYBRID_WEIGHT) x lexical (calibrated with the above).
-HYBRID_WEIGHT = 0.5
+HYBRID_WEIGHT = 0.6
 
 # A note negated on one side only ("Never asks for a discount" / "Asks for a discount in
 # every negotiation") embeds almost like its affirmative twin (cosine 0.92 measured), so
