@@ -1,5 +1,7 @@
-"""The demo workspace `make run` loads: two personas, an English and a German round,
-each a complete six-segment internal map paired with a customer map."""
+"""The demo workspace `make run` loads: two personas, an English and a German round.
+Each round's customer map is paired with several teams' internal maps (sales,
+management and, for Jane, the front line), so the dashboard and the round pages show
+the perspectives side by side; management, as so often, overestimates its customers."""
 
 from __future__ import annotations
 
@@ -99,19 +101,88 @@ LUKAS_CUSTOMER: Notes = [
     ("gains", "Fehlerfreie Lieferungen", 3),
 ]
 
+# Management's view of Jane: strategy and features, little of her daily work.
+JANE_MANAGEMENT: Notes = [
+    ("sees", "A market moving to AI-driven procurement platforms", 3),
+    ("sees", "Our brand as the obvious market leader", 2),
+    ("says_does", "Asks for a demo of the newest features", 3),
+    ("says_does", "Asks for a discount in every negotiation", 2),
+    ("hears", "Analysts praising our product roadmap", 2),
+    ("hears", "The CFO wants savings of 10% this year", 2),
+    ("thinks_feels", "Excited about digital transformation", 3),
+    ("thinks_feels", "Sees us as a strategic partner", 2),
+    ("pains", "Price is the main obstacle", 4),
+    ("pains", "Missing features compared to competitors", 3),
+    ("pains", "Too many tools that don't talk to each other", 2),
+    ("gains", "More features in one package", 3),
+    ("gains", "A modern user interface", 2),
+    ("gains", "Recognition from management", 1),
+]
+
+# The support team talks to procurement leads every day.
+JANE_FRONT_LINE: Notes = [
+    ("sees", "Quotes arriving as PDFs, emails and spreadsheets", 3),
+    ("sees", "Departments buying their own tools without procurement", 2),
+    ("says_does", "Exports data to Excel to check it again", 3),
+    ("says_does", "Chases suppliers by phone for missing documents", 2),
+    ("hears", "Colleagues complaining that approvals are slow", 3),
+    ("hears", "IT warning that every new tool is a security risk", 2),
+    ("thinks_feels", "Afraid of being blamed for picking the wrong vendor", 4),
+    ("thinks_feels", "Wants procurement to be taken seriously", 2),
+    ("pains", "Approval chains stuck for weeks on missing signatures", 4),
+    ("pains", "Audits eat a whole month every year", 3),
+    ("pains", "Too many tools that do not talk to each other", 3),
+    ("gains", "Approvals within a day", 3),
+    ("gains", "One source of truth for supplier data", 4),
+    ("gains", "Passing audits without stress", 2),
+]
+
+LUKAS_MANAGEMENT: Notes = [
+    ("sees", "Moderne Lagerroboter bei der Konkurrenz", 2),
+    ("sees", "Viele Anbieter mit ähnlichen Funktionen", 1),
+    ("says_does", "Fragt immer zuerst nach dem Preis", 3),
+    ("says_does", "Will jede neue Funktion sofort ausprobieren", 2),
+    ("hears", "Der Chef sagt, Digitalisierung ist Pflicht", 2),
+    ("thinks_feels", "Begeistert von künstlicher Intelligenz", 3),
+    ("thinks_feels", "Sieht uns als strategischen Partner", 2),
+    ("pains", "Angst vor hohen Kosten", 3),
+    ("pains", "Fehlende Funktionen im Vergleich zur Konkurrenz", 3),
+    ("gains", "Ein vollautomatisches Lager", 3),
+    ("gains", "Anerkennung durch die Geschäftsführung", 2),
+]
+
 PERSONAS = [
     {
         "name": "Jane, procurement lead",
         "description": "Head of procurement at a 400-person manufacturer; owns the tool budget.",
         "rounds": [
             {
-                "internal": {
-                    "title": "Sales & marketing hypotheses",
-                    "held_on": datetime.date(2026, 9, 8),
-                    "facilitator": "Mara Jensen",
-                    "participants": "Sales team, marketing, product management",
-                    "notes": JANE_INTERNAL,
-                },
+                "internal": [
+                    {
+                        "title": "Sales & marketing hypotheses",
+                        "team": "Sales",
+                        "held_on": datetime.date(2026, 9, 8),
+                        "facilitator": "Mara Jensen",
+                        "participants": "Sales team, marketing, product management",
+                        "notes": JANE_INTERNAL,
+                    },
+                    {
+                        "title": "Management hypotheses",
+                        "team": "Management",
+                        "held_on": datetime.date(2026, 9, 10),
+                        "facilitator": "Mara Jensen",
+                        "participants": "CEO, CFO, head of product",
+                        "notes": JANE_MANAGEMENT,
+                    },
+                    {
+                        "title": "Customer support hypotheses",
+                        "team": "Front line",
+                        "held_on": datetime.date(2026, 9, 11),
+                        "facilitator": "Mara Jensen",
+                        "participants": "Support desk, onboarding team",
+                        "notes": JANE_FRONT_LINE,
+                    },
+                ],
                 "customer": {
                     "title": "Customer workshop, Hamburg",
                     "held_on": datetime.date(2026, 10, 6),
@@ -127,13 +198,24 @@ PERSONAS = [
         "description": "Leitet das Lager eines Großhändlers mit 30 Mitarbeitenden.",
         "rounds": [
             {
-                "internal": {
-                    "title": "Hypothesen Vertrieb",
-                    "held_on": datetime.date(2026, 9, 15),
-                    "facilitator": "Jonas Weber",
-                    "participants": "Vertrieb Innendienst, Geschäftsführung",
-                    "notes": LUKAS_INTERNAL,
-                },
+                "internal": [
+                    {
+                        "title": "Hypothesen Vertrieb",
+                        "team": "Sales",
+                        "held_on": datetime.date(2026, 9, 15),
+                        "facilitator": "Jonas Weber",
+                        "participants": "Vertrieb Innendienst",
+                        "notes": LUKAS_INTERNAL,
+                    },
+                    {
+                        "title": "Hypothesen Geschäftsführung",
+                        "team": "Management",
+                        "held_on": datetime.date(2026, 9, 16),
+                        "facilitator": "Jonas Weber",
+                        "participants": "Geschäftsführung",
+                        "notes": LUKAS_MANAGEMENT,
+                    },
+                ],
                 "customer": {
                     "title": "Kundenworkshop Köln",
                     "held_on": datetime.date(2026, 10, 20),

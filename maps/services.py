@@ -713,22 +713,28 @@ def demo_load(*, user: AbstractBaseUser) -> Workspace:
             description=persona_data["description"],
         )
         for round_data in persona_data["rounds"]:
-            maps = {}
-            for perspective in ("internal", "customer"):
-                spec = round_data[perspective]
-                maps[perspective] = map_create(
-                    user=user,
-                    persona=persona,
-                    perspective=perspective,
-                    title=spec["title"],
-                    held_on=spec["held_on"],
-                    facilitator=spec["facilitator"],
-                    participants=spec["participants"],
-                )
-                notes_bulk_create(
-                    user=user,
-                    empathy_map=maps[perspective],
-                    notes=[NoteData(segment=s, text=t, votes=v) for s, t, v in spec["notes"]],
-                )
-            pair_create(user=user, internal_map=maps["internal"], customer_map=maps["customer"])
+            # One customer workshop, paired with each team's internal map.
+            customer_map = _demo_map(user, persona, "customer", round_data["customer"])
+            for spec in round_data["internal"]:
+                internal_map = _demo_map(user, persona, "internal", spec)
+                pair_create(user=user, internal_map=internal_map, customer_map=customer_map)
     return workspace
+
+
+def _demo_map(user: AbstractBaseUser, persona: Persona, perspective: str, spec: dict) -> EmpathyMap:
+    empathy_map = map_create(
+        user=user,
+        persona=persona,
+        perspective=perspective,
+        title=spec["title"],
+        team=spec.get("team", ""),
+        held_on=spec["held_on"],
+        facilitator=spec["facilitator"],
+        participants=spec["participants"],
+    )
+    notes_bulk_create(
+        user=user,
+        empathy_map=empathy_map,
+        notes=[NoteData(segment=s, text=t, votes=v) for s, t, v in spec["notes"]],
+    )
+    return empathy_map

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from comparison import tasks
 from comparison.models import Report, ReportStatus
+from maps.models import MapPair
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,26 @@ def test_the_demo_queues_a_comparison_of_every_pair_once(
         call_command("load_demo", "--force", stdout=again)
 
     reports = Report.objects.all()
-    assert reports.count() == 2
+    assert reports.count() == 5  # Jane: sales, management, front line; Lukas: two teams
     assert set(reports.values_list("status", flat=True)) == {ReportStatus.QUEUED}
     assert sorted(sent) == sorted(reports.values_list("pk", flat=True))
-    assert "2 comparisons queued" in first.getvalue()
+    assert "5 comparisons queued" in first.getvalue()
     assert "already loaded" in again.getvalue()
     assert "Log in as 'demo' with password" in first.getvalue()
+
+
+def test_each_demo_workshop_is_paired_with_several_teams(monkeypatch, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
+
+    call_command("load_demo", "--force", stdout=io.StringIO())
+
+    teams = {}
+    for pair in MapPair.objects.select_related("internal_map__persona", "customer_map"):
+        teams.setdefault((pair.internal_map.persona.name, pair.customer_map_id), set()).add(
+            pair.internal_map.team
+        )
+    assert sorted(teams.values(), key=len) == [
+        {"Sales", "Management"},
+        {"Sales", "Management", "Front line"},
+    ]
