@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comparison import exports, selectors, services, sharing
+from comparison import exports, selectors, services, sharing, tasks
 from comparison.models import Report
 from maps import services as map_services
 from maps.models import EmpathyMap, Note
@@ -257,3 +257,16 @@ def test_api_and_exports_carry_the_recorded_seal(
     assert EXACT in shared
     assert "by editor" in shared
     assert sealed_map.seal_digest in shared
+
+
+def test_a_queued_report_records_the_seal_only_when_it_runs(
+    client, viewer, editor, pair, sealed_map, monkeypatch
+):
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
+    report, _ = services.report_request(user=editor, pair=pair)
+    assert report.internal_seal is None
+
+    text = header(page(client, viewer, report))
+
+    assert "recorded when the comparison runs" in text
+    assert "not recorded" not in text
