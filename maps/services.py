@@ -737,4 +737,10 @@ def _demo_map(user: AbstractBaseUser, persona: Persona, perspective: str, spec: 
         empathy_map=empathy_map,
         notes=[NoteData(segment=s, text=t, votes=v) for s, t, v in spec["notes"]],
     )
+    # The demo tells of workshops in the past: its maps carry their workshop's day, or
+    # every demo report would flag hypotheses "changed after the customer workshop".
+    written = timezone.make_aware(datetime.datetime.combine(spec["held_on"], datetime.time(12)))
+    EmpathyMap.objects.filter(pk=empathy_map.pk).update(created_at=written, updated_at=written)
+    Note.objects.filter(map=empathy_map).update(created_at=written, updated_at=written)
+    empathy_map.refresh_from_db()
     return empathy_map

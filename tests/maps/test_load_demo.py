@@ -49,3 +49,19 @@ def test_each_demo_workshop_is_paired_with_several_teams(monkeypatch, settings, 
         {"Sales", "Management"},
         {"Sales", "Management", "Front line"},
     ]
+
+
+def test_demo_hypotheses_are_not_flagged_as_changed_after_the_workshop(
+    monkeypatch, settings, tmp_path
+):
+    from maps import selectors
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
+    call_command("load_demo", "--force", stdout=io.StringIO())
+    pairs = MapPair.objects.select_related("internal_map", "customer_map")
+    assert pairs.exists()
+    for pair in pairs:
+        assert not selectors.map_edited_after_workshop(
+            pair.internal_map, workshop_date=pair.customer_map.held_on
+        )
