@@ -73,6 +73,32 @@ def _share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
+class _HypothesisShares:
+    """The shares a perspective or a pooled team is judged by, from its counts
+    (`hypotheses`, `confirmed`, `unconfirmed`, `anticipated`, `customer_notes`)."""
+
+    hypotheses: int
+    confirmed: int
+    unconfirmed: int
+    anticipated: int
+    customer_notes: int
+
+    @property
+    def unconfirmed_share(self) -> float | None:
+        """Share (percent) of the hypotheses no customer note supported."""
+        return _share(self.unconfirmed, self.hypotheses)
+
+    @property
+    def precision(self) -> float | None:
+        """Hypothesis precision: confirmed / hypotheses ("were we right?")."""
+        return _share(self.confirmed, self.hypotheses)
+
+    @property
+    def coverage(self) -> float | None:
+        """Coverage: anticipated / customer notes ("did we see it coming?")."""
+        return _share(self.anticipated, self.customer_notes)
+
+
 def _lexical(settings_data: Mapping[str, Any] | None) -> engine.Settings:
     """A report's settings for an in-process run, always lexical: a page request never
     loads an embedding model. Unreadable settings fall back to the defaults."""
@@ -199,7 +225,7 @@ def persona_rounds(user: AnyUser, persona: Persona) -> list[int]:
 
 
 @dataclass(frozen=True)
-class PerspectiveResult:
+class PerspectiveResult(_HypothesisShares):
     """One team's comparison with the round's customer workshop."""
 
     label: str
@@ -215,24 +241,9 @@ class PerspectiveResult:
     customer_notes: int = 0
 
     @property
-    def unconfirmed_share(self) -> float | None:
-        """Share (percent) of the team's hypotheses no customer note supported."""
-        return _share(self.unconfirmed, self.hypotheses)
-
-    @property
     def not_confirmed_share(self) -> float | None:
         """Share (percent) of the hypotheses not confirmed in their own segment."""
         return _share(self.hypotheses - self.confirmed, self.hypotheses)
-
-    @property
-    def precision(self) -> float | None:
-        """Hypothesis precision: confirmed / hypotheses ("were we right?")."""
-        return _share(self.confirmed, self.hypotheses)
-
-    @property
-    def coverage(self) -> float | None:
-        """Coverage: anticipated / customer notes ("did we see it coming?")."""
-        return _share(self.anticipated, self.customer_notes)
 
 
 def ranked_by_overestimation[T: (PerspectiveResult, TeamOverestimation)](
@@ -588,7 +599,7 @@ class PersonaPerspectives:
 
 
 @dataclass(frozen=True)
-class TeamOverestimation:
+class TeamOverestimation(_HypothesisShares):
     """One team (by its perspective label, case-insensitive) pooled over the personas
     whose latest round it took part in: "does management typically overestimate?"."""
 
@@ -600,18 +611,6 @@ class TeamOverestimation:
     anticipated: int
     customer_notes: int
     overall: float | None
-
-    @property
-    def unconfirmed_share(self) -> float | None:
-        return _share(self.unconfirmed, self.hypotheses)
-
-    @property
-    def precision(self) -> float | None:
-        return _share(self.confirmed, self.hypotheses)
-
-    @property
-    def coverage(self) -> float | None:
-        return _share(self.anticipated, self.customer_notes)
 
 
 @dataclass(frozen=True)
