@@ -1,4 +1,5 @@
-"""Plain-text renderings of engine results (pure: no Django), for the CLI."""
+"""The CLI's text output: engine results and map-file errors as plain text (pure: no
+Django)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""`compare_files` without Django: compare two map files and print the report.
-
-    python -m comparison.cli internal.csv customer.csv [--format json]
-    python manage.py compare_files ...        # the same command, through Django
+"""The `compare_files` command: its arguments, the run, and reading the map files.
 
 Pure (engine + file parser): it touches no database, so it does not pay for Django's
 start-up, which is most of the time a small comparison takes as a whole process.
@@ -17,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from comparison import engine, reporting
+from comparison import engine
+from comparison.cli import text_output
 from maps import importers
 
 EXIT_BAD_INPUT = 2
@@ -102,7 +100,7 @@ def run(
         # (large maps produce hundreds of thousands of chunks).
         stdout.write(json.dumps(result.to_json_dict(), ensure_ascii=False) + "\n")
     else:
-        stdout.write(reporting.result_as_text(result).rstrip("\n") + "\n")
+        stdout.write(text_output.result_as_text(result).rstrip("\n") + "\n")
 
 
 def read_notes(path: str) -> list[engine.NoteIn]:
@@ -120,7 +118,7 @@ def read_notes(path: str) -> list[engine.NoteIn]:
         )
     except importers.MapFileError as error:
         raise BadInput(
-            [f"{path}: {reporting.describe_row_error(row)}" for row in error.errors]
+            [f"{path}: {text_output.describe_row_error(row)}" for row in error.errors]
         ) from None
     return [
         engine.NoteIn(
@@ -144,7 +142,3 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m comparison
             sys.stderr.write(line + "\n")
         return EXIT_BAD_INPUT
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
