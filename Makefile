@@ -52,12 +52,13 @@ format: install
 	$(BIN)/ruff format .
 
 # Benchmarks run on a throwaway data directory (SQLite + filesystem queue by default).
+# bench/ is developer tooling at the top level: not in the wheel, imported by no product code.
 bench: install
 	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
 	export GAPMAP_DATA_DIR="$$dir" DJANGO_SECRET_KEY=bench-only-not-a-secret \
 		DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false GAPMAP_LOG_LEVEL=WARNING; \
 	$(BIN)/python manage.py migrate --noinput -v 0 && \
-	$(BIN)/python manage.py collectstatic --noinput -v 0 && $(BIN)/python manage.py bench
+	$(BIN)/python manage.py collectstatic --noinput -v 0 && $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

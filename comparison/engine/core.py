@@ -56,7 +56,7 @@ from maps.segments import SEGMENT_KEYS
 # too; hybrid's word scores no longer discount negations themselves.
 ENGINE_VERSION = "1.4.0"
 
-# Chosen by comparison.evaluation (dev set + STS-B train); figures in the README.
+# Chosen by bench.quality (dev set + STS-B train); figures in the README.
 DEFAULT_SETTINGS = Settings(scorer="blend", threshold=50.0, partial_threshold=40.0)
 
 # Added to every eligible edge's margin so a pair scoring exactly the partial threshold

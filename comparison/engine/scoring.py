@@ -24,7 +24,7 @@ SCORERS: tuple[str, ...] = ("blend", "token_sort_ratio", "token_set_ratio", "rat
 
 # Scores are multiplied by this when exactly one of the two notes is negated: "Never asks
 # for a discount" and "Asks for a discount" share every content word. Chosen on the dev
-# set (comparison.evaluation), where it removed the negation look-alikes without losing
+# set (bench.quality), where it removed the negation look-alikes without losing
 # true pairs; a note written with a negation is rarely a paraphrase of one without.
 NEGATION_FACTOR = 0.6
 
@@ -154,7 +154,7 @@ def score_matrix(
     elif scorer == "blend":
         # Character similarity catches typos and inflections the stemmer missed; the stem
         # overlap rewards shared ideas whatever the note length. Either alone is worse on
-        # the dev set (see comparison.evaluation).
+        # the dev set (see bench.quality).
         scores = _ratio_matrix(
             [note.sorted_tokens for note in left], [note.sorted_tokens for note in right], workers
         )

@@ -37,7 +37,7 @@ LEXICAL_SCORER = "blend"
 # multilingual-e5 cosines are compressed: unrelated workshop notes sit at ~0.80, close
 # paraphrases at ~0.93. The score is the cosine mapped linearly from [FLOOR, CEILING] to
 # [0, 100] (clipped), so that the engine's default thresholds (50 / 40) are also the
-# semantic and hybrid ones. Calibrated by `python -m comparison.evaluation --semantic-only
+# semantic and hybrid ones. Calibrated by `python -m bench.quality --semantic-only
 # --calibrate`: the objective is the smaller of the English and German dev-set F1 gains
 # over lexical with no precision lost in either; ties (a plateau of equal dev figures)
 # go to the best STS-B train F1, data the dev set never saw.

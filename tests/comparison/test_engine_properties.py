@@ -15,10 +15,10 @@ from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
 from comparison import engine
-from comparison.benchmark import generate_maps
 from comparison.engine import scoring, text
 from comparison.engine.core import assign
 from maps.segments import SEGMENT_KEYS
+from tests.support.notes import generate_maps
 
 WORDS = ["price", "prices", "Preis", "Größe", "groesse", "never", "nicht", "delivery"]
 WORDS += ["late", "discount", "ship", "shipping", "Kunde", "Kunden", "the", "und", "a"]

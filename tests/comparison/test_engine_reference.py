@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comparison import engine
-from comparison.benchmark import generate_maps
 from comparison.engine import core, scoring, text
 from comparison.engine.model import (
     BestMatch,
@@ -28,6 +27,7 @@ from comparison.engine.model import (
     recompute_metrics,
 )
 from maps.segments import SEGMENT_KEYS
+from tests.support.notes import generate_maps
 
 EPSILON = 1e-3
 

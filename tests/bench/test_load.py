@@ -6,16 +6,17 @@ import io
 import pytest
 from django.urls import reverse
 
-from comparison import loadbench, tasks
+from bench import load
+from comparison import tasks
 
 
 @pytest.mark.django_db
 def test_seeded_sessions_open_the_pages_the_users_visit(client, monkeypatch):
     monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
 
-    plan = loadbench.seed(username="load", password="a-long-password", pairs=2)
+    plan = load.seed(username="load", password="a-long-password", pairs=2)
 
-    assert len(plan["sessions"]) == loadbench.LOAD_USERS
+    assert len(plan["sessions"]) == load.LOAD_USERS
     assert len(plan["reports"]) == 2
     assert len(plan["maps"]) == 4
     client.cookies["sessionid"] = plan["sessions"][-1]
@@ -36,9 +37,9 @@ def test_locust_statistics_are_read_and_judged(tmp_path):
     path = tmp_path / "load_stats.csv"
     path.write_text(STATS)
 
-    rows = loadbench.read_stats(path)
+    rows = load.read_stats(path)
     out = io.StringIO()
-    loadbench.print_stats(rows, out, seconds=30, users=20)
+    load.print_stats(rows, out, seconds=30, users=20)
 
     assert [row.name for row in rows] == ["dashboard", "Aggregated"]
     assert rows[1].p95 == 320

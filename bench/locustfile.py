@@ -1,7 +1,7 @@
-"""Locust users for the load benchmark (`comparison.loadbench`): a workshop team reading
+"""Locust users for the load benchmark (`bench.load`): a workshop team reading
 the dashboard and reports and adding notes to its boards.
 
-Run only by `python -m locust -f comparison/locustfile.py` in its own process (locust
+Run only by `python -m locust -f bench/locustfile.py` in its own process (locust
 patches the standard library with gevent); the plan file written by the seeding step says
 which workspace, reports and maps to use.
 """
@@ -25,7 +25,7 @@ class WorkshopMember(HttpUser):
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
-        # A session prepared by the seeding step (see loadbench._sessions); the CSRF cookie
+        # A session prepared by the seeding step (see bench.load._sessions); the CSRF cookie
         # comes with the first page that holds a form.
         self.client.cookies.set("sessionid", PLAN["sessions"][next(_user_numbers)])
         self.client.get(f"/maps/{PLAN['maps'][0]}/", name="board")

@@ -1,0 +1,1 @@
+"""Support code of the tests: factories, the round builder, shared fixtures and waiting."""
