@@ -5,7 +5,15 @@ from urllib.parse import urlparse
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory, add_member, make_map, make_persona, make_workspace
+from tests.support.factories import (
+    EmpathyMapFactory,
+    MembershipFactory,
+    PersonaFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
+
+pytest_plugins = ["tests.support.fixtures"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -53,34 +61,38 @@ def outsider(db):
 
 @pytest.fixture
 def workspace(owner, editor, viewer):
-    workspace = make_workspace(owner, "Acme")
-    add_member(workspace, editor, "editor")
-    add_member(workspace, viewer, "viewer")
+    workspace = WorkspaceFactory(owner=owner, name="Acme")
+    MembershipFactory(workspace=workspace, user=editor, role="editor")
+    MembershipFactory(workspace=workspace, user=viewer, role="viewer")
     return workspace
 
 
 @pytest.fixture
 def other_workspace(outsider):
-    return make_workspace(outsider, "Globex")
+    return WorkspaceFactory(owner=outsider, name="Globex")
 
 
 @pytest.fixture
 def persona(workspace):
-    return make_persona(workspace)
+    return PersonaFactory(workspace=workspace, name="Jane, procurement lead")
 
 
 @pytest.fixture
 def internal_map(persona):
-    return make_map(
-        persona,
-        "internal",
+    return EmpathyMapFactory(
+        persona=persona,
+        perspective="internal",
         notes=[("pains", "Too many tools"), ("gains", "One place for all data")],
     )
 
 
 @pytest.fixture
 def customer_map(persona):
-    return make_map(persona, "customer", notes=[("pains", "Tools do not talk to each other")])
+    return EmpathyMapFactory(
+        persona=persona,
+        perspective="customer",
+        notes=[("pains", "Tools do not talk to each other")],
+    )
 
 
 @pytest.fixture

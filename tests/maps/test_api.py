@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Workspace
-from tests.factories import make_map, make_persona
+from tests.support.factories import EmpathyMapFactory, PersonaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +101,8 @@ def test_client_builds_two_maps_and_pairs_them(api, owner):
 
 
 def test_pair_of_two_internal_maps_is_rejected(api, owner, persona):
-    first = make_map(persona, "internal", "A")
-    second = make_map(persona, "internal", "B")
+    first = EmpathyMapFactory(persona=persona, perspective="internal", title="A")
+    second = EmpathyMapFactory(persona=persona, perspective="internal", title="B")
     response = api(owner).post(
         "/api/pairs/", {"internal_map": first.pk, "customer_map": second.pk}, format="json"
     )
@@ -112,9 +112,9 @@ def test_pair_of_two_internal_maps_is_rejected(api, owner, persona):
 
 
 def test_pair_across_personas_is_rejected(api, owner, workspace, persona):
-    other = make_persona(workspace, "Lukas")
-    internal = make_map(persona, "internal")
-    customer = make_map(other, "customer")
+    other = PersonaFactory(workspace=workspace, name="Lukas")
+    internal = EmpathyMapFactory(persona=persona, perspective="internal")
+    customer = EmpathyMapFactory(persona=other, perspective="customer")
     response = api(owner).post(
         "/api/pairs/", {"internal_map": internal.pk, "customer_map": customer.pk}, format="json"
     )
@@ -173,7 +173,7 @@ def test_import_and_export_round_trip(api, editor, internal_map, persona):
     assert exported.status_code == 200
     assert exported["Content-Type"].startswith("text/csv")
 
-    copy = make_map(persona, "internal", "Copy")
+    copy = EmpathyMapFactory(persona=persona, perspective="internal", title="Copy")
     upload = io.BytesIO(exported.content)
     upload.name = "map.csv"
     response = client.post(f"/api/maps/{copy.pk}/import/", {"file": upload}, format="multipart")
