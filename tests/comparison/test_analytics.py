@@ -9,13 +9,12 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from comparison import analytics, engine, services, tasks
+from comparison import analytics, engine, tasks
 from comparison.dashboard import PairResult
-from comparison.models import Report, ReportStatus
-from maps import services as map_services
 from maps.models import Note
 from maps.segments import SEGMENT_KEYS
 from maps.services import NoteData
+from tests.support.builders import build_round
 
 pytestmark = pytest.mark.django_db
 
@@ -33,54 +32,6 @@ REPORTING = NoteData("gains", "Wants monthly reporting at the push of a button",
 def _no_queue(monkeypatch):
     # Reports are run in-process with the service; nothing is sent to a broker.
     monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
-
-
-def run(user, pair) -> Report:
-    report, _ = services.report_request(user=user, pair=pair)
-    services.report_run(report_id=report.pk)
-    report.refresh_from_db()
-    assert report.status == ReportStatus.SUCCEEDED
-    return report
-
-
-def build_round(
-    owner,
-    persona,
-    *,
-    customer: list[NoteData],
-    teams: dict[str, list[NoteData]],
-    round_number: int = 1,
-    held_on: datetime.date | None = datetime.date(2026, 10, 1),
-) -> dict[str, Report]:
-    """One customer workshop of `round_number` compared with each team's internal map."""
-    customer_map = map_services.map_create(
-        user=owner,
-        persona=persona,
-        perspective="customer",
-        title=f"Customers round {round_number}",
-        held_on=held_on,
-        round=round_number,
-    )
-    if customer:
-        map_services.notes_bulk_create(user=owner, empathy_map=customer_map, notes=customer)
-    reports = {}
-    for team, notes in teams.items():
-        internal_map = map_services.map_create(
-            user=owner,
-            persona=persona,
-            perspective="internal",
-            title=f"{team} round {round_number}",
-            held_on=held_on,
-            round=round_number,
-            team=team,
-        )
-        if notes:
-            map_services.notes_bulk_create(user=owner, empathy_map=internal_map, notes=notes)
-        pair = map_services.pair_create(
-            user=owner, internal_map=internal_map, customer_map=customer_map
-        )
-        reports[team] = run(owner, pair)
-    return reports
 
 
 def perspectives_url(persona, round_number: int = 1) -> str:

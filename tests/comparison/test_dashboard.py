@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from comparison import dashboard, services, tasks
+from comparison import dashboard, tasks
 from comparison.models import Report, ReportStatus
-from maps import services as map_services
 from maps.services import NoteData
-from tests.factories import make_persona
+from tests.support.builders import build_round
+from tests.support.factories import PersonaFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,47 +24,12 @@ def _no_queue(monkeypatch):
     monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
 
 
-def compared_pair(
-    owner,
-    persona,
-    *,
-    internal: list[NoteData],
-    customer: list[NoteData],
-    held_on: datetime.date | None = datetime.date(2026, 10, 1),
-    round_number: int = 1,
-    team: str = "",
-):
-    internal_map = map_services.map_create(
-        user=owner,
-        persona=persona,
-        perspective="internal",
-        title=f"Team round {round_number} {team}".strip(),
-        held_on=held_on,
-        round=round_number,
-        team=team,
-    )
-    customer_map = map_services.map_create(
-        user=owner,
-        persona=persona,
-        perspective="customer",
-        title=f"Customers round {round_number}",
-        held_on=held_on,
-        round=round_number,
-    )
-    map_services.notes_bulk_create(user=owner, empathy_map=internal_map, notes=internal)
-    map_services.notes_bulk_create(user=owner, empathy_map=customer_map, notes=customer)
-    pair = map_services.pair_create(
-        user=owner, internal_map=internal_map, customer_map=customer_map
-    )
-    return pair, run(owner, pair)
-
-
-def run(user, pair) -> Report:
-    report, _ = services.report_request(user=user, pair=pair)
-    services.report_run(report_id=report.pk)
-    report.refresh_from_db()
-    assert report.status == ReportStatus.SUCCEEDED
-    return report
+def compared_pair(owner, persona, *, internal, customer, team: str = "", **round_options):
+    """A round of one team (`build_round`): its pair and the pair's succeeded report."""
+    (report,) = build_round(
+        owner, persona, customer=customer, teams={team: internal}, **round_options
+    ).values()
+    return report.pair, report
 
 
 TOOLS = NoteData("pains", "Too many tools that do not talk to each other")
@@ -120,7 +85,7 @@ def test_outsider_gets_404_and_anonymous_the_login(client, outsider, workspace):
 
 def test_only_the_latest_succeeded_report_of_each_pair_counts(client, viewer, owner, persona):
     pair, first = compared_pair(owner, persona, internal=[TOOLS], customer=[TOOLS])
-    second = run(owner, pair)
+    second = ReportFactory(pair=pair, by=owner)
     failed = Report.objects.create(
         pair=pair, status=ReportStatus.FAILED, error="worker lost", summary={}
     )
@@ -133,7 +98,7 @@ def test_only_the_latest_succeeded_report_of_each_pair_counts(client, viewer, ow
 
 
 def test_filters_by_persona_and_workshop_dates(client, viewer, owner, workspace, persona):
-    other = make_persona(workspace, "Omar, site manager")
+    other = PersonaFactory(workspace=workspace, name="Omar, site manager")
     compared_pair(
         owner, persona, internal=[TOOLS], customer=[TOOLS], held_on=datetime.date(2026, 3, 1)
     )
@@ -153,7 +118,7 @@ def test_filters_by_persona_and_workshop_dates(client, viewer, owner, workspace,
 
 
 def test_a_reversed_date_range_is_reported_and_not_applied(client, viewer, owner, workspace):
-    persona = make_persona(workspace, "Ana")
+    persona = PersonaFactory(workspace=workspace, name="Ana")
     compared_pair(owner, persona, internal=[TOOLS], customer=[TOOLS])
     client.force_login(viewer)
 
@@ -167,7 +132,7 @@ def test_a_reversed_date_range_is_reported_and_not_applied(client, viewer, owner
 def test_a_persona_of_another_workspace_is_not_a_valid_filter(
     client, viewer, owner, workspace, persona, other_workspace
 ):
-    foreign = make_persona(other_workspace, "Foreign")
+    foreign = PersonaFactory(workspace=other_workspace, name="Foreign")
     compared_pair(owner, persona, internal=[TOOLS], customer=[TOOLS])
     client.force_login(viewer)
 
@@ -225,7 +190,9 @@ def test_queries_do_not_grow_with_the_number_of_pairs(
 ):
     def page_queries(pairs: int) -> int:
         for index in range(pairs):
-            persona = make_persona(workspace, f"Persona {Report.objects.count()} {index}")
+            persona = PersonaFactory(
+                workspace=workspace, name=f"Persona {Report.objects.count()} {index}"
+            )
             compared_pair(owner, persona, internal=[TOOLS, PRICE], customer=[TOOLS])
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url(workspace)).status_code == 200
@@ -241,7 +208,7 @@ def test_queries_do_not_grow_with_the_number_of_pairs(
 
 
 def test_note_texts_and_names_are_escaped_everywhere(client, viewer, owner, workspace):
-    persona = make_persona(workspace, f"Eve {XSS}")
+    persona = PersonaFactory(workspace=workspace, name=f"Eve {XSS}")
     compared_pair(
         owner,
         persona,
@@ -307,14 +274,14 @@ def test_figures_are_built_once_and_rebuilt_when_a_report_changes(
     # each page still has its own CSP nonce on the chart scripts
     assert first != second
 
-    run(owner, pair)
+    ReportFactory(pair=pair, by=owner)
     client.get(url(workspace))
     assert len(built) == 2
 
 
 def test_the_trend_draws_the_personas_with_most_rounds_and_tables_all(viewer, owner, workspace):
     for number in range(dashboard.TREND_SERIES_LIMIT + 2):
-        persona = make_persona(workspace, f"P{number:02d}")
+        persona = PersonaFactory(workspace=workspace, name=f"P{number:02d}")
         rounds = 2 if number < dashboard.TREND_SERIES_LIMIT else 1
         for round_number in range(1, rounds + 1):
             compared_pair(

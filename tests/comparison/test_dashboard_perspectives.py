@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from comparison import analytics, dashboard, tasks
 from maps.services import NoteData
-from tests.comparison.test_analytics import build_round, run
-from tests.factories import make_persona
+from tests.support.builders import build_round
+from tests.support.factories import PersonaFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,7 @@ def test_only_the_latest_round_and_the_filters_count(client, viewer, owner, work
         round_number=2,
         held_on=datetime.date(2026, 9, 1),
     )
-    other = make_persona(workspace, "Omar, operations")
+    other = PersonaFactory(workspace=workspace, name="Omar, operations")
     build_round(owner, other, customer=[PRICE], teams={"management": [APP], "front line": [PRICE]})
     client.force_login(viewer)
 
@@ -178,7 +178,7 @@ def test_teams_are_pooled_across_personas(viewer, owner, workspace, persona):
         customer=[TOOLS],
         teams={"Management": [APP, TOOLS], "front line": [TOOLS]},
     )
-    other = make_persona(workspace, "Omar, operations")
+    other = PersonaFactory(workspace=workspace, name="Omar, operations")
     build_round(
         owner,
         other,
@@ -202,7 +202,7 @@ def test_teams_are_pooled_across_personas(viewer, owner, workspace, persona):
 
 
 def test_hostile_team_and_persona_names_are_escaped(client, viewer, owner, workspace):
-    persona = make_persona(workspace, f"Eve {XSS}")
+    persona = PersonaFactory(workspace=workspace, name=f"Eve {XSS}")
     build_round(
         owner,
         persona,
@@ -237,13 +237,13 @@ def test_queries_do_not_grow_with_the_number_of_teams(
 
     client.force_login(viewer)
     # given one workshop with 2 teams
-    first = make_persona(workspace, "Two teams")
+    first = PersonaFactory(workspace=workspace, name="Two teams")
     build_round(owner, first, customer=[TOOLS, PRICE], teams={"a": [TOOLS], "b": [APP]})
     two, shown = page_queries()
     assert shown == 2
 
     # when another persona's workshop is compared with 6 teams
-    second = make_persona(workspace, "Six teams")
+    second = PersonaFactory(workspace=workspace, name="Six teams")
     teams = {f"team {index}": [TOOLS, APP] if index % 2 else [PRICE] for index in range(6)}
     build_round(owner, second, customer=[TOOLS, PRICE, ONBOARDING], teams=teams)
     six, shown = page_queries()
@@ -273,7 +273,7 @@ def test_perspective_figures_are_built_once_per_digest(
     assert len(built) == 1
 
     # a new report of one pair changes the digest: the figures are rebuilt
-    run(owner, reports["sales"].pair)
+    ReportFactory(pair=reports["sales"].pair, by=owner)
     client.get(url(workspace))
     assert len(built) == 2
 
