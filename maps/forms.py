@@ -2,7 +2,7 @@
 
 Field lengths mirror the models so browsers can stop overlong input early; the
 services remain the source of truth and their errors are put back onto these forms
-(see `maps.views._add_service_errors`).
+(see `maps.views.pages.add_service_errors`).
 """
 
 from __future__ import annotations

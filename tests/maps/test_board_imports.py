@@ -14,7 +14,7 @@ from django.urls import reverse
 from maps import board_imports, importers, services
 from maps.board_imports import BoardFileError, clean_markup, parse_board, segment_for_title
 from maps.models import Note
-from maps.views import BOARD_SESSION_KEY
+from maps.views.imports import BOARD_SESSION_KEY
 
 BOARDS = Path(__file__).resolve().parent.parent / "data" / "boards"
 

@@ -1,0 +1,225 @@
+"""Bringing notes into a map from a file: a CSV/JSON map file in one step, a Miro/Mural
+board export in two (preview the areas and their segments, then confirm)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_http_methods
+
+from maps import board_imports, forms, selectors, services
+from maps.models import EmpathyMap
+from maps.views.pages import (
+    GET_POST,
+    add_service_errors,
+    plural,
+    render_page,
+    require_editor,
+    sealed_refusal,
+)
+
+# The board import's preview waits in the session between upload and confirm. One
+# pending preview per session (a new upload replaces it), bounded: the parse holds less
+# text than the 2 MB file, and JSON's \u escapes of non-ASCII text at most double it.
+BOARD_SESSION_KEY = "board_import"
+BOARD_SESSION_MAX_CHARS = 2 * board_imports.MAX_FILE_BYTES
+BOARD_SAMPLE_NOTES = 3  # enough to recognise an area in the preview
+
+
+@login_required
+@require_http_methods(GET_POST)
+def map_import(request: HttpRequest, pk: int) -> HttpResponse:
+    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
+    workspace = empathy_map.persona.workspace
+    require_editor(request, workspace.pk)
+    if refusal := sealed_refusal(request, empathy_map):
+        return refusal
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    row_errors: list = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = services.map_import(
+                user=request.user,
+                empathy_map=empathy_map,
+                data=upload.read(),
+                filename=upload.name,
+                replace=form.cleaned_data["replace"],
+            )
+        except services.ImportRejected as rejected:
+            row_errors = rejected.rows
+            form.add_error(
+                "file",
+                f"Nothing was imported: {upload.name} has "
+                f"{plural(len(row_errors), 'problem')} (listed below). Fix them and upload the "
+                "file again.",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            replaced = " replacing the previous notes" if form.cleaned_data["replace"] else ""
+            messages.success(request, f"Imported {plural(count, 'note')}{replaced}.")
+            return redirect("map-board", pk=empathy_map.pk)
+    return render_page(
+        request,
+        "maps/map_import.html",
+        {"form": form, "map": empathy_map, "row_errors": row_errors},
+        workspace=workspace,
+        status=400 if form.errors else 200,
+    )
+
+
+# --- board import (Miro, Mural) ---------------------------------------------------------
+
+
+def _board_areas_view(preview: board_imports.BoardPreview) -> list[dict]:
+    return [
+        {
+            "area": area,
+            "count": len(area.notes),
+            "sample": area.notes[:BOARD_SAMPLE_NOTES],
+            "more": max(len(area.notes) - BOARD_SAMPLE_NOTES, 0),
+        }
+        for area in preview.areas
+    ]
+
+
+def _board_preview_page(
+    request: HttpRequest,
+    empathy_map: EmpathyMap,
+    preview: board_imports.BoardPreview,
+    form: forms.BoardMappingForm,
+    *,
+    filename: str,
+    status: int = 200,
+) -> HttpResponse:
+    # The form's fields follow the preview's areas, in the same order.
+    rows = [
+        {**row, "field": field}
+        for row, (_, field) in zip(_board_areas_view(preview), form.rows(), strict=True)
+    ]
+    existing = empathy_map.notes.count()
+    return render_page(
+        request,
+        "maps/board_import_preview.html",
+        {
+            "map": empathy_map,
+            "preview": preview,
+            "rows": rows,
+            "form": form,
+            "filename": filename,
+            "existing": existing,
+            "max_notes": services.MAX_NOTES_PER_MAP,
+            "over_capacity": existing + preview.note_count > services.MAX_NOTES_PER_MAP,
+        },
+        workspace=empathy_map.persona.workspace,
+        status=status,
+    )
+
+
+def _stored_board(request: HttpRequest, map_id: int, token: str) -> tuple | None:
+    """The pending preview of this map from the session, if the token matches."""
+    stored = request.session.get(BOARD_SESSION_KEY)
+    if (
+        not isinstance(stored, dict)
+        or stored.get("map") != map_id
+        or not isinstance(stored.get("token"), str)
+        or not secrets.compare_digest(stored["token"], token)
+    ):
+        return None
+    try:
+        preview = board_imports.BoardPreview.from_dict(stored.get("preview"))
+    except board_imports.BoardFileError:
+        return None
+    return preview, str(stored.get("filename", ""))
+
+
+@login_required
+@require_http_methods(GET_POST)
+def map_import_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a Miro/Mural export, check the area -> segment mapping, then confirm.
+
+    Step 1 parses the upload and keeps the parsed preview in the session (nothing is
+    stored in the map). Step 2 posts only the chosen segments and the preview's token;
+    the note texts come from the session, so an edited form cannot add other notes.
+    """
+    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
+    workspace = empathy_map.persona.workspace
+    require_editor(request, workspace.pk)
+    if refusal := sealed_refusal(request, empathy_map):
+        return refusal
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm_board_import(request, empathy_map)
+
+    upload_form = forms.BoardUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        try:
+            preview = board_imports.parse_board(upload.read(), filename=upload.name or "")
+        except board_imports.BoardFileError as error:
+            problems = error.problems
+            upload_form.add_error(
+                "file",
+                f"Nothing was imported: the board has {plural(len(problems), 'problem')} "
+                "(listed below).",
+            )
+        else:
+            stored = {
+                "map": empathy_map.pk,
+                "token": secrets.token_urlsafe(16),
+                "filename": upload.name or "",
+                "preview": preview.to_dict(),
+            }
+            if len(json.dumps(stored)) > BOARD_SESSION_MAX_CHARS:
+                upload_form.add_error(
+                    "file",
+                    "This board is too large to preview in the browser; import it through "
+                    f"the API (POST /api/maps/{empathy_map.pk}/import-board/).",
+                )
+            else:
+                request.session[BOARD_SESSION_KEY] = stored
+                form = forms.BoardMappingForm(
+                    initial={"token": stored["token"]}, areas=list(preview.areas)
+                )
+                return _board_preview_page(
+                    request, empathy_map, preview, form, filename=stored["filename"]
+                )
+    return render_page(
+        request,
+        "maps/board_import.html",
+        {"form": upload_form, "map": empathy_map, "problems": problems},
+        workspace=workspace,
+        status=400 if upload_form.errors else 200,
+    )
+
+
+def _confirm_board_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
+    found = _stored_board(request, empathy_map.pk, request.POST.get("token", ""))
+    if found is None:
+        messages.error(
+            request,
+            "That board preview is no longer available (it expired or another upload "
+            "replaced it); nothing was imported. Upload the board again.",
+        )
+        return redirect("map-import-board", pk=empathy_map.pk)
+    preview, filename = found
+    form = forms.BoardMappingForm(request.POST, areas=list(preview.areas))
+    if form.is_valid():
+        try:
+            notes = services.map_import_board(
+                user=request.user, empathy_map=empathy_map, preview=preview, mapping=form.mapping()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session.pop(BOARD_SESSION_KEY, None)
+            messages.success(request, f"Imported {plural(len(notes), 'note')} from {filename}.")
+            return redirect("map-board", pk=empathy_map.pk)
+    return _board_preview_page(request, empathy_map, preview, form, filename=filename, status=400)
