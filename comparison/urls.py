@@ -1,6 +1,8 @@
 from django.urls import path
 
+from comparison.views import analytics as analytics_views
 from comparison.views import dashboard, exports, reports
+from comparison.views import next_actions as action_views
 from comparison.views import sharing as share_views
 
 urlpatterns = [
@@ -23,13 +25,7 @@ urlpatterns = [
     path("share-links/<int:pk>/revoke/", share_views.share_link_revoke, name="share-link-revoke"),
     path("s/<str:token>/", share_views.share_open, name="share-open"),
     path("shared/", share_views.shared_report, name="shared-report"),
-]
-
-# Perception-gap analytics and next actions (comparison.views.analytics / .actions).
-from comparison.views import actions as action_views  # noqa: E402
-from comparison.views import analytics as analytics_views  # noqa: E402
-
-urlpatterns += [
+    # Perception-gap analytics
     path(
         "personas/<int:pk>/rounds/<int:round>/",
         analytics_views.round_perspectives,
@@ -41,6 +37,7 @@ urlpatterns += [
         analytics_views.report_participants,
         name="report-participants",
     ),
+    # Next actions
     path("reports/<int:pk>/actions/", action_views.actions_page, name="report-actions"),
     path("reports/<int:pk>/actions/new/", action_views.actions_create, name="report-actions-new"),
     path(

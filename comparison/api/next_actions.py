@@ -8,7 +8,7 @@
 - `PATCH /api/next-actions/{id}/` (texts, segment, `position` to reorder) and `DELETE`.
 
 Thin: the report comes through `reports_for` (another workspace answers 404), writes go
-through `comparison.actions`, which checks the editor role (403 for viewers).
+through `comparison.next_actions.services`, which check the editor role (403 for viewers).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comparison import actions
 from comparison.models import ActionKind, NextAction, Report
+from comparison.next_actions import selectors as action_selectors
+from comparison.next_actions import services as action_services
 from comparison.selectors import reports_for
 from maps.api.views import SealConflictMixin
 from maps.models import Segment
@@ -56,19 +57,19 @@ class NextActionInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(ActionKind.choices)
     segment = serializers.ChoiceField(Segment.choices, required=False, allow_blank=True)
     question = serializers.CharField(
-        required=False, allow_blank=True, max_length=actions.FIELD_LIMITS["question"]
+        required=False, allow_blank=True, max_length=action_services.FIELD_LIMITS["question"]
     )
     hypothesis = serializers.CharField(
-        required=False, allow_blank=True, max_length=actions.FIELD_LIMITS["hypothesis"]
+        required=False, allow_blank=True, max_length=action_services.FIELD_LIMITS["hypothesis"]
     )
     test = serializers.CharField(
-        required=False, allow_blank=True, max_length=actions.FIELD_LIMITS["test"]
+        required=False, allow_blank=True, max_length=action_services.FIELD_LIMITS["test"]
     )
     metric = serializers.CharField(
-        required=False, allow_blank=True, max_length=actions.FIELD_LIMITS["metric"]
+        required=False, allow_blank=True, max_length=action_services.FIELD_LIMITS["metric"]
     )
     criterion = serializers.CharField(
-        required=False, allow_blank=True, max_length=actions.FIELD_LIMITS["criterion"]
+        required=False, allow_blank=True, max_length=action_services.FIELD_LIMITS["criterion"]
     )
 
 
@@ -88,7 +89,7 @@ class CarryInputSerializer(serializers.Serializer):
     actions = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
-        max_length=actions.MAX_ACTIONS_PER_REPORT,
+        max_length=action_services.MAX_ACTIONS_PER_REPORT,
         help_text="The actions to carry; all not yet carried when omitted",
     )
 
@@ -109,21 +110,23 @@ class ReportNextActionsView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return NextAction.objects.none()
-        return actions.report_actions(_report(self.request, self.kwargs["pk"]))
+        return action_selectors.report_actions(_report(self.request, self.kwargs["pk"]))
 
     @extend_schema(request=NextActionInputSerializer, responses={201: NextActionSerializer})
     def post(self, request, pk: int):
         report = _report(request, pk)
         data = NextActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        action = actions.next_action_create(user=request.user, report=report, **data.validated_data)
+        action = action_services.next_action_create(
+            user=request.user, report=report, **data.validated_data
+        )
         return Response(NextActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
 class ReportNextActionsDraftView(APIView):
     @extend_schema(request=None, responses={201: DraftResponseSerializer})
     def post(self, request, pk: int):
-        outcome = actions.next_actions_draft(user=request.user, report=_report(request, pk))
+        outcome = action_services.next_actions_draft(user=request.user, report=_report(request, pk))
         body = {
             "created": NextActionSerializer(outcome.created, many=True).data,
             "already_drafted": outcome.already_drafted,
@@ -141,7 +144,7 @@ class ReportNextActionsCarryView(SealConflictMixin, APIView):
         empathy_map = maps_for(request.user).filter(pk=data.validated_data["map"]).first()
         if empathy_map is None:
             raise serializers.ValidationError({"map": "No such map in your workspaces."})
-        notes = actions.next_actions_carry(
+        notes = action_services.next_actions_carry(
             user=request.user,
             report=report,
             empathy_map=empathy_map,
@@ -168,12 +171,12 @@ class NextActionDetailView(generics.GenericAPIView):
         changes = dict(data.validated_data)
         position = changes.pop("position", None)
         if changes or position is None:
-            action = actions.next_action_update(user=request.user, action=action, **changes)
+            action = action_services.next_action_update(user=request.user, action=action, **changes)
         if position is not None:
-            action = actions.next_action_move(user=request.user, action=action, to=position)
+            action = action_services.next_action_move(user=request.user, action=action, to=position)
         action.refresh_from_db()
         return Response(NextActionSerializer(action).data)
 
     def delete(self, request, pk: int):
-        actions.next_action_delete(user=request.user, action=self.get_object())
+        action_services.next_action_delete(user=request.user, action=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from comparison.api import next_actions as next_actions_api
 from comparison.api import sharing as share_api
 from comparison.api import views
 
@@ -22,30 +23,25 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/export/", views.ReportExportView.as_view(), name="api-report-export"),
     *router.urls,
-]
-
-# Next actions (comparison.api.analytics).
-from comparison.api import analytics as analytics_api  # noqa: E402
-
-urlpatterns += [
+    # Next actions
     path(
         "reports/<int:pk>/next-actions/",
-        analytics_api.ReportNextActionsView.as_view(),
+        next_actions_api.ReportNextActionsView.as_view(),
         name="api-report-next-actions",
     ),
     path(
         "reports/<int:pk>/next-actions/draft/",
-        analytics_api.ReportNextActionsDraftView.as_view(),
+        next_actions_api.ReportNextActionsDraftView.as_view(),
         name="api-report-next-actions-draft",
     ),
     path(
         "reports/<int:pk>/next-actions/carry/",
-        analytics_api.ReportNextActionsCarryView.as_view(),
+        next_actions_api.ReportNextActionsCarryView.as_view(),
         name="api-report-next-actions-carry",
     ),
     path(
         "next-actions/<int:pk>/",
-        analytics_api.NextActionDetailView.as_view(),
+        next_actions_api.NextActionDetailView.as_view(),
         name="api-next-action-detail",
     ),
 ]

@@ -1,15 +1,12 @@
-"""Next actions drawn from a report: "How might we…" questions and test cards.
+"""Writes of next actions drawn from a report: "How might we…" questions and test cards.
 
-Services (the only code that writes `NextAction` rows) and the reads and exports of a
-report's actions. Every write checks the editor role in the report's workspace and owns
-its transaction. Actions belong to the report's pair and keep their report, so a report's
-list is its own; `position` orders them within the report.
+The only code that writes `NextAction` rows. Every write checks the editor role in the
+report's workspace and owns its transaction. Actions belong to the report's pair and keep
+their report, so a report's list is its own; `position` orders them within the report.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Q
 
 from comparison.models import (
     ActionKind,
@@ -29,10 +26,10 @@ from comparison.models import (
     Verdict,
 )
 from maps import services as map_services
-from maps.importers import MAX_NOTE_CHARS, neutralize_spreadsheet_cell
+from maps.importers import MAX_NOTE_CHARS
 from maps.models import EmpathyMap, Note, Perspective, Role
-from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS
-from maps.selectors import maps_for, require_role
+from maps.segments import SEGMENT_KEYS
+from maps.selectors import require_role
 
 # One draft turns at most this many notes into actions (the most-voted first): a list
 # longer than this is no longer a plan, and a 5,000-note map must not make 5,000 rows.
@@ -73,17 +70,9 @@ def how_might_we(text: str, segment: str) -> str:
     return _HMW_TEMPLATES.get(segment, _HMW_FALLBACK).format(text=core)
 
 
-# --- reads --------------------------------------------------------------------------------
-
-
-def report_actions(report: Report) -> QuerySet[NextAction]:
-    """The report's actions in list order (the caller fetched `report` through
-    `reports_for`, so it is scoped)."""
-    return (
-        NextAction.objects.filter(report=report)
-        .select_related("carried_to_note__map")
-        .order_by("position", "id")
-    )
+def carried_text(action: NextAction) -> str:
+    """What a carried action becomes on the board: its question, or its hypothesis."""
+    return action.question if action.kind == ActionKind.HOW_MIGHT_WE else action.hypothesis
 
 
 def _require_editor(user: AbstractBaseUser, report: Report) -> None:
@@ -139,7 +128,11 @@ def _require_main_text(action: NextAction) -> None:
         raise ValidationError({"hypothesis": "A test card needs its hypothesis."})
 
 
-# --- writes -------------------------------------------------------------------------------
+def _report_of(action: NextAction) -> Report:
+    if action.report_id is None:
+        # The report was deleted: the action stays with its pair, under the pair's rules.
+        raise ValidationError("This action's report was deleted; it can no longer change.")
+    return Report.objects.select_related("pair__internal_map__persona").get(pk=action.report_id)
 
 
 @dataclass(frozen=True)
@@ -285,32 +278,6 @@ def next_action_move(
     return action
 
 
-def _report_of(action: NextAction) -> Report:
-    if action.report_id is None:
-        # The report was deleted: the action stays with its pair, under the pair's rules.
-        raise ValidationError("This action's report was deleted; it can no longer change.")
-    return Report.objects.select_related("pair__internal_map__persona").get(pk=action.report_id)
-
-
-def carry_targets(user: AbstractBaseUser, report: Report) -> QuerySet[EmpathyMap]:
-    """Internal maps of the report's persona that can take carried actions (unsealed),
-    the newest round first."""
-    return (
-        maps_for(user)
-        .filter(
-            persona_id=report.pair.internal_map.persona_id,
-            perspective=Perspective.INTERNAL,
-            sealed_at__isnull=True,
-        )
-        .order_by("-round", "title", "id")
-    )
-
-
-def carried_text(action: NextAction) -> str:
-    """What a carried action becomes on the board: its question, or its hypothesis."""
-    return action.question if action.kind == ActionKind.HOW_MIGHT_WE else action.hypothesis
-
-
 @transaction.atomic
 def next_actions_carry(
     *,
@@ -377,84 +344,3 @@ def next_actions_carry(
         action.carried_to_note = note
     NextAction.objects.bulk_update(actions, ["carried_to_note"])
     return notes
-
-
-# --- exports ------------------------------------------------------------------------------
-
-CSV_COLUMNS = (
-    "position",
-    "kind",
-    "segment",
-    "question",
-    "hypothesis",
-    "test",
-    "metric",
-    "criterion",
-    "carried_to_map",
-)
-
-
-def actions_csv(actions: Sequence[NextAction]) -> str:
-    """The actions as CSV; every cell neutralised against formula injection (a spreadsheet
-    runs cells starting with = + - @ TAB CR)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for number, action in enumerate(actions, 1):
-        carried = action.carried_to_note.map.title if action.carried_to_note_id else ""
-        cells = (
-            str(number),
-            action.get_kind_display(),
-            SEGMENT_LABELS.get(action.segment, action.segment),
-            action.question,
-            action.hypothesis,
-            action.test,
-            action.metric,
-            action.criterion,
-            carried,
-        )
-        writer.writerow([neutralize_spreadsheet_cell(cell) for cell in cells])
-    return buffer.getvalue()
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
-
-
-def _md(text: str) -> str:
-    """Text as literal Markdown: one line, every markup character backslash-escaped, so
-    a note cannot add headings, links or HTML to the exported file."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def actions_markdown(report: Report, actions: Sequence[NextAction]) -> str:
-    pair = report.pair
-    lines = [
-        f"# Next actions: {_md(pair.internal_map.persona.name)}",
-        "",
-        f"From the comparison of {_md(pair.internal_map.title)} with "
-        f"{_md(pair.customer_map.title)}.",
-        "",
-    ]
-    questions = [a for a in actions if a.kind == ActionKind.HOW_MIGHT_WE]
-    cards = [a for a in actions if a.kind == ActionKind.TEST_CARD]
-    if questions:
-        lines += ["## How might we…", ""]
-        for action in questions:
-            where = SEGMENT_LABELS.get(action.segment, "")
-            lines.append(f"- {_md(action.question)}" + (f" ({_md(where)})" if where else ""))
-        lines.append("")
-    if cards:
-        lines += ["## Test cards", ""]
-        for number, action in enumerate(cards, 1):
-            lines += [
-                f"### Test card {number}",
-                "",
-                f"- **We believe that** {_md(action.hypothesis)}",
-                f"- **To verify that, we will** {_md(action.test)}",
-                f"- **And measure** {_md(action.metric)}",
-                f"- **We are right if** {_md(action.criterion)}",
-                "",
-            ]
-    if not actions:
-        lines += ["No next actions yet.", ""]
-    return "\n".join(lines)

@@ -1,8 +1,8 @@
 """Pages for a report's next actions: list, draft, edit, reorder, delete, carry, export.
 
 Thin: the parent comes through `reports_for` (another workspace answers 404), writes go
-through `comparison.actions`, whose services check the editor role (PermissionDenied, a
-403, for viewers). Viewers read the list and download the exports.
+through `comparison.next_actions.services`, which check the editor role (PermissionDenied,
+a 403, for viewers). Viewers read the list and download the exports.
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from comparison import actions, analytics
+from comparison import analytics
 from comparison.models import ActionKind, NextAction, Report
+from comparison.next_actions import exports as action_exports
+from comparison.next_actions import selectors as action_selectors
+from comparison.next_actions import services as action_services
 from comparison.selectors import reports_for
 from maps.models import Role
 from maps.segments import SEGMENTS
@@ -35,14 +38,16 @@ class ActionForm(forms.Form):
         choices=[("", "No segment"), *((s.key, s.label) for s in SEGMENTS)], required=False
     )
     question = forms.CharField(
-        required=False, max_length=actions.FIELD_LIMITS["question"], widget=forms.Textarea
+        required=False, max_length=action_services.FIELD_LIMITS["question"], widget=forms.Textarea
     )
     hypothesis = forms.CharField(
-        required=False, max_length=actions.FIELD_LIMITS["hypothesis"], widget=forms.Textarea
+        required=False, max_length=action_services.FIELD_LIMITS["hypothesis"], widget=forms.Textarea
     )
-    test = forms.CharField(required=False, max_length=actions.FIELD_LIMITS["test"])
-    metric = forms.CharField(required=False, max_length=actions.FIELD_LIMITS["metric"])
-    criterion = forms.CharField(required=False, max_length=actions.FIELD_LIMITS["criterion"])
+    test = forms.CharField(required=False, max_length=action_services.FIELD_LIMITS["test"])
+    metric = forms.CharField(required=False, max_length=action_services.FIELD_LIMITS["metric"])
+    criterion = forms.CharField(
+        required=False, max_length=action_services.FIELD_LIMITS["criterion"]
+    )
 
 
 def _actions_of(user, pk: int) -> tuple[Report, NextAction]:
@@ -69,14 +74,16 @@ def actions_page(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = has_role(request.user, workspace, Role.EDITOR)
     return render(
         request,
-        "comparison/actions.html",
+        "comparison/next_actions.html",
         {
             "current_workspace": workspace,
             "report": report,
             "pair": report.pair,
-            "actions": list(actions.report_actions(report)),
+            "actions": list(action_selectors.report_actions(report)),
             "can_edit": can_edit,
-            "targets": list(actions.carry_targets(request.user, report)) if can_edit else [],
+            "targets": list(action_selectors.carry_targets(request.user, report))
+            if can_edit
+            else [],
             "segments": SEGMENTS,
             "kinds": ActionKind,
             "polarity": analytics.polarity_findings(report),
@@ -89,7 +96,7 @@ def actions_page(request: HttpRequest, pk: int) -> HttpResponse:
 def actions_draft(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(reports_for(request.user), pk=pk)
     try:
-        outcome = actions.next_actions_draft(user=request.user, report=report)
+        outcome = action_services.next_actions_draft(user=request.user, report=report)
     except ValidationError as error:
         _error(request, error)
         return _back(report)
@@ -98,8 +105,9 @@ def actions_draft(request: HttpRequest, pk: int) -> HttpResponse:
         text += f" {outcome.already_drafted} note(s) already had one."
     if outcome.left_out:
         text += (
-            f" {outcome.left_out} more were left out (at most {actions.MAX_DRAFT_ACTIONS} per "
-            f"draft and {actions.MAX_ACTIONS_PER_REPORT} per report); draft again for the rest."
+            f" {outcome.left_out} more were left out (at most "
+            f"{action_services.MAX_DRAFT_ACTIONS} per draft and "
+            f"{action_services.MAX_ACTIONS_PER_REPORT} per report); draft again for the rest."
         )
     messages.success(request, text)
     return _back(report)
@@ -115,7 +123,9 @@ def actions_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "The action was not added: " + form.errors.as_text())
         return _back(report)
     try:
-        actions.next_action_create(user=request.user, report=report, kind=kind, **form.cleaned_data)
+        action_services.next_action_create(
+            user=request.user, report=report, kind=kind, **form.cleaned_data
+        )
     except ValidationError as error:
         _error(request, error)
     else:
@@ -135,7 +145,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the fields this kind shows are posted; the others keep their values.
     changes = {name: value for name, value in form.cleaned_data.items() if name in request.POST}
     try:
-        actions.next_action_update(user=request.user, action=action, **changes)
+        action_services.next_action_update(user=request.user, action=action, **changes)
     except ValidationError as error:
         _error(request, error)
     else:
@@ -148,7 +158,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     report, action = _actions_of(request.user, pk)
     try:
-        actions.next_action_delete(user=request.user, action=action)
+        action_services.next_action_delete(user=request.user, action=action)
     except ValidationError as error:
         _error(request, error)
     else:
@@ -164,7 +174,7 @@ def action_move(request: HttpRequest, pk: int) -> HttpResponse:
     if direction not in ("up", "down"):
         return HttpResponseBadRequest("Post direction=up or direction=down.")
     try:
-        actions.next_action_move(
+        action_services.next_action_move(
             user=request.user, action=action, offset=-1 if direction == "up" else 1
         )
     except ValidationError as error:
@@ -188,7 +198,7 @@ def actions_carry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "That map does not exist or is not in this workspace.")
         return _back(report)
     try:
-        notes = actions.next_actions_carry(
+        notes = action_services.next_actions_carry(
             user=request.user,
             report=report,
             empathy_map=empathy_map,
@@ -209,11 +219,11 @@ def actions_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespo
     if file_format not in EXPORT_FORMATS:
         raise Http404("Export as csv or md.")
     report = get_object_or_404(reports_for(request.user), pk=pk)
-    rows = list(actions.report_actions(report))
+    rows = list(action_selectors.report_actions(report))
     if file_format == "csv":
-        content = actions.actions_csv(rows)
+        content = action_exports.actions_csv(rows)
     else:
-        content = actions.actions_markdown(report, rows)
+        content = action_exports.actions_markdown(report, rows)
     stem = slugify(f"next actions {report.pair.internal_map.persona.name}") or "next-actions"
     response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
     response["Content-Disposition"] = content_disposition_header(

@@ -10,36 +10,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from comparison import actions
+from comparison import next_actions as actions
 from comparison.models import ActionKind, NextAction, Report
 from maps import services as map_services
 from maps.models import Note
 from maps.services import NoteData
-from tests.comparison.test_analytics import (
-    APP,
-    ONBOARDING,
-    TOOLS,
-    XSS,
-    XSS_ESCAPED,
-    _no_queue,  # noqa: F401 - the autouse fixture: no broker in these tests either
-    build_round,
-)
+from tests.comparison.test_analytics import APP, ONBOARDING, XSS, XSS_ESCAPED
 
 pytestmark = pytest.mark.django_db
 
 FORMULA = NoteData("gains", '=HYPERLINK("http://evil")', votes=1)
-
-
-@pytest.fixture
-def report(owner, persona) -> Report:
-    # one confirmed hypothesis, two unsupported ones, one missed customer note
-    reports = build_round(
-        owner,
-        persona,
-        customer=[TOOLS, ONBOARDING],
-        teams={"management": [TOOLS, APP, NoteData("gains", f"Wants dark mode {XSS}")]},
-    )
-    return reports["management"]
 
 
 @pytest.fixture
@@ -89,24 +69,6 @@ def test_drafting_twice_adds_nothing_new(editor, report):
     assert outcome.created == []
     assert outcome.already_drafted == 3
     assert NextAction.objects.filter(report=report).count() == 3
-
-
-def test_draft_limit_leaves_the_rest_for_the_next_draft(editor, report, monkeypatch):
-    monkeypatch.setattr(actions, "MAX_DRAFT_ACTIONS", 2)
-
-    first = actions.next_actions_draft(user=editor, report=report)
-    second = actions.next_actions_draft(user=editor, report=report)
-
-    assert (len(first.created), first.left_out) == (2, 1)
-    assert (len(second.created), second.left_out) == (1, 0)
-
-
-def test_report_limit_is_enforced(editor, report, monkeypatch):
-    monkeypatch.setattr(actions, "MAX_ACTIONS_PER_REPORT", 1)
-    outcome = actions.next_actions_draft(user=editor, report=report)
-    assert (len(outcome.created), outcome.left_out) == (1, 2)
-    with pytest.raises(ValidationError, match="at most 1 next actions"):
-        actions.next_action_create(user=editor, report=report, kind="hmw", question="More?")
 
 
 def test_viewer_cannot_draft_and_unfinished_reports_are_refused(viewer, editor, report):
