@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test browser lint format bench clean
+.PHONY: install run serve test browser lint format bench clean
 
 install: $(STAMP)
 
@@ -25,8 +25,17 @@ run: export DJANGO_DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@$(MAKE) --no-print-directory serve
+
+# The web server and the worker on the data as it is (`make run` migrates and loads the
+# demo first). One signal to the process group stops both: Ctrl-C (SIGINT), or SIGTERM
+# from a process manager or a container stop. The trap resets itself before `kill 0`:
+# that signal reaches this shell too, and a trap still set would run again for it, and
+# again, each time signalling the worker (tests/test_make_run.py).
+serve: export DJANGO_DEBUG ?= true
+serve: install
 	@echo "Gapmap on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the worker)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
