@@ -16,24 +16,26 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from comparison import selectors, sharing
+from comparison import selectors
 from comparison.models import ShareLink
+from comparison.sharing import selectors as share_selectors
+from comparison.sharing import services as share_services
 from maps.models import Role
 from maps.selectors import require_role
 
 
 class ShareLinkCreateSerializer(serializers.Serializer):
     expires_in_days = serializers.IntegerField(
-        min_value=sharing.MIN_EXPIRY_DAYS,
-        max_value=sharing.MAX_EXPIRY_DAYS,
-        default=sharing.DEFAULT_EXPIRY_DAYS,
+        min_value=share_services.MIN_EXPIRY_DAYS,
+        max_value=share_services.MAX_EXPIRY_DAYS,
+        default=share_services.DEFAULT_EXPIRY_DAYS,
         error_messages={
-            "min_value": sharing.EXPIRY_RANGE_MESSAGE,
-            "max_value": sharing.EXPIRY_RANGE_MESSAGE,
+            "min_value": share_services.EXPIRY_RANGE_MESSAGE,
+            "max_value": share_services.EXPIRY_RANGE_MESSAGE,
         },
         help_text=(
-            f"Days until the link stops working ({sharing.MIN_EXPIRY_DAYS}-"
-            f"{sharing.MAX_EXPIRY_DAYS})."
+            f"Days until the link stops working ({share_services.MIN_EXPIRY_DAYS}-"
+            f"{share_services.MAX_EXPIRY_DAYS})."
         ),
     )
 
@@ -64,7 +66,7 @@ class ShareLinkSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=["active", "expired", "revoked"]))
     def get_status(self, link: ShareLink) -> str:
-        return sharing.share_link_status(link)
+        return share_selectors.share_link_status(link)
 
 
 class ReportShareLinksView(generics.GenericAPIView):
@@ -82,7 +84,7 @@ class ReportShareLinksView(generics.GenericAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         report = self.get_object()
-        links = sharing.share_links_for(request.user).filter(report=report)
+        links = share_selectors.share_links_for(request.user).filter(report=report)
         page = self.paginate_queryset(links)
         return self.get_paginated_response(ShareLinkSerializer(page, many=True).data)
 
@@ -100,7 +102,7 @@ class ReportShareLinksView(generics.GenericAPIView):
         require_role(request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
         data = ShareLinkCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        link, token = sharing.share_link_create(
+        link, token = share_services.share_link_create(
             user=request.user, report=report, expires_in_days=data.validated_data["expires_in_days"]
         )
         url = request.build_absolute_uri(reverse("share-open", kwargs={"token": token}))
@@ -116,7 +118,7 @@ class ShareLinkView(generics.GenericAPIView):
     serializer_class = ShareLinkSerializer
 
     def get_queryset(self):
-        return sharing.share_links_for(self.request.user)
+        return share_selectors.share_links_for(self.request.user)
 
     @extend_schema(
         summary="Revoke a share link",
@@ -126,5 +128,5 @@ class ShareLinkView(generics.GenericAPIView):
     )
     def delete(self, request: Request, pk: int) -> Response:
         link = get_object_or_404(self.get_queryset(), pk=pk)
-        sharing.share_link_revoke(user=request.user, link=link)
+        share_services.share_link_revoke(user=request.user, link=link)
         return Response(status=status.HTTP_204_NO_CONTENT)

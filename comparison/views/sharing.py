@@ -26,7 +26,11 @@ from django.utils.log import log_response
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comparison import selectors, sharing
+from comparison import selectors
+from comparison.pages.report import report_page_context
+from comparison.sharing import rate_limit
+from comparison.sharing import selectors as share_selectors
+from comparison.sharing import services as share_services
 from maps.models import Role
 from maps.selectors import has_role
 
@@ -46,13 +50,13 @@ class ShareLinkForm(forms.Form):
     # min/max only help the browser.
     expires_in_days = forms.IntegerField(
         label="Expires after (days)",
-        initial=sharing.DEFAULT_EXPIRY_DAYS,
+        initial=share_services.DEFAULT_EXPIRY_DAYS,
         help_text=(
-            f"Between {sharing.MIN_EXPIRY_DAYS} and {sharing.MAX_EXPIRY_DAYS} days. "
+            f"Between {share_services.MIN_EXPIRY_DAYS} and {share_services.MAX_EXPIRY_DAYS} days. "
             "You can revoke the link at any time."
         ),
         widget=forms.NumberInput(
-            attrs={"min": sharing.MIN_EXPIRY_DAYS, "max": sharing.MAX_EXPIRY_DAYS}
+            attrs={"min": share_services.MIN_EXPIRY_DAYS, "max": share_services.MAX_EXPIRY_DAYS}
         ),
     )
 
@@ -61,8 +65,8 @@ class ShareLinkForm(forms.Form):
 
 
 def _link_rows(request: HttpRequest, report) -> list[dict]:
-    links = sharing.share_links_for(request.user).filter(report=report)
-    return [{"link": link, "status": sharing.share_link_status(link)} for link in links]
+    links = share_selectors.share_links_for(request.user).filter(report=report)
+    return [{"link": link, "status": share_selectors.share_link_status(link)} for link in links]
 
 
 @login_required
@@ -85,7 +89,7 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
         form = ShareLinkForm(request.POST)
         if form.is_valid():
             try:
-                new_link, token = sharing.share_link_create(
+                new_link, token = share_services.share_link_create(
                     user=request.user,
                     report=report,
                     expires_in_days=form.cleaned_data["expires_in_days"],
@@ -117,8 +121,8 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def share_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(sharing.share_links_for(request.user), pk=pk)
-    sharing.share_link_revoke(user=request.user, link=link)
+    link = get_object_or_404(share_selectors.share_links_for(request.user), pk=pk)
+    share_services.share_link_revoke(user=request.user, link=link)
     messages.success(request, "Link revoked: it no longer opens the report.")
     return redirect("report-share", pk=link.report_id)
 
@@ -160,15 +164,15 @@ def share_open(request: HttpRequest, token: str) -> HttpResponse:
     if request.method not in READ_METHODS:
         return _private(request, HttpResponseNotAllowed(READ_METHODS), token)
     client_ip = _client_ip(request)
-    if sharing.share_lookups_exhausted(client_ip):
+    if rate_limit.share_lookups_exhausted(client_ip):
         minutes = max(1, settings.GAPMAP_SHARE_WINDOW_SECONDS // 60)
         response = render(request, SHARED_TEMPLATE, {"report": None, "limited_minutes": minutes})
         response.status_code = 429
         response["Retry-After"] = str(settings.GAPMAP_SHARE_WINDOW_SECONDS)
         return _private(request, response, token)
-    link = sharing.share_link_for_token(token)
+    link = share_selectors.share_link_for_token(token)
     if link is None:
-        sharing.share_lookup_failed(client_ip)
+        rate_limit.share_lookup_failed(client_ip)
         return _refused(request, token)
     request.session[SESSION_KEY] = link.pk
     return _private(request, redirect("shared-report"))
@@ -178,13 +182,13 @@ def shared_report(request: HttpRequest) -> HttpResponse:
     """`/shared/`: the report of the link in the session, while that link is active."""
     if request.method not in READ_METHODS:
         return _private(request, HttpResponseNotAllowed(READ_METHODS))
-    link = sharing.share_link_active(request.session.get(SESSION_KEY))
+    link = share_selectors.share_link_active(request.session.get(SESSION_KEY))
     if link is None:
         if SESSION_KEY in request.session:
             del request.session[SESSION_KEY]
         return _refused(request)
     if request.method == "GET":
-        sharing.share_link_record_view(link)
-    context = selectors.report_page_context(link.report, shared=True)
+        share_services.share_link_record_view(link)
+    context = report_page_context(link.report, shared=True)
     response = render(request, SHARED_TEMPLATE, {**context, "link_expires_at": link.expires_at})
     return _private(request, response)
