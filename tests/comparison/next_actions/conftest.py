@@ -6,14 +6,11 @@ import pytest
 
 from comparison.models import Report
 from maps.services import NoteData
-from tests.comparison.test_analytics import (
-    APP,
-    ONBOARDING,
-    TOOLS,
-    XSS,
+from tests.comparison.pages.conftest import (
     _no_queue,  # noqa: F401 - the autouse fixture: no broker in these tests either
-    build_round,
 )
+from tests.comparison.pages.notes import APP, ONBOARDING, TOOLS, XSS
+from tests.support.builders import build_round
 
 
 @pytest.fixture
