@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
-from maps import board_imports, importers
+from maps.io import boards, limits
 from maps.models import EmpathyMap, Persona, Perspective, Segment
 from maps.services import MAX_ROUND
 
@@ -95,11 +95,11 @@ class MapCreateForm(MapForm):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        max_length=importers.MAX_NOTE_CHARS,
+        max_length=limits.MAX_NOTE_CHARS,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "New note…"}),
     )
-    votes = forms.IntegerField(min_value=0, max_value=importers.MAX_VOTES, initial=0)
-    author = forms.CharField(max_length=importers.MAX_AUTHOR_CHARS, required=False)
+    votes = forms.IntegerField(min_value=0, max_value=limits.MAX_VOTES, initial=0)
+    author = forms.CharField(max_length=limits.MAX_AUTHOR_CHARS, required=False)
 
 
 class NoteEditForm(NoteForm):
@@ -112,7 +112,7 @@ class PasteForm(forms.Form):
     lines = forms.CharField(
         label="One note per line",
         # Bounded so a paste never exceeds what one map may hold.
-        max_length=importers.MAX_NOTES_PER_MAP * (importers.MAX_NOTE_CHARS + 1),
+        max_length=limits.MAX_NOTES_PER_MAP * (limits.MAX_NOTE_CHARS + 1),
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "One note per line"}),
     )
 
@@ -133,10 +133,10 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         # Checked before reading, so an oversized upload is never loaded into memory.
-        if upload.size > importers.MAX_FILE_BYTES:
+        if upload.size > limits.MAX_FILE_BYTES:
             raise forms.ValidationError(
                 f"The file is {upload.size:,} bytes; at most 2 MB "
-                f"({importers.MAX_FILE_BYTES:,} bytes) can be imported."
+                f"({limits.MAX_FILE_BYTES:,} bytes) can be imported."
             )
         return upload
 
@@ -151,10 +151,10 @@ class BoardUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         # Checked before reading, so an oversized upload is never loaded into memory.
-        if upload.size > board_imports.MAX_FILE_BYTES:
+        if upload.size > boards.MAX_FILE_BYTES:
             raise forms.ValidationError(
                 f"The file is {upload.size:,} bytes; at most 2 MB "
-                f"({board_imports.MAX_FILE_BYTES:,} bytes) can be imported."
+                f"({boards.MAX_FILE_BYTES:,} bytes) can be imported."
             )
         return upload
 
@@ -162,7 +162,7 @@ class BoardUploadForm(forms.Form):
 BOARD_SEGMENT_CHOICES = [
     ("", "— choose a segment —"),
     *Segment.choices,
-    (board_imports.SKIP, "Skip these notes"),
+    (boards.SKIP, "Skip these notes"),
 ]
 
 
@@ -172,7 +172,7 @@ class BoardMappingForm(forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, areas: list[board_imports.BoardArea], **kwargs) -> None:
+    def __init__(self, *args, areas: list[boards.BoardArea], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.areas = areas
         for position, area in enumerate(areas):
@@ -184,7 +184,7 @@ class BoardMappingForm(forms.Form):
                 error_messages={"required": "Choose a segment for these notes, or skip them."},
             )
 
-    def rows(self) -> list[tuple[board_imports.BoardArea, forms.BoundField]]:
+    def rows(self) -> list[tuple[boards.BoardArea, forms.BoundField]]:
         return [(area, self[f"area_{position}"]) for position, area in enumerate(self.areas)]
 
     def mapping(self) -> dict[str, str]:

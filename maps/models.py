@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 
-from maps.importers import MAX_NOTE_CHARS
+from maps.io.limits import MAX_NOTE_CHARS
 from maps.segments import SEGMENTS
 
 # `text__length` in the note's check constraint.

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maps import importers
+from maps.io import map_files
 from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Role, Workspace
 from maps.segments import SEGMENT_KEYS, SEGMENTS
 
@@ -159,8 +159,8 @@ def map_export(empathy_map: EmpathyMap, file_format: str) -> tuple[str, str, str
             "facilitator": empathy_map.facilitator,
             "participants": empathy_map.participants,
         }
-        return importers.export_json(ordered, meta=meta), "application/json", f"{stem}.json"
-    return importers.export_csv(ordered), "text/csv; charset=utf-8", f"{stem}.csv"
+        return map_files.export_json(ordered, meta=meta), "application/json", f"{stem}.json"
+    return map_files.export_csv(ordered), "text/csv; charset=utf-8", f"{stem}.csv"
 
 
 # --- sealing ------------------------------------------------------------------------------

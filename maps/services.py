@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from maps import board_imports, importers, selectors
+from maps import selectors
+from maps.io import boards, limits, map_files
+from maps.io.note_values import normalize_note_text, validate_note_text
 from maps.models import (
     EmpathyMap,
     MapPair,
@@ -31,7 +33,7 @@ from maps.segments import SEGMENT_KEYS, resolve_segment
 from maps.selectors import require_role
 from maps.signals import note_texts_changed
 
-MAX_NOTES_PER_MAP = importers.MAX_NOTES_PER_MAP
+MAX_NOTES_PER_MAP = limits.MAX_NOTES_PER_MAP
 # Pasted lists often keep their bullets or numbers ("- ", "• ", "3. ", "2) ").
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,3}[.)])\s+")
 
@@ -39,7 +41,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,3}[.)])\s+")
 class ImportRejected(ValidationError):
     """A map file with problems; `rows` lists every one, nothing was stored."""
 
-    def __init__(self, rows: list[importers.RowError]) -> None:
+    def __init__(self, rows: list[map_files.RowError]) -> None:
         self.rows = rows
         super().__init__([row.reason for row in rows])
 
@@ -361,8 +363,8 @@ def _clean_note_fields(*, segment: str, text: str, votes: int, author: str) -> d
     key = segment if segment in SEGMENT_KEYS else resolve_segment(segment or "")
     if key is None:
         errors["segment"] = f"Unknown segment '{segment}'; use one of {', '.join(SEGMENT_KEYS)}."
-    clean_text = importers.normalize_note_text(text or "")
-    problem = importers.validate_note_text(clean_text)
+    clean_text = normalize_note_text(text or "")
+    problem = validate_note_text(clean_text)
     if problem:
         errors["text"] = problem
     if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
@@ -595,8 +597,8 @@ def map_import(
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
     empathy_map = _require_unsealed(empathy_map)
     try:
-        parsed = importers.parse_map_file(data, filename=filename)
-    except importers.MapFileError as error:
+        parsed = map_files.parse_map_file(data, filename=filename)
+    except map_files.MapFileError as error:
         raise ImportRejected(error.errors) from error
 
     existing = {} if replace else {str(note.pk): note for note in empathy_map.notes.all()}
@@ -606,7 +608,7 @@ def map_import(
     if kept + len(additions) > MAX_NOTES_PER_MAP:
         raise ImportRejected(
             [
-                importers.RowError(
+                map_files.RowError(
                     row=None,
                     column=None,
                     reason=f"A map holds at most {MAX_NOTES_PER_MAP:,} notes; the map has "
@@ -652,20 +654,20 @@ def map_import_board(
     *,
     user: AbstractBaseUser,
     empathy_map: EmpathyMap,
-    preview: board_imports.BoardPreview,
+    preview: boards.BoardPreview,
     mapping: dict[str, str] | None = None,
 ) -> list[Note]:
-    """Store a parsed Miro/Mural board (see `maps.board_imports`) as notes, all or nothing.
+    """Store a parsed Miro/Mural board (see `maps.io.boards`) as notes, all or nothing.
 
     `mapping` fixes or overrides the segment of areas, keyed by area id or title
-    (see `board_imports.assign_segments`); every area with notes must end with a
+    (see `boards.assign_segments`); every area with notes must end with a
     segment or be skipped, otherwise nothing is stored.
     """
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
     _require_unsealed(empathy_map)
     try:
-        assigned = board_imports.assign_segments(preview, mapping or {})
-    except board_imports.BoardFileError as error:
+        assigned = boards.assign_segments(preview, mapping or {})
+    except boards.BoardFileError as error:
         raise ValidationError({"mapping": error.problems}) from error
     notes = [
         NoteData(segment=segment, text=note.text, votes=note.votes, author=note.author)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from comparison.models import ActionKind, NextAction, Report
-from maps.importers import neutralize_spreadsheet_cell
+from maps.io.spreadsheet import neutralize_spreadsheet_cell
 from maps.segments import SEGMENT_LABELS
 
 CSV_COLUMNS = (

@@ -26,7 +26,7 @@ from comparison.models import (
     Verdict,
 )
 from maps import services as map_services
-from maps.importers import MAX_NOTE_CHARS
+from maps.io.limits import MAX_NOTE_CHARS
 from maps.models import EmpathyMap, Note, Perspective, Role
 from maps.segments import SEGMENT_KEYS
 from maps.selectors import require_role

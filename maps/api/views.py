@@ -23,9 +23,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from maps import board_imports, selectors, services
+from maps import selectors, services
 from maps.api import serializers as s
 from maps.api.filters import IdFilter
+from maps.io import boards, limits, map_files
 from maps.models import EmpathyMap, Membership, Role, Workspace
 
 
@@ -236,15 +237,15 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
         data = s.MapImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        if upload.size > services.importers.MAX_FILE_BYTES:
+        if upload.size > limits.MAX_FILE_BYTES:
             # Checked before reading so an oversized upload is never loaded whole.
             raise services.ImportRejected(
                 [
-                    services.importers.RowError(
+                    map_files.RowError(
                         row=None,
                         column=None,
                         reason=f"The file is {upload.size:,} bytes; the limit is 2 MB "
-                        f"({services.importers.MAX_FILE_BYTES:,} bytes).",
+                        f"({limits.MAX_FILE_BYTES:,} bytes).",
                     )
                 ]
             )
@@ -342,16 +343,16 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         try:
-            if upload.size > board_imports.MAX_FILE_BYTES:
+            if upload.size > boards.MAX_FILE_BYTES:
                 # Checked before reading so an oversized upload is never loaded whole.
-                raise board_imports.BoardFileError(
+                raise boards.BoardFileError(
                     [
                         f"the file is {upload.size:,} bytes; at most 2 MB "
-                        f"({board_imports.MAX_FILE_BYTES:,} bytes) can be imported"
+                        f"({boards.MAX_FILE_BYTES:,} bytes) can be imported"
                     ]
                 )
-            preview = board_imports.parse_board(upload.read(), filename=upload.name or "")
-        except board_imports.BoardFileError as error:
+            preview = boards.parse_board(upload.read(), filename=upload.name or "")
+        except boards.BoardFileError as error:
             return Response(
                 {
                     "detail": "The board was not imported; nothing was stored.",
@@ -361,7 +362,7 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
             )
         mapping = data.validated_data.get("mapping") or {}
         if query.validated_data["dry_run"]:
-            return Response(board_imports.describe(preview, mapping))
+            return Response(boards.describe(preview, mapping))
         notes = services.map_import_board(
             user=request.user, empathy_map=empathy_map, preview=preview, mapping=mapping
         )

@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
-from maps import board_imports, forms, selectors, services
+from maps import forms, selectors, services
+from maps.io import boards
 from maps.models import EmpathyMap
 from maps.views.pages import (
     GET_POST,
@@ -28,7 +29,7 @@ from maps.views.pages import (
 # pending preview per session (a new upload replaces it), bounded: the parse holds less
 # text than the 2 MB file, and JSON's \u escapes of non-ASCII text at most double it.
 BOARD_SESSION_KEY = "board_import"
-BOARD_SESSION_MAX_CHARS = 2 * board_imports.MAX_FILE_BYTES
+BOARD_SESSION_MAX_CHARS = 2 * boards.MAX_FILE_BYTES
 BOARD_SAMPLE_NOTES = 3  # enough to recognise an area in the preview
 
 
@@ -78,7 +79,7 @@ def map_import(request: HttpRequest, pk: int) -> HttpResponse:
 # --- board import (Miro, Mural) ---------------------------------------------------------
 
 
-def _board_areas_view(preview: board_imports.BoardPreview) -> list[dict]:
+def _board_areas_view(preview: boards.BoardPreview) -> list[dict]:
     return [
         {
             "area": area,
@@ -93,7 +94,7 @@ def _board_areas_view(preview: board_imports.BoardPreview) -> list[dict]:
 def _board_preview_page(
     request: HttpRequest,
     empathy_map: EmpathyMap,
-    preview: board_imports.BoardPreview,
+    preview: boards.BoardPreview,
     form: forms.BoardMappingForm,
     *,
     filename: str,
@@ -134,8 +135,8 @@ def _stored_board(request: HttpRequest, map_id: int, token: str) -> tuple | None
     ):
         return None
     try:
-        preview = board_imports.BoardPreview.from_dict(stored.get("preview"))
-    except board_imports.BoardFileError:
+        preview = boards.BoardPreview.from_dict(stored.get("preview"))
+    except boards.BoardFileError:
         return None
     return preview, str(stored.get("filename", ""))
 
@@ -162,8 +163,8 @@ def map_import_board(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and upload_form.is_valid():
         upload = upload_form.cleaned_data["file"]
         try:
-            preview = board_imports.parse_board(upload.read(), filename=upload.name or "")
-        except board_imports.BoardFileError as error:
+            preview = boards.parse_board(upload.read(), filename=upload.name or "")
+        except boards.BoardFileError as error:
             problems = error.problems
             upload_form.add_error(
                 "file",

@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from maps import board_imports, importers, services
-from maps.board_imports import BoardFileError, clean_markup, parse_board, segment_for_title
+from maps import services
+from maps.io import boards as board_imports
+from maps.io import limits as importers
+from maps.io.boards import BoardFileError, clean_markup, parse_board, segment_for_title
 from maps.models import Note
 from maps.views.imports import BOARD_SESSION_KEY
 

@@ -21,20 +21,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maps.importers import (
-    MAX_FILE_BYTES,
-    MAX_NOTE_CHARS,
-    MAX_NOTES_PER_MAP,
+from maps.io.limits import MAX_FILE_BYTES, MAX_NOTE_CHARS, MAX_NOTES_PER_MAP
+from maps.io.map_files import (
     MapFileError,
     ParsedNote,
     RowError,
     export_csv,
     export_json,
-    neutralize_spreadsheet_cell,
-    normalize_note_text,
     parse_map_file,
-    validate_note_text,
 )
+from maps.io.note_values import normalize_note_text, validate_note_text
+from maps.io.spreadsheet import neutralize_spreadsheet_cell
 from maps.segments import SEGMENT_KEYS
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "imports"

@@ -21,7 +21,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from maps import board_imports, selectors, services
+from maps import selectors, services
+from maps.io import boards as board_imports
 from maps.models import EmpathyMap, MapSealEvent, Note, SealAction
 from maps.selectors import map_edited_after_workshop, map_seal_state, notes_digest
 from maps.services import NoteData

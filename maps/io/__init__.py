@@ -1,0 +1,13 @@
+"""Files in and out of a map: CSV/JSON map files and Miro/Mural board exports.
+
+Pure Python (no Django import): the API, the services, the pages and the
+``compare_files`` command share these parsers, and they are tested without a database.
+They only read and validate; they never store anything.
+
+    limits       how large a file, a map, a note and its fields may be
+    map_files    CSV/JSON map files: parse, export
+    boards       Miro/Mural board exports: parse into a preview, map areas to segments
+    note_values  the rules for a note's values both readers apply, with their messages
+    decoding     bytes to text (UTF-8), with messages that say how to fix a file
+    spreadsheet  formula neutralisation of exported cells, and its undoing on import
+"""

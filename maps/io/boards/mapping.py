@@ -1,0 +1,116 @@
+"""Mapping a board's areas to segments: the user fixes or overrides what the titles
+resolved to, or skips an area; nothing is imported while an area with notes is unmapped."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from maps.io.boards.preview import BoardArea, BoardFileError, BoardNote, BoardPreview
+from maps.io.note_values import quoted
+from maps.segments import SEGMENT_KEYS, resolve_segment
+
+SKIP = "skip"  # mapping value that leaves an area's notes out
+
+
+def resolve_mapping_value(value: object) -> str | None:
+    """A segment key for a mapping value (key, label or alias), SKIP, or None if invalid."""
+    if not isinstance(value, str):
+        return None
+    if value.strip().casefold() in ("", SKIP):
+        return SKIP
+    return resolve_segment(value)
+
+
+def apply_mapping(
+    preview: BoardPreview, mapping: Mapping[str, str]
+) -> tuple[list[tuple[BoardArea, str | None]], list[str]]:
+    """Each area with the segment it ends with (a key, ``SKIP``, or None when still
+    unknown), and the problems of the mapping itself.
+
+    ``mapping`` is keyed by area id or title (id wins) and gives a segment (key, label
+    or alias) or ``"skip"``/``""`` to leave the area out. It overrides the segment the
+    title resolved to. A key naming no area and a value naming no segment are problems.
+    """
+    problems: list[str] = []
+    ids = {area.id for area in preview.areas}
+    titles = {area.title for area in preview.areas}
+    chosen: dict[str, str] = {}
+    for key, value in mapping.items():
+        if key not in ids and key not in titles:
+            problems.append(f"the mapping names {quoted(str(key))}, which is no area of this board")
+            continue
+        resolved = resolve_mapping_value(value)
+        if resolved is None:
+            problems.append(
+                f"area {quoted(str(key))}: unknown segment {quoted(str(value))}; use one of "
+                f'{", ".join(SEGMENT_KEYS)} or "{SKIP}"'
+            )
+            continue
+        chosen[key] = resolved
+    resolved_areas = [
+        (area, chosen.get(area.id) or chosen.get(area.title) or area.segment)
+        for area in preview.areas
+    ]
+    return resolved_areas, problems
+
+
+def assign_segments(
+    preview: BoardPreview, mapping: Mapping[str, str]
+) -> list[tuple[str, BoardNote]]:
+    """The notes to store, each with its segment, after applying ``mapping``
+    (see ``apply_mapping``).
+
+    Raises BoardFileError naming every area still without a segment, every invalid
+    value and every key that names no area; nothing is half-applied.
+    """
+    resolved_areas, problems = apply_mapping(preview, mapping)
+    assigned: list[tuple[str, BoardNote]] = []
+    for area, segment in resolved_areas:
+        if segment is None:
+            problems.append(
+                f"area {quoted(area.title)} ({len(area.notes)} notes) has no segment: map it "
+                f'to one of {", ".join(SEGMENT_KEYS)} or "{SKIP}"'
+            )
+        elif segment != SKIP:
+            assigned.extend((segment, note) for note in area.notes)
+    if problems:
+        raise BoardFileError(problems)
+    if not assigned:
+        raise BoardFileError(["every area is skipped; there are no notes to import"])
+    return assigned
+
+
+def describe(preview: BoardPreview, mapping: Mapping[str, str]) -> dict:
+    """The preview as plain data for a dry run: each area with the segment its title
+    matched and the segment it ends with after ``mapping``, and whether an import with
+    this mapping would go through (``ready``) or what stops it (``problems``)."""
+    resolved_areas, _ = apply_mapping(preview, mapping)
+    try:
+        assigned = assign_segments(preview, mapping)
+    except BoardFileError as error:
+        problems, importing = error.problems, 0
+    else:
+        problems, importing = [], len(assigned)
+    return {
+        "source": preview.source,
+        "note_count": preview.note_count,
+        "empty_notes": preview.empty_notes,
+        "importing": importing,
+        "ready": not problems,
+        "problems": problems,
+        "unknown_areas": [area.title for area in preview.unknown_areas],
+        "areas": [
+            {
+                "id": area.id,
+                "title": area.title,
+                "detected_segment": area.segment,
+                "segment": segment,
+                "note_count": len(area.notes),
+                "notes": [
+                    {"text": note.text, "votes": note.votes, "author": note.author}
+                    for note in area.notes
+                ],
+            }
+            for area, segment in resolved_areas
+        ],
+    }

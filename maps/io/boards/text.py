@@ -1,0 +1,91 @@
+"""The text of a board: sticky notes' HTML made plain, and area titles read as segments."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from maps.segments import resolve_segment
+
+MAX_TITLE_CHARS = 200  # longer "titles" are paragraphs of text, shown shortened
+# Title parts worth trying alone: "2. Pains – what frustrates them?" -> "Pains".
+_TITLE_SPLIT = re.compile(r"\s*(?:[:–—|?!()\[\]/\n]|\s-\s)\s*")
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s*")
+_WORD = re.compile(r"\w+")
+
+
+class _TextOnly(HTMLParser):
+    """Collects the text of an HTML fragment, dropping tags and the content of the
+    elements that are code, not text. Entities are unescaped (convert_charrefs)."""
+
+    _DROPPED = frozenset({"script", "style", "template", "noscript", "iframe", "object"})
+    # Block elements and line breaks separate words: "<p>a</p><p>b</p>" is "a b".
+    _BREAKS = frozenset(
+        {"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "blockquote", "hr"}
+        | {f"h{level}" for level in range(1, 7)}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._dropping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self._DROPPED:
+            self._dropping += 1
+        elif tag in self._BREAKS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag in self._BREAKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._DROPPED:
+            self._dropping = max(self._dropping - 1, 0)
+        elif tag in self._BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._dropping:
+            self.parts.append(data)
+
+
+def clean_markup(value: str) -> str:
+    """Plain text of a sticky's HTML: tags removed, entities unescaped, whitespace collapsed.
+
+    ``<p>Too <b>many</b> tools</p>`` becomes ``Too many tools``. Text the author typed
+    that looks like markup (``&lt;b&gt;`` in the export) stays as the characters they
+    typed; like every note it is escaped wherever it is shown.
+    """
+    parser = _TextOnly()
+    parser.feed(value)
+    parser.close()
+    # str.split() also splits on non-breaking spaces (&nbsp;) and other Unicode blanks.
+    return " ".join("".join(parser.parts).split())
+
+
+def segment_for_title(title: str) -> str | None:
+    """The segment an area title names, through the English and German aliases.
+
+    Tries the whole title, then its parts ("2. Pains – what hurts?" -> "Pains"),
+    then its single words when exactly one segment is named ("Was sieht der Kunde?").
+    A title naming two segments ("Pains and gains") or none is unknown (None).
+    """
+    candidates = [title, *_TITLE_SPLIT.split(title)]
+    for candidate in candidates:
+        candidate = _NUMBERING.sub("", candidate).strip()
+        if candidate:
+            key = resolve_segment(candidate)
+            if key is not None:
+                return key
+    named = {resolve_segment(word) for word in _WORD.findall(title)} - {None}
+    return named.pop() if len(named) == 1 else None
+
+
+def area_title(raw: str | None) -> str:
+    """An area's title as plain text, shortened past MAX_TITLE_CHARS."""
+    title = clean_markup(raw or "")
+    if len(title) > MAX_TITLE_CHARS:
+        title = title[: MAX_TITLE_CHARS - 1] + "…"
+    return title

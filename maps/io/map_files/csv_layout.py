@@ -1,0 +1,247 @@
+"""The CSV layout of a map file: ``segment,text[,votes][,author][,id]``, delimited by
+comma, semicolon or tab (detected from the first rows), with an optional header that
+allows any column order.
+
+Row numbers: ``row`` is the spreadsheet row number minus the header row. Each CSV record
+is one spreadsheet row, so a quoted cell spanning several lines counts once, and blank
+lines (empty, whitespace-only or only delimiters, as spreadsheets export empty rows) are
+skipped but still counted, because a spreadsheet shows them as rows. With a header, the
+first note under it is row 1; without one, the first line is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from itertools import chain, islice
+from typing import NamedTuple
+
+from maps.io.limits import MAX_NOTE_CHARS
+from maps.io.map_files.rows import (
+    COLUMNS,
+    MapFileError,
+    RawRow,
+    RowError,
+    file_error,
+    too_many_notes,
+)
+from maps.io.note_values import quoted
+from maps.io.spreadsheet import restore_spreadsheet_cell
+from maps.segments import resolve_segment
+
+# Header names (case-insensitive), English and German, mapped to the canonical column.
+_HEADER_NAMES: dict[str, str] = {
+    "segment": "segment",
+    "segments": "segment",
+    "text": "text",
+    "note": "text",
+    "notiz": "text",
+    "votes": "votes",
+    "vote": "votes",
+    "stimmen": "votes",
+    "punkte": "votes",
+    "author": "author",
+    "autor": "author",
+    "id": "id",
+}
+_DELIMITERS = (",", ";", "\t")  # in order of preference when the evidence is tied
+# A row of nothing but whitespace and delimiters is an empty spreadsheet row, whichever
+# delimiter the file turns out to use (";;;" in a comma file is still an empty row).
+_BLANK = " \t\r\n\f\v,;"
+_SAMPLE_RECORDS = 20  # enough rows to outvote one odd first row
+_SAMPLE_CHARS = 64 * 1024  # where to look for them: 20 full notes fit many times over
+
+
+class _Record(NamedTuple):
+    """One non-blank CSV record: its 1-based position and its cells, or why it is unreadable.
+
+    A NamedTuple, not a dataclass: a 2 MB file can hold a million records, and the
+    per-record cost decides whether an oversized file is refused in 0.1 s or in 1 s.
+    """
+
+    index: int
+    cells: list[str] | None
+    error: str | None = None
+
+
+def _records(text: str, delimiter: str) -> Iterator[_Record]:
+    """Yield the non-blank records of ``text``; blank ones still advance ``index``.
+
+    Strict mode turns a quote that is never closed, or text after a closing quote,
+    into an error for that record instead of silently swallowing the following rows;
+    the reader then carries on with the next line.
+    """
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, strict=True, skipinitialspace=True
+    )
+    index = 0
+    while True:
+        try:
+            for cells in reader:
+                index += 1
+                if "".join(cells).strip(_BLANK):
+                    yield _Record(index, cells)
+        except csv.Error as error:
+            index += 1
+            yield _Record(index, None, _csv_problem(str(error)))
+        else:
+            return
+
+
+def _csv_problem(message: str) -> str:
+    if "unexpected end of data" in message:
+        return 'a quoted cell is never closed (a closing " is missing)'
+    if "field larger than field limit" in message:
+        return (
+            "a cell is far too long (more than 131,072 characters; "
+            f"a note has at most {MAX_NOTE_CHARS})"
+        )
+    if "expected after" in message:
+        return 'a quoted cell has text after its closing "; quote the whole cell'
+    return f"the row cannot be read as CSV ({message})"
+
+
+def _header_name(cell: str) -> str | None:
+    return _HEADER_NAMES.get(cell.strip().casefold())
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    """Whether the first row is a header rather than a note.
+
+    A header starts with a known column name or names at least two; a row that
+    starts with a segment is always a note. So a note whose text happens to be
+    "Text" or "ID" is not mistaken for a header, while a header with a misspelt
+    column ("segment;Beschreibung") is still recognised and its problem reported.
+    """
+    if resolve_segment(cells[0]) is not None:
+        return False
+    known = sum(1 for cell in cells if _header_name(cell))
+    return known >= 2 or (known == 1 and _header_name(cells[0]) is not None)
+
+
+def _detect_delimiter(text: str) -> str:
+    """Pick comma, semicolon or tab from the evidence of the first records.
+
+    csv.Sniffer guesses from character frequencies and often picks a delimiter
+    that occurs inside the notes. Here a header row decides when there is one
+    (the delimiter that splits it into the most known column names); otherwise
+    the delimiter under which most sampled rows have 2-5 cells and start with a
+    segment name wins; ties go to the one that splits the first row into more
+    cells, then to the order comma, semicolon, tab.
+    """
+    header_votes: dict[str, int] = {}
+    data_votes: dict[str, tuple[int, int]] = {}
+    head = text[:_SAMPLE_CHARS]
+    for delimiter in _DELIMITERS:
+        sample = [
+            record.cells
+            for record in islice(_records(head, delimiter), _SAMPLE_RECORDS)
+            if record.cells is not None
+        ]
+        first = sample[0] if sample else [""]
+        header_votes[delimiter] = (
+            sum(1 for cell in first if _header_name(cell)) if _looks_like_header(first) else 0
+        )
+        plausible = sum(
+            1
+            for cells in sample
+            if 2 <= len(_without_trailing_blanks(cells)) <= len(COLUMNS)
+            and resolve_segment(cells[0]) is not None
+        )
+        data_votes[delimiter] = (plausible, len(first))
+    # max() keeps the first of equal candidates, so _DELIMITERS order breaks ties.
+    best_header = max(_DELIMITERS, key=lambda delimiter: header_votes[delimiter])
+    if header_votes[best_header]:
+        return best_header
+    return max(_DELIMITERS, key=lambda delimiter: data_votes[delimiter])
+
+
+def _without_trailing_blanks(cells: list[str]) -> list[str]:
+    """Spreadsheets pad short rows with empty cells up to the widest row; ignore those."""
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
+def _header_columns(cells: list[str]) -> list[str]:
+    """Map header cells to canonical columns, or raise with every header problem."""
+    cells = _without_trailing_blanks(cells)
+    columns: list[str] = []
+    problems: list[str] = []
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
+    for position, cell in enumerate(cells, start=1):
+        name = _header_name(cell)
+        if not cell.strip():
+            problems.append(f"header column {position} has no name")
+        elif name is None:
+            unknown.append(quoted(cell.strip()))
+        elif name in seen:
+            problems.append(
+                f"the header names the {name} column twice ({quoted(seen[name])} and "
+                f"{quoted(cell.strip())})"
+            )
+        else:
+            seen[name] = cell.strip()
+        columns.append(name or "")
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        problems.insert(
+            0,
+            f"unknown column{plural} {', '.join(unknown)} in the header; accepted: "
+            f"{', '.join(COLUMNS)} (or Notiz, Stimmen, Punkte, Autor)",
+        )
+    problems.extend(
+        f"the header has no {required} column"
+        for required in ("segment", "text")
+        if required not in seen
+    )
+    if problems:
+        raise MapFileError([RowError(None, None, reason) for reason in problems])
+    return columns
+
+
+def csv_rows(text: str, max_notes: int) -> tuple[list[RawRow], list[RowError]]:
+    """The rows of a CSV map file; header problems raise at once, row problems stay
+    with their row (the second list, for problems outside any row, is always empty)."""
+    delimiter = _detect_delimiter(text)
+    records = _records(text, delimiter)
+    first = next(records, None)
+    if first is None:
+        return [], []
+    columns: list[str] = list(COLUMNS)
+    header_rows = 0
+    pending = [first]
+    if first.cells is not None and _looks_like_header(first.cells):
+        columns = _header_columns(first.cells)
+        header_rows = 1
+        pending = []
+    rows: list[RawRow] = []
+    for record in chain(pending, records):
+        if len(rows) == max_notes:
+            # Count the rest without building rows: the message gives the real number.
+            raise too_many_notes(max_notes + 1 + sum(1 for _ in records), max_notes)
+        rows.append(_csv_row(record, record.index - header_rows, columns, header_rows > 0))
+    if not rows and header_rows:
+        raise file_error("no notes found: the file has a header row but no notes under it")
+    return rows, []
+
+
+def _csv_row(record: _Record, row: int, columns: list[str], has_header: bool) -> RawRow:
+    if record.cells is None:
+        return RawRow(row, None, [RowError(row, None, record.error or "unreadable row")])
+    cells = [restore_spreadsheet_cell(cell) for cell in _without_trailing_blanks(record.cells)]
+    problems: list[RowError] = []
+    if len(cells) > len(columns):
+        expected = (
+            f"the header names {len(columns)}"
+            if has_header
+            else f"at most {len(COLUMNS)} ({', '.join(COLUMNS)})"
+        )
+        problems.append(RowError(row, None, f"the row has {len(cells)} columns; {expected}"))
+    values: dict[str, object] = {
+        column: cell for column, cell in zip(columns, cells, strict=False) if column
+    }
+    return RawRow(row, values, problems)

@@ -1,0 +1,76 @@
+"""What the CSV and JSON readers of a map file produce: raw rows before validation,
+parsed notes after it, and the errors that name a row and column a person can look up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+COLUMNS: tuple[str, ...] = ("segment", "text", "votes", "author", "id")
+
+
+@dataclass(frozen=True)
+class ParsedNote:
+    """One valid note of an imported file, normalised and ready to store."""
+
+    row: int
+    segment: str
+    text: str
+    votes: int = 0
+    author: str = ""
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in a map file; ``row`` and ``column`` are None for file-level problems."""
+
+    row: int | None
+    column: str | None
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+class MapFileError(ValueError):
+    """A map file that cannot be imported; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        # The list is the only constructor argument so the exception pickles (Celery).
+        super().__init__(errors)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        shown = "; ".join(_describe(error) for error in self.errors[:5])
+        more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+        return f"the map file cannot be imported: {shown}{more}"
+
+
+@dataclass
+class RawRow:
+    """One note as the file spells it, before validation.
+
+    ``values`` holds the fields that are present (a missing field is absent, not
+    None); it is None when the row could not be read at all, and ``problems`` holds
+    what the format layer already found wrong.
+    """
+
+    row: int
+    values: dict[str, object] | None
+    problems: list[RowError] = field(default_factory=list)
+
+
+def file_error(reason: str) -> MapFileError:
+    """A problem of the whole file (size, encoding, layout): no row or column to name."""
+    return MapFileError([RowError(row=None, column=None, reason=reason)])
+
+
+def _describe(error: RowError) -> str:
+    where = [f"row {error.row}"] if error.row is not None else []
+    if error.column:
+        where.append(error.column)
+    return f"{', '.join(where)}: {error.reason}" if where else error.reason
+
+
+def too_many_notes(count: int, max_notes: int) -> MapFileError:
+    return file_error(f"the file has {count:,} notes; a map holds at most {max_notes:,}")
