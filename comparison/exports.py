@@ -19,7 +19,6 @@ from django.utils.text import slugify
 
 from comparison import selectors
 from comparison.models import Match, MatchKind, Report
-from comparison.pages.report import report_page_context
 from maps.io.spreadsheet import neutralize_spreadsheet_cell
 from maps.segments import SEGMENT_KEYS
 
@@ -183,7 +182,7 @@ def report_html(report: Report) -> str:
     body read-only (as on the shared page), the stylesheets and plotly.js inline, and a
     Content-Security-Policy that lets nothing load from anywhere."""
     nonce = secrets.token_urlsafe(16)
-    context = report_page_context(report, shared=True, export=True, nonce=nonce)
+    context = selectors.report_page_context(report, shared=True, export=True, nonce=nonce)
     context["inline_css"] = mark_safe(_stylesheets())  # noqa: S308 - our own stylesheets
     context["csp_nonce"] = nonce
     return render_to_string("comparison/report_export.html", context)
