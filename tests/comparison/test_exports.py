@@ -13,7 +13,7 @@ from django.urls import reverse
 from comparison import charts, engine, exports, services
 from comparison.models import Match, MatchKind, Report
 from comparison.views.exports import EXPORT_FORMATS
-from tests.comparison.report_fixtures import IMG, SCRIPT, build_pair, run_report
+from tests.support.builders import IMG, SCRIPT
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +30,6 @@ CONTRACT_KEYS = [
 REPORT_KEYS = [*CONTRACT_KEYS, "internal_seal"]
 
 
-@pytest.fixture
-def pair(owner, persona):
-    return build_pair(owner, persona)
-
-
-@pytest.fixture
-def report(pair, editor, monkeypatch):
-    return run_report(pair, editor, monkeypatch)
-
-
 def web_url(report, file_format: str) -> str:
     return reverse("report-export", kwargs={"pk": report.pk, "file_format": file_format})
 
@@ -51,10 +41,10 @@ def api_url(report) -> str:
 # --- CSV ----------------------------------------------------------------------------------
 
 
-def test_csv_lists_every_match_with_a_header(report):
-    rows = list(csv.reader(io.StringIO(exports.report_csv(report))))
+def test_csv_lists_every_match_with_a_header(compared_report):
+    rows = list(csv.reader(io.StringIO(exports.report_csv(compared_report))))
     assert tuple(rows[0]) == exports.CSV_COLUMNS
-    assert len(rows) - 1 == report.matches.count()
+    assert len(rows) - 1 == compared_report.matches.count()
     by_text = {row[7] or row[12]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     confirmed = by_text["Too many tools that don't talk to each other"]
     assert confirmed["verdict"] == "confirmed"
@@ -63,18 +53,18 @@ def test_csv_lists_every_match_with_a_header(report):
     assert confirmed["internal_votes"] == "5"
 
 
-def test_csv_neutralises_formula_cells(report):
+def test_csv_neutralises_formula_cells(compared_report):
     # Texts no import would let through unchanged, written straight into the report.
     for text in ("+SUM(A1:A9)", "-2+3", "@cmd", "\tTAB", "\rCR", "'=quoted"):
         Match.objects.create(
-            report=report,
+            report=compared_report,
             kind=MatchKind.UNMATCHED,
             verdict="missed",
             customer_segment="pains",
             customer_text=text,
             customer_verdict="missed",
         )
-    rows = list(csv.reader(io.StringIO(exports.report_csv(report))))
+    rows = list(csv.reader(io.StringIO(exports.report_csv(compared_report))))
     cells = [cell for row in rows[1:] for cell in row]
     assert '\'=HYPERLINK("http://evil.example","click")' in cells
     for text in ("+SUM(A1:A9)", "-2+3", "@cmd", "\tTAB", "\rCR", "'=quoted"):
@@ -86,10 +76,10 @@ def test_csv_neutralises_formula_cells(report):
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def test_json_has_the_cli_contract_then_the_seal_record(report):
-    data = exports.report_json(report)
+def test_json_has_the_cli_contract_then_the_seal_record(compared_report):
+    data = exports.report_json(compared_report)
     assert list(data) == REPORT_KEYS
-    assert data["engine_version"] == report.engine_version
+    assert data["engine_version"] == compared_report.engine_version
     assert set(data["settings"]) == {
         "scorer",
         "threshold",
@@ -113,7 +103,7 @@ def test_json_has_the_cli_contract_then_the_seal_record(report):
     json.dumps(data)  # serialisable as is
 
 
-def test_json_equals_the_engine_result_on_the_same_notes(report, pair):
+def test_json_equals_the_engine_result_on_the_same_notes(compared_report, compared_pair):
     """What `compare_files --format json` would print for these notes (ids = note ids)."""
 
     def notes(empathy_map):
@@ -123,11 +113,11 @@ def test_json_equals_the_engine_result_on_the_same_notes(report, pair):
         ]
 
     expected = engine.compare(
-        notes(pair.internal_map),
-        notes(pair.customer_map),
-        engine.Settings.from_dict(report.settings),
+        notes(compared_pair.internal_map),
+        notes(compared_pair.customer_map),
+        engine.Settings.from_dict(compared_report.settings),
     ).to_json_dict()
-    data = exports.report_json(report)
+    data = exports.report_json(compared_report)
     for key in ("engine_version", "settings", "summary", "segments"):
         assert data[key] == expected[key], key
     assert sorted(data["pairs"], key=lambda p: p["internal_id"]) == sorted(
@@ -148,13 +138,13 @@ def test_json_equals_the_engine_result_on_the_same_notes(report, pair):
                 assert got[note_id]["best"]["score"] == note["best"]["score"]
 
 
-def test_json_download_and_api(client, api, viewer, report):
+def test_json_download_and_api(client, api, viewer, compared_report):
     client.force_login(viewer)
-    response = client.get(web_url(report, "json"))
+    response = client.get(web_url(compared_report, "json"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert json.loads(response.content) == exports.report_json(report)
-    via_api = api(viewer).get(api_url(report), {"format": "json"})
+    assert json.loads(response.content) == exports.report_json(compared_report)
+    via_api = api(viewer).get(api_url(compared_report), {"format": "json"})
     assert via_api.status_code == 200
     assert list(json.loads(via_api.content)) == REPORT_KEYS
 
@@ -162,8 +152,8 @@ def test_json_download_and_api(client, api, viewer, report):
 # --- HTML ---------------------------------------------------------------------------------
 
 
-def test_html_export_is_self_contained(report):
-    page = exports.report_html(report)
+def test_html_export_is_self_contained(compared_report):
+    page = exports.report_html(compared_report)
     assert 'src="http' not in page
     # plotly.js holds link strings for its own (unused) attributions; outside it, no link
     # leaves the file.
@@ -186,9 +176,11 @@ def test_html_export_is_self_contained(report):
     assert all(f'nonce="{nonce}"' in attrs for attrs in scripts)
 
 
-def test_html_export_escapes_notes_and_is_read_only(report, editor):
-    services.commentary_save(user=editor, report=report, section="overall", text=f"Hm {IMG}")
-    page = exports.report_html(report)
+def test_html_export_escapes_notes_and_is_read_only(compared_report, editor):
+    services.commentary_save(
+        user=editor, report=compared_report, section="overall", text=f"Hm {IMG}"
+    )
+    page = exports.report_html(compared_report)
     assert SCRIPT not in page
     assert IMG not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -198,46 +190,47 @@ def test_html_export_escapes_notes_and_is_read_only(report, editor):
     assert "Download HTML" not in page
 
 
-def test_html_download_has_a_good_filename(client, viewer, report):
+def test_html_download_has_a_good_filename(client, viewer, compared_report):
     client.force_login(viewer)
-    response = client.get(web_url(report, "html"))
+    response = client.get(web_url(compared_report, "html"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="gapmap-report-jane-procurement-lead-2026-03-12-{report.pk}.html"'
+        'attachment; filename="gapmap-report-jane-procurement-lead-2026-03-12-'
+        f'{compared_report.pk}.html"'
     )
     assert "no-store" in response["Cache-Control"]
     assert b"Where we were right" in response.content
 
 
-def test_csv_download_and_api(client, api, viewer, report):
+def test_csv_download_and_api(client, api, viewer, compared_report):
     client.force_login(viewer)
-    response = client.get(web_url(report, "csv"))
+    response = client.get(web_url(compared_report, "csv"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].endswith(f'-{report.pk}.csv"')
-    via_api = api(viewer).get(api_url(report), {"format": "csv"})
+    assert response["Content-Disposition"].endswith(f'-{compared_report.pk}.csv"')
+    via_api = api(viewer).get(api_url(compared_report), {"format": "csv"})
     assert via_api.status_code == 200
     assert via_api.content == response.content
-    html_api = api(viewer).get(api_url(report), {"format": "html"})
+    html_api = api(viewer).get(api_url(compared_report), {"format": "html"})
     assert html_api.status_code == 200
     assert html_api["Content-Type"].startswith("text/html")
 
 
-def test_report_page_links_the_exports(client, viewer, report):
+def test_report_page_links_the_exports(client, viewer, compared_report):
     client.force_login(viewer)
-    page = client.get(reverse("report-page", kwargs={"pk": report.pk})).content.decode()
+    page = client.get(reverse("report-page", kwargs={"pk": compared_report.pk})).content.decode()
     for file_format in EXPORT_FORMATS:
-        assert f'href="{web_url(report, file_format)}"' in page
+        assert f'href="{web_url(compared_report, file_format)}"' in page
 
 
 def test_unknown_format_and_unfinished_report(
-    client, api, editor, viewer, report, pair, monkeypatch
+    client, api, editor, viewer, compared_report, compared_pair
 ):
     client.force_login(viewer)
-    assert client.get(web_url(report, "xlsx")).status_code == 404
-    assert api(viewer).get(api_url(report), {"format": "xlsx"}).status_code == 400
-    queued, _ = services.report_request(user=editor, pair=pair)
+    assert client.get(web_url(compared_report, "xlsx")).status_code == 404
+    assert api(viewer).get(api_url(compared_report), {"format": "xlsx"}).status_code == 400
+    queued, _ = services.report_request(user=editor, pair=compared_pair)
     assert queued.status == "queued"
     response = client.get(web_url(queued, "csv"))
     assert response.status_code == 302
@@ -245,16 +238,18 @@ def test_unknown_format_and_unfinished_report(
     assert api(viewer).get(api_url(queued), {"format": "csv"}).status_code == 409
 
 
-def test_outsider_gets_404_on_every_export_route(client, api, outsider, report):
+def test_outsider_gets_404_on_every_export_route(client, api, outsider, compared_report):
     client.force_login(outsider)
     for file_format in EXPORT_FORMATS:
-        assert client.get(web_url(report, file_format)).status_code == 404
-        assert api(outsider).get(api_url(report), {"format": file_format}).status_code == 404
-    assert Report.objects.filter(pk=report.pk).exists()
+        assert client.get(web_url(compared_report, file_format)).status_code == 404
+        assert (
+            api(outsider).get(api_url(compared_report), {"format": file_format}).status_code == 404
+        )
+    assert Report.objects.filter(pk=compared_report.pk).exists()
 
 
-def test_anonymous_is_sent_to_login(client, report):
-    response = client.get(web_url(report, "csv"))
+def test_anonymous_is_sent_to_login(client, compared_report):
+    response = client.get(web_url(compared_report, "csv"))
     assert response.status_code == 302
     assert "login" in response["Location"]
-    assert client.get(api_url(report)).status_code in (401, 403)
+    assert client.get(api_url(compared_report)).status_code in (401, 403)

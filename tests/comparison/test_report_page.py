@@ -11,19 +11,10 @@ from django.urls import reverse
 
 from comparison import selectors, services
 from comparison.models import MAX_COMMENTARY_CHARS, Match, ReportCommentary
-from tests.comparison.report_fixtures import IMG, SCRIPT, build_pair, run_report
+from tests.support.builders import IMG, SCRIPT, known_pair
+from tests.support.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pair(owner, persona):
-    return build_pair(owner, persona)
-
-
-@pytest.fixture
-def report(pair, editor, monkeypatch):
-    return run_report(pair, editor, monkeypatch)
 
 
 def page(client, user, report) -> str:
@@ -40,10 +31,10 @@ def section(html_text: str, section_id: str) -> str:
     return html_text[start:end]
 
 
-def test_the_known_comparison_has_the_expected_verdicts(report):
+def test_the_known_comparison_has_the_expected_verdicts(compared_report):
     verdicts = {
         (m.internal_text or m.customer_text)[:20]: m.verdict
-        for m in Match.objects.filter(report=report).exclude(kind="also")
+        for m in Match.objects.filter(report=compared_report).exclude(kind="also")
     }
     assert verdicts["Too many tools that "] == "confirmed"
     assert verdicts["Lower prices from su"] == "unconfirmed"
@@ -51,22 +42,22 @@ def test_the_known_comparison_has_the_expected_verdicts(report):
     assert verdicts["Auditors ask for a c"] == "missed"
 
 
-def test_header_names_persona_workshops_settings_and_run(client, viewer, report):
-    text = page(client, viewer, report)
+def test_header_names_persona_workshops_settings_and_run(client, viewer, compared_report):
+    text = page(client, viewer, compared_report)
     assert "Jane, procurement lead" in text
     assert "Sales team hypotheses" in text
     assert "Customer workshop March" in text
     assert "12 Mar 2026" in text
     assert "Fiona Facilitator" in text
     assert "Ana, Ben, Chris" in text  # one per line or comma-separated, listed as one
-    assert f"<dd>{report.engine_version}</dd>" in text
-    assert f"<dd>{report.settings['scorer']}</dd>" in text
-    assert report.finished_at.strftime("%Y-%m-%dT%H:%M") in text
+    assert f"<dd>{compared_report.engine_version}</dd>" in text
+    assert f"<dd>{compared_report.settings['scorer']}</dd>" in text
+    assert compared_report.finished_at.strftime("%Y-%m-%dT%H:%M") in text
 
 
-def test_scores_show_overall_and_weighted_variants(client, viewer, report):
-    text = page(client, viewer, report)
-    summary = report.summary
+def test_scores_show_overall_and_weighted_variants(client, viewer, compared_report):
+    text = page(client, viewer, compared_report)
+    summary = compared_report.summary
     scores = text[text.index('class="scores"') : text.index("report-segment-scores")]
     assert f"{summary['empathy_score']:.0f}" in scores
     assert f"vote-weighted: <strong>{summary['weighted_precision']:.0f}%" in scores
@@ -79,8 +70,8 @@ def test_scores_show_overall_and_weighted_variants(client, viewer, report):
     assert table.count("<tr>") == 1 + 6  # header and one row per segment
 
 
-def test_sections_list_the_right_notes_most_voted_first(client, viewer, report):
-    text = page(client, viewer, report)
+def test_sections_list_the_right_notes_most_voted_first(client, viewer, compared_report):
+    text = page(client, viewer, compared_report)
     right = section(text, "right")
     assert "Too many tools that don&#x27;t talk to each other" in right
     assert "Too many tools that do not talk to each other" in right
@@ -97,8 +88,8 @@ def test_sections_list_the_right_notes_most_voted_first(client, viewer, report):
     assert "<td>Pains</td>" in misplaced
 
 
-def test_maps_show_every_note_with_its_verdict_and_a_legend(client, viewer, report):
-    text = page(client, viewer, report)
+def test_maps_show_every_note_with_its_verdict_and_a_legend(client, viewer, compared_report):
+    text = page(client, viewer, compared_report)
     maps = text[text.index('id="maps-heading"') : text.index('id="right"')]
     for label in (
         "Confirmed",
@@ -116,10 +107,10 @@ def test_maps_show_every_note_with_its_verdict_and_a_legend(client, viewer, repo
 
 
 def test_charts_are_drawn_with_the_request_nonce_and_plotly_from_this_origin(
-    client, viewer, report
+    client, viewer, compared_report
 ):
     client.force_login(viewer)
-    response = client.get(reverse("report-page", kwargs={"pk": report.pk}))
+    response = client.get(reverse("report-page", kwargs={"pk": compared_report.pk}))
     text = response.content.decode()
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
     assert f'<script src="{reverse("plotly-js")}" defer></script>' in text
@@ -138,8 +129,10 @@ def test_charts_are_drawn_with_the_request_nonce_and_plotly_from_this_origin(
     assert "cdn.plot.ly" not in text
 
 
-def test_note_texts_are_escaped_on_the_page_and_in_chart_hover_text(client, viewer, report):
-    text = page(client, viewer, report)
+def test_note_texts_are_escaped_on_the_page_and_in_chart_hover_text(
+    client, viewer, compared_report
+):
+    text = page(client, viewer, compared_report)
     assert SCRIPT not in text
     assert IMG not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
@@ -158,27 +151,27 @@ def test_note_texts_are_escaped_on_the_page_and_in_chart_hover_text(client, view
     assert "<img" not in missed_chart
 
 
-def test_viewer_sees_no_editing_controls(client, viewer, report):
-    text = page(client, viewer, report)
+def test_viewer_sees_no_editing_controls(client, viewer, compared_report):
+    text = page(client, viewer, compared_report)
     assert 'name="decision"' not in text
     assert "commentary-form" not in text
     assert "csrfmiddlewaretoken" not in text.split('class="report"', 1)[1]
 
 
-def test_editor_gets_review_and_commentary_forms(client, editor, report):
-    text = page(client, editor, report)
+def test_editor_gets_review_and_commentary_forms(client, editor, compared_report):
+    text = page(client, editor, compared_report)
     assert 'name="decision"' in text
     assert text.count("commentary-form") == 5  # overall and the four sections
     assert 'maxlength="5000"' in text
     assert "Download HTML" in text
 
 
-def test_shared_context_renders_read_only_without_a_request(report):
+def test_shared_context_renders_read_only_without_a_request(compared_report):
     from django.template.loader import render_to_string
 
     html_text = render_to_string(
         "comparison/_report_body.html",
-        selectors.report_page_context(report, can_edit=True, shared=True, nonce="abc123"),
+        selectors.report_page_context(compared_report, can_edit=True, shared=True, nonce="abc123"),
     )
     assert "Where we were right" in html_text
     assert "<form" not in html_text
@@ -194,65 +187,74 @@ def commentary_url(report, section_key: str) -> str:
     return reverse("report-commentary", kwargs={"pk": report.pk, "section": section_key})
 
 
-def test_editor_saves_commentary_and_everyone_reads_it_escaped(client, editor, viewer, report):
+def test_editor_saves_commentary_and_everyone_reads_it_escaped(
+    client, editor, viewer, compared_report
+):
     client.force_login(editor)
     text = f"First line {SCRIPT}\r\nSecond line & more"
-    response = client.post(commentary_url(report, "wrong"), {"text": text})
+    response = client.post(commentary_url(compared_report, "wrong"), {"text": text})
     assert response.status_code == 302
     assert response["Location"].endswith("#commentary-wrong")
-    saved = ReportCommentary.objects.get(report=report, section="wrong")
+    saved = ReportCommentary.objects.get(report=compared_report, section="wrong")
     assert saved.text == f"First line {SCRIPT}\nSecond line & more"
     assert saved.updated_by == editor
-    shown = page(client, viewer, report)
+    shown = page(client, viewer, compared_report)
     wrong = section(shown, "wrong")
     assert "First line &lt;script&gt;alert(1)&lt;/script&gt;<br>Second line &amp; more" in wrong
     assert SCRIPT not in shown
 
 
-def test_empty_commentary_deletes_it(client, editor, report):
-    services.commentary_save(user=editor, report=report, section="right", text="Good")
+def test_empty_commentary_deletes_it(client, editor, compared_report):
+    services.commentary_save(user=editor, report=compared_report, section="right", text="Good")
     client.force_login(editor)
-    client.post(commentary_url(report, "right"), {"text": "  \n "})
-    assert not ReportCommentary.objects.filter(report=report).exists()
+    client.post(commentary_url(compared_report, "right"), {"text": "  \n "})
+    assert not ReportCommentary.objects.filter(report=compared_report).exists()
 
 
-def test_viewer_cannot_write_commentary(client, viewer, report):
+def test_viewer_cannot_write_commentary(client, viewer, compared_report):
     client.force_login(viewer)
-    response = client.post(commentary_url(report, "overall"), {"text": "Mine"})
+    response = client.post(commentary_url(compared_report, "overall"), {"text": "Mine"})
     assert response.status_code == 403
     assert not ReportCommentary.objects.exists()
     with pytest.raises(PermissionDenied):
-        services.commentary_save(user=viewer, report=report, section="overall", text="x")
+        services.commentary_save(user=viewer, report=compared_report, section="overall", text="x")
 
 
-def test_commentary_length_limit(editor, report):
+def test_commentary_length_limit(editor, compared_report):
     services.commentary_save(
-        user=editor, report=report, section="overall", text="x" * MAX_COMMENTARY_CHARS
+        user=editor, report=compared_report, section="overall", text="x" * MAX_COMMENTARY_CHARS
     )
     with pytest.raises(ValidationError) as error:
         services.commentary_save(
-            user=editor, report=report, section="overall", text="y" * (MAX_COMMENTARY_CHARS + 1)
+            user=editor,
+            report=compared_report,
+            section="overall",
+            text="y" * (MAX_COMMENTARY_CHARS + 1),
         )
     assert "5001 characters; the limit is 5000" in " ".join(error.value.messages)
-    assert ReportCommentary.objects.get(report=report).text == "x" * MAX_COMMENTARY_CHARS
+    assert ReportCommentary.objects.get(report=compared_report).text == "x" * MAX_COMMENTARY_CHARS
 
 
-def test_commentary_over_the_limit_from_the_page_changes_nothing(client, editor, report):
+def test_commentary_over_the_limit_from_the_page_changes_nothing(client, editor, compared_report):
     client.force_login(editor)
-    response = client.post(commentary_url(report, "missed"), {"text": "z" * 5001}, follow=True)
+    response = client.post(
+        commentary_url(compared_report, "missed"), {"text": "z" * 5001}, follow=True
+    )
     assert "the limit is 5000" in html.unescape(response.content.decode())
     assert not ReportCommentary.objects.exists()
 
 
-def test_unknown_section_is_refused(client, editor, report):
+def test_unknown_section_is_refused(client, editor, compared_report):
     client.force_login(editor)
-    assert client.post(commentary_url(report, "nonsense"), {"text": "x"}).status_code == 404
+    assert (
+        client.post(commentary_url(compared_report, "nonsense"), {"text": "x"}).status_code == 404
+    )
     with pytest.raises(ValidationError):
-        services.commentary_save(user=editor, report=report, section="nonsense", text="x")
+        services.commentary_save(user=editor, report=compared_report, section="nonsense", text="x")
 
 
-def test_commentary_api_get_and_put(api, editor, viewer, report):
-    url = reverse("api-report-commentary", kwargs={"pk": report.pk})
+def test_commentary_api_get_and_put(api, editor, viewer, compared_report):
+    url = reverse("api-report-commentary", kwargs={"pk": compared_report.pk})
     response = api(editor).put(url, {"section": "missed", "text": f"Look {IMG}"}, format="json")
     assert response.status_code == 200
     by_section = {item["section"]: item for item in response.json()}
@@ -273,11 +275,11 @@ def test_commentary_api_get_and_put(api, editor, viewer, report):
 # --- scoping and query counts -----------------------------------------------------------
 
 
-def test_outsider_gets_404_on_the_report_routes(client, api, outsider, report):
+def test_outsider_gets_404_on_the_report_routes(client, api, outsider, compared_report):
     client.force_login(outsider)
-    assert client.get(reverse("report-page", kwargs={"pk": report.pk})).status_code == 404
-    assert client.post(commentary_url(report, "overall"), {"text": "x"}).status_code == 404
-    url = reverse("api-report-commentary", kwargs={"pk": report.pk})
+    assert client.get(reverse("report-page", kwargs={"pk": compared_report.pk})).status_code == 404
+    assert client.post(commentary_url(compared_report, "overall"), {"text": "x"}).status_code == 404
+    url = reverse("api-report-commentary", kwargs={"pk": compared_report.pk})
     assert api(outsider).get(url).status_code == 404
     assert (
         api(outsider).put(url, {"section": "overall", "text": "x"}, format="json").status_code
@@ -287,7 +289,7 @@ def test_outsider_gets_404_on_the_report_routes(client, api, outsider, report):
 
 
 def test_report_page_queries_do_not_grow_with_matches(
-    client, owner, editor, persona, monkeypatch, django_assert_max_num_queries
+    client, owner, editor, persona, django_assert_max_num_queries
 ):
     def notes(count: int, side: str):
         return [
@@ -295,11 +297,11 @@ def test_report_page_queries_do_not_grow_with_matches(
             for index in range(count)
         ]
 
-    small = run_report(
-        build_pair(owner, persona, notes(2, "team"), notes(2, "customer")), editor, monkeypatch
+    small = ReportFactory(
+        pair=known_pair(owner, persona, notes(2, "team"), notes(2, "customer")), by=editor
     )
-    big = run_report(
-        build_pair(owner, persona, notes(60, "team"), notes(60, "customer")), editor, monkeypatch
+    big = ReportFactory(
+        pair=known_pair(owner, persona, notes(60, "team"), notes(60, "customer")), by=editor
     )
     for report in (small, big):
         services.commentary_save(user=editor, report=report, section="overall", text="Note")
@@ -317,25 +319,29 @@ def test_report_page_queries_do_not_grow_with_matches(
         client.get(reverse("report-page", kwargs={"pk": big.pk}))
 
 
-def test_unfinished_report_page_shows_progress_not_sections(client, editor, pair, monkeypatch):
+def test_unfinished_report_page_shows_progress_not_sections(
+    client, editor, compared_pair, monkeypatch
+):
     from comparison import tasks
 
     monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
-    queued, _ = services.report_request(user=editor, pair=pair)
+    queued, _ = services.report_request(user=editor, pair=compared_pair)
     text = page(client, editor, queued)
     assert "job-progress" in text
     assert "Where we were right" not in text
     assert "Download HTML" not in text
 
 
-def test_the_report_flags_hypotheses_changed_after_the_customer_workshop(client, viewer, report):
+def test_the_report_flags_hypotheses_changed_after_the_customer_workshop(
+    client, viewer, compared_report
+):
     import datetime
 
     from maps.models import EmpathyMap
 
-    customer = report.pair.customer_map
+    customer = compared_report.pair.customer_map
     client.force_login(viewer)
-    url = reverse("report-page", kwargs={"pk": report.pk})
+    url = reverse("report-page", kwargs={"pk": compared_report.pk})
 
     # typed in today, after the customer workshop: flagged
     EmpathyMap.objects.filter(pk=customer.pk).update(held_on=datetime.date(2026, 1, 1))

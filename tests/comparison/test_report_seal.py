@@ -17,8 +17,7 @@ from comparison.models import Report
 from maps import services as map_services
 from maps.models import EmpathyMap, Note
 from maps.selectors import notes_digest
-from tests.comparison.report_fixtures import build_pair, run_report
-from tests.factories import add_member
+from tests.support.factories import MembershipFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +26,8 @@ NOT_SEALED = "no: the hypotheses were not sealed when the comparison ran"
 
 
 @pytest.fixture
-def pair(owner, persona):
-    return build_pair(owner, persona)
-
-
-@pytest.fixture
-def sealed_map(pair, editor) -> EmpathyMap:
-    return map_services.map_seal(user=editor, empathy_map=pair.internal_map)
+def sealed_map(compared_pair, editor) -> EmpathyMap:
+    return map_services.map_seal(user=editor, empathy_map=compared_pair.internal_map)
 
 
 def page(client, user, report: Report) -> str:
@@ -52,10 +46,10 @@ def local(moment) -> str:
 
 
 def test_a_sealed_map_is_recorded_with_time_person_and_digest(
-    client, viewer, editor, pair, sealed_map, monkeypatch
+    client, viewer, editor, compared_pair, sealed_map
 ):
     # when the sealed hypotheses are compared
-    report = run_report(pair, editor, monkeypatch)
+    report = ReportFactory(pair=compared_pair, by=editor)
 
     # then the report keeps the seal as it was
     seal = selectors.report_seal(report)
@@ -77,17 +71,17 @@ def test_a_sealed_map_is_recorded_with_time_person_and_digest(
 
 
 def test_unsealing_or_resealing_later_does_not_change_an_old_report(
-    client, viewer, owner, editor, pair, sealed_map, monkeypatch
+    client, viewer, owner, editor, compared_pair, sealed_map
 ):
     # given a report of the sealed map
-    old = run_report(pair, editor, monkeypatch)
+    old = ReportFactory(pair=compared_pair, by=editor)
     recorded = dict(old.internal_seal)
 
     # when an owner unseals it, someone edits a hypothesis and it is sealed again
     map_services.map_unseal(user=owner, empathy_map=sealed_map)
-    note = pair.internal_map.notes.order_by("id").first()
+    note = compared_pair.internal_map.notes.order_by("id").first()
     map_services.note_update(user=owner, note=note, text="A hypothesis improved afterwards")
-    resealed = map_services.map_seal(user=owner, empathy_map=pair.internal_map)
+    resealed = map_services.map_seal(user=owner, empathy_map=compared_pair.internal_map)
     assert resealed.seal_digest != sealed_map.seal_digest
 
     # then the old report still says what it compared: the first seal, by the editor
@@ -101,22 +95,22 @@ def test_unsealing_or_resealing_later_does_not_change_an_old_report(
     assert EXACT in text
 
     # and a new report records the new seal
-    new = run_report(pair, editor, monkeypatch)
+    new = ReportFactory(pair=compared_pair, by=editor)
     assert selectors.report_seal(new).sealed_by == "owner"
     assert selectors.report_seal(new).seal_digest == resealed.seal_digest
     assert selectors.report_seal(new).compared_sealed_notes is True
 
 
 def test_a_report_of_an_unsealed_map_says_not_sealed_even_after_a_seal(
-    client, viewer, editor, pair, monkeypatch
+    client, viewer, editor, compared_pair
 ):
-    report = run_report(pair, editor, monkeypatch)
+    report = ReportFactory(pair=compared_pair, by=editor)
     seal = selectors.report_seal(report)
     assert (seal.recorded, seal.sealed, seal.compared_sealed_notes) == (True, False, None)
-    assert seal.compared_digest == notes_digest(pair.internal_map.notes.all())
+    assert seal.compared_digest == notes_digest(compared_pair.internal_map.notes.all())
 
     # sealing the map afterwards does not make the old comparison "sealed"
-    map_services.map_seal(user=editor, empathy_map=pair.internal_map)
+    map_services.map_seal(user=editor, empathy_map=compared_pair.internal_map)
 
     text = header(page(client, viewer, report))
     assert NOT_SEALED in text
@@ -124,14 +118,14 @@ def test_a_report_of_an_unsealed_map_says_not_sealed_even_after_a_seal(
 
 
 def test_edited_after_an_unseal_is_not_sealed_and_keeps_the_workshop_flag(
-    client, viewer, owner, editor, pair, sealed_map, monkeypatch
+    client, viewer, owner, editor, compared_pair, sealed_map
 ):
     # given hypotheses sealed, unsealed and edited after the customer workshop (12 Mar 2026)
     map_services.map_unseal(user=owner, empathy_map=sealed_map)
-    note = pair.internal_map.notes.order_by("id").first()
+    note = compared_pair.internal_map.notes.order_by("id").first()
     map_services.note_update(user=owner, note=note, text="Improved after hearing customers")
 
-    report = run_report(pair, editor, monkeypatch)
+    report = ReportFactory(pair=compared_pair, by=editor)
 
     assert selectors.report_seal(report).sealed is False
     text = header(page(client, viewer, report))
@@ -140,13 +134,13 @@ def test_edited_after_an_unseal_is_not_sealed_and_keeps_the_workshop_flag(
 
 
 def test_notes_changed_around_the_seal_are_flagged(
-    client, viewer, editor, pair, sealed_map, monkeypatch
+    client, viewer, editor, compared_pair, sealed_map
 ):
     # given a sealed map whose note is changed behind the services' guard (database, admin)
-    first = pair.internal_map.notes.order_by("id").first()
+    first = compared_pair.internal_map.notes.order_by("id").first()
     Note.objects.filter(pk=first.pk).update(text="Rewritten behind the seal")
 
-    report = run_report(pair, editor, monkeypatch)
+    report = ReportFactory(pair=compared_pair, by=editor)
 
     seal = selectors.report_seal(report)
     assert seal.sealed is True
@@ -159,8 +153,8 @@ def test_notes_changed_around_the_seal_are_flagged(
     assert EXACT not in text
 
 
-def test_a_review_keeps_the_recorded_seal(editor, owner, pair, sealed_map, monkeypatch):
-    report = run_report(pair, editor, monkeypatch)
+def test_a_review_keeps_the_recorded_seal(editor, owner, compared_pair, sealed_map):
+    report = ReportFactory(pair=compared_pair, by=editor)
     recorded = dict(report.internal_seal)
     map_services.map_unseal(user=owner, empathy_map=sealed_map)
     match = report.matches.filter(kind="pair").first()
@@ -178,13 +172,13 @@ def test_a_review_keeps_the_recorded_seal(editor, owner, pair, sealed_map, monke
 
 
 def test_the_sealers_name_outlives_their_account(
-    owner, editor, workspace, pair, sealed_map, monkeypatch
+    owner, editor, workspace, compared_pair, sealed_map
 ):
     sealer = get_user_model().objects.create_user("temp-sealer", password="pw-for-tests")
-    add_member(workspace, sealer, "editor")
+    MembershipFactory(workspace=workspace, user=sealer, role="editor")
     map_services.map_unseal(user=owner, empathy_map=sealed_map)
-    map_services.map_seal(user=sealer, empathy_map=pair.internal_map)
-    report = run_report(pair, editor, monkeypatch)
+    map_services.map_seal(user=sealer, empathy_map=compared_pair.internal_map)
+    report = ReportFactory(pair=compared_pair, by=editor)
 
     sealer.delete()
 
@@ -192,10 +186,10 @@ def test_the_sealers_name_outlives_their_account(
 
 
 def test_older_reports_without_a_record_say_not_recorded(
-    client, api, viewer, editor, pair, sealed_map, monkeypatch
+    client, api, viewer, editor, compared_pair, sealed_map
 ):
     # given a report run before reports kept the seal (the map is sealed today)
-    report = run_report(pair, editor, monkeypatch)
+    report = ReportFactory(pair=compared_pair, by=editor)
     Report.objects.filter(pk=report.pk).update(internal_seal=None)
     report.refresh_from_db()
 
@@ -217,9 +211,9 @@ def test_older_reports_without_a_record_say_not_recorded(
 
 
 def test_api_and_exports_carry_the_recorded_seal(
-    client, api, viewer, owner, editor, pair, sealed_map, monkeypatch
+    client, api, viewer, owner, editor, compared_pair, sealed_map
 ):
-    report = run_report(pair, editor, monkeypatch)
+    report = ReportFactory(pair=compared_pair, by=editor)
     map_services.map_unseal(user=owner, empathy_map=sealed_map)  # later: must not matter
     expected = {
         "recorded": True,
@@ -260,10 +254,10 @@ def test_api_and_exports_carry_the_recorded_seal(
 
 
 def test_a_queued_report_records_the_seal_only_when_it_runs(
-    client, viewer, editor, pair, sealed_map, monkeypatch
+    client, viewer, editor, compared_pair, sealed_map, monkeypatch
 ):
     monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
-    report, _ = services.report_request(user=editor, pair=pair)
+    report, _ = services.report_request(user=editor, pair=compared_pair)
     assert report.internal_seal is None
 
     text = header(page(client, viewer, report))
