@@ -2,21 +2,21 @@ import pytest
 
 from comparison import services, tasks
 from comparison.models import Report
-from maps import services as map_services
-from tests.factories import make_map
+from tests.support.factories import MapPairFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pair(owner, persona):
-    internal = make_map(persona, "internal", notes=[("pains", "Too many tools that don't talk")])
-    customer = make_map(
-        persona,
-        "customer",
-        notes=[("pains", "Too many tools that do not talk"), ("gains", "One login for all")],
+def pair(persona):
+    return MapPairFactory(
+        internal_map__persona=persona,
+        internal_map__notes=[("pains", "Too many tools that don't talk")],
+        customer_map__notes=[
+            ("pains", "Too many tools that do not talk"),
+            ("gains", "One login for all"),
+        ],
     )
-    return map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 from comparison import dashboard, tasks
 from comparison.models import Report, ReportStatus
 from maps.services import NoteData
-from tests.support.builders import build_round
+from tests.support.builders import build_comparison
 from tests.support.factories import PersonaFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +24,9 @@ def _no_queue(monkeypatch):
     monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
 
 
-def compared_pair(owner, persona, *, internal, customer, team: str = "", **round_options):
-    """A round of one team (`build_round`): its pair and the pair's succeeded report."""
-    (report,) = build_round(
-        owner, persona, customer=customer, teams={team: internal}, **round_options
-    ).values()
+def compared_pair(owner, persona, **comparison):
+    """A round of one team (`build_comparison`): its pair and the pair's report."""
+    report = build_comparison(owner, persona, **comparison)
     return report.pair, report
 
 

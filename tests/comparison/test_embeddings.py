@@ -5,13 +5,12 @@ import sys
 import numpy as np
 import pytest
 
-from comparison import embeddings, engine, services, tasks
+from comparison import embeddings, engine, tasks
 from comparison.engine import semantic
-from comparison.models import NoteEmbedding, ReportStatus
-from maps import services as map_services
+from comparison.models import NoteEmbedding
 from maps.models import Note
 from tests.comparison.test_semantic import ANCHORS
-from tests.factories import make_map
+from tests.support.factories import MapPairFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +19,10 @@ CUSTOMER = [("pains", "Worried the costs will explode"), ("gains", "Sunny weathe
 
 
 @pytest.fixture
-def pair(owner, persona):
-    internal = make_map(persona, "internal", notes=INTERNAL)
-    customer = make_map(persona, "customer", notes=CUSTOMER)
-    return map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
-
-
-def _run(pair, user, scorer):
-    report, created = services.report_request(user=user, pair=pair, settings={"scorer": scorer})
-    assert created
-    services.report_run(report_id=report.pk)
-    report.refresh_from_db()
-    assert report.status == ReportStatus.SUCCEEDED, report.error
-    return report
+def pair(persona):
+    return MapPairFactory(
+        internal_map__persona=persona, internal_map__notes=INTERNAL, customer_map__notes=CUSTOMER
+    )
 
 
 def test_embeddings_for_texts_second_call_computes_nothing(fake):
@@ -55,12 +45,12 @@ def test_embeddings_for_texts_refuses_a_mismatched_model(fake):
 
 
 def test_second_semantic_run_embeds_nothing(pair, editor, fake):
-    first = _run(pair, editor, "hybrid")
+    first = ReportFactory(pair=pair, by=editor, settings={"scorer": "hybrid"})
     assert first.summary["semantic"]["used"] is True
     assert first.summary["semantic"]["embedded"] == 4 + ANCHORS
     embedded_texts = len(fake.texts)
     assert embedded_texts == 4 + ANCHORS
-    second = _run(pair, editor, "hybrid")
+    second = ReportFactory(pair=pair, by=editor, settings={"scorer": "hybrid"})
     assert len(fake.texts) == embedded_texts  # a re-run computes no embedding
     assert second.summary["semantic"] == {
         **first.summary["semantic"],
@@ -74,7 +64,7 @@ def test_second_semantic_run_embeds_nothing(pair, editor, fake):
 
 
 def test_lexical_run_touches_no_embedding(pair, editor, fake):
-    report = _run(pair, editor, "lexical")
+    report = ReportFactory(pair=pair, by=editor, settings={"scorer": "lexical"})
     assert "semantic" not in report.summary
     assert fake.calls == 0
     assert not NoteEmbedding.objects.exists()
@@ -85,7 +75,7 @@ def test_run_without_the_extra_is_lexical_and_says_so(pair, editor, monkeypatch)
     monkeypatch.setattr(semantic, "_DEFAULT", [])
     assert embeddings.availability()["semantic_available"] is False
     assert "lexical-only" in embeddings.availability()["message"]
-    report = _run(pair, editor, "semantic")
+    report = ReportFactory(pair=pair, by=editor, settings={"scorer": "semantic"})
     assert report.summary["semantic"]["used"] is False
     assert report.summary["semantic"]["fallback"] == semantic.NOT_INSTALLED
     assert report.summary["semantic"]["scorer"] == "blend"
@@ -97,7 +87,7 @@ def test_large_run_falls_back_and_queues_the_cache_refresh(pair, editor, fake, m
     monkeypatch.setattr(semantic, "MAX_UNCACHED_TEXTS", 3)
     queued = []
     monkeypatch.setattr(tasks.note_embeddings_refresh_task, "delay", queued.append)
-    report = _run(pair, editor, "semantic")
+    report = ReportFactory(pair=pair, by=editor, settings={"scorer": "semantic"})
     status = report.summary["semantic"]
     assert status["used"] is False
     assert status["fallback"] == semantic.TOO_MANY_UNCACHED
@@ -107,7 +97,7 @@ def test_large_run_falls_back_and_queues_the_cache_refresh(pair, editor, fake, m
     for map_id in queued:
         tasks.note_embeddings_refresh_task(map_id)
     calls = fake.calls
-    again = _run(pair, editor, "semantic")
+    again = ReportFactory(pair=pair, by=editor, settings={"scorer": "semantic"})
     assert again.summary["semantic"]["used"] is True
     assert again.summary["semantic"]["embedded"] == 0
     assert fake.calls == calls

@@ -11,7 +11,7 @@ from django.utils import timezone
 from comparison import engine, services, tasks
 from comparison.models import Match, Report, ReportStatus
 from maps import services as map_services
-from tests.factories import make_map
+from tests.support.factories import MapPairFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,10 @@ CUSTOMER = [
 
 
 @pytest.fixture
-def pair(owner, persona):
-    internal = make_map(persona, "internal", notes=INTERNAL)
-    customer = make_map(persona, "customer", notes=CUSTOMER)
-    return map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
+def pair(persona):
+    return MapPairFactory(
+        internal_map__persona=persona, internal_map__notes=INTERNAL, customer_map__notes=CUSTOMER
+    )
 
 
 def _queued(pair, user, **settings):

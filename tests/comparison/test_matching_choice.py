@@ -9,18 +9,19 @@ from django.urls import reverse
 from comparison import services, tasks
 from comparison.engine import semantic
 from comparison.models import Report
-from maps import services as map_services
-from tests.factories import make_map
+from tests.support.factories import MapPairFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pair(owner, persona, monkeypatch):
+def pair(persona, monkeypatch):
     monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
-    internal = make_map(persona, "internal", notes=[("pains", "Too many tools")])
-    customer = make_map(persona, "customer", notes=[("pains", "Too many different tools")])
-    return map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
+    return MapPairFactory(
+        internal_map__persona=persona,
+        internal_map__notes=[("pains", "Too many tools")],
+        customer_map__notes=[("pains", "Too many different tools")],
+    )
 
 
 def test_the_compare_form_passes_the_chosen_scorer(client, editor, pair):

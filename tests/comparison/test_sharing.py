@@ -15,10 +15,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from comparison import services, sharing, tasks
+from comparison import sharing
 from comparison.models import Report, ShareLink
-from maps import services as map_services
-from tests.factories import make_map, make_persona
+from tests.support.builders import build_comparison
+from tests.support.factories import PersonaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,34 +35,25 @@ SHARED_URL = "/shared/"
 # --- fixtures -------------------------------------------------------------------------------
 
 
-def _finished_report(user, persona, internal_notes, customer_notes, monkeypatch) -> Report:
-    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
-    internal = make_map(persona, "internal", notes=internal_notes)
-    customer = make_map(persona, "customer", notes=customer_notes)
-    owner = persona.workspace.memberships.get(role="owner").user
-    pair = map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
-    report, _ = services.report_request(user=user, pair=pair)
-    services.report_run(report_id=report.pk)
-    report.refresh_from_db()
-    return report
-
-
 @pytest.fixture
-def report(editor, persona, monkeypatch) -> Report:
-    return _finished_report(
-        editor,
+def report(owner, editor, persona) -> Report:
+    return build_comparison(
+        owner,
         persona,
-        [("pains", "Too many tools that don't talk"), ("sees", SCRIPT_NOTE)],
-        [("pains", "Too many tools that do not talk"), ("hears", IMG_NOTE)],
-        monkeypatch,
+        internal=[("pains", "Too many tools that don't talk"), ("sees", SCRIPT_NOTE)],
+        customer=[("pains", "Too many tools that do not talk"), ("hears", IMG_NOTE)],
+        compared_by=editor,
     )
 
 
 @pytest.fixture
-def other_report(outsider, other_workspace, monkeypatch) -> Report:
-    persona = make_persona(other_workspace, "Bob, buyer")
-    return _finished_report(
-        outsider, persona, [("pains", "Slow invoices")], [("pains", "Invoices slow")], monkeypatch
+def other_report(outsider, other_workspace) -> Report:
+    persona = PersonaFactory(workspace=other_workspace, name="Bob, buyer")
+    return build_comparison(
+        outsider,
+        persona,
+        internal=[("pains", "Slow invoices")],
+        customer=[("pains", "Invoices slow")],
     )
 
 
@@ -369,17 +360,21 @@ def test_shared_page_loads_nothing_from_other_origins_and_has_no_forms(visitor, 
 
 
 def test_shared_page_query_count_is_bounded_and_independent_of_report_size(
-    editor, persona, monkeypatch, django_assert_max_num_queries
+    owner, editor, persona, django_assert_max_num_queries
 ):
-    small = _finished_report(
-        editor, persona, [("pains", "One pain")], [("pains", "One pain here")], monkeypatch
+    small = build_comparison(
+        owner,
+        persona,
+        internal=[("pains", "One pain")],
+        customer=[("pains", "One pain here")],
+        compared_by=editor,
     )
     many = [
         (segment, f"Note {n} about {segment}")
         for n in range(8)
         for segment in ("pains", "gains", "sees")
     ]
-    large = _finished_report(editor, persona, many, many, monkeypatch)
+    large = build_comparison(owner, persona, internal=many, customer=many, compared_by=editor)
 
     def queries_for(report: Report) -> int:
         _, token = sharing.share_link_create(user=editor, report=report, expires_in_days=7)

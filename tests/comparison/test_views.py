@@ -3,10 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from comparison import services, tasks
+from comparison import tasks
 from comparison.models import Match, Report
-from maps import services as map_services
-from tests.factories import make_map
+from tests.support.factories import MapPairFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,22 +13,17 @@ XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 
 
 @pytest.fixture
-def pair(owner, persona):
-    internal = make_map(
-        persona,
-        "internal",
-        notes=[("pains", "Too many tools that don't talk"), ("sees", XSS)],
+def pair(persona):
+    return MapPairFactory(
+        internal_map__persona=persona,
+        internal_map__notes=[("pains", "Too many tools that don't talk"), ("sees", XSS)],
+        customer_map__notes=[("pains", "Too many tools that do not talk")],
     )
-    customer = make_map(persona, "customer", notes=[("pains", "Too many tools that do not talk")])
-    return map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
 
 
 @pytest.fixture
-def report(pair, editor, monkeypatch):
-    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
-    report, _ = services.report_request(user=editor, pair=pair)
-    services.report_run(report_id=report.pk)
-    return report
+def report(pair, editor):
+    return ReportFactory(pair=pair, by=editor)
 
 
 def test_compare_button_queues_a_report(client, editor, pair, monkeypatch):

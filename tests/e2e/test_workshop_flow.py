@@ -4,11 +4,10 @@ import re
 
 import pytest
 
-from tests.factories import UserFactory, make_workspace
+from tests.support.factories import PASSWORD, UserFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "pw-for-tests"  # noqa: S105 - the factories' test password
 INTERNAL_PAINS = """\
 - Too many tools that don't talk to each other
 - Approvals take weeks
@@ -34,7 +33,7 @@ def test_a_team_compares_its_hypotheses_with_its_customers(
 ):
     # given an editor in a workspace
     owner = UserFactory(username="olivia")
-    workspace = make_workspace(owner, "Acme Research")
+    workspace = WorkspaceFactory(owner=owner, name="Acme Research")
     page = new_page()
     base = live_server.url
     workspace_url = f"{base}/workspaces/{workspace.pk}/"

@@ -6,8 +6,7 @@ from django.db import OperationalError
 
 from comparison import services, tasks
 from comparison.models import Match, Report, ReportStatus
-from maps import services as map_services
-from tests.factories import make_map
+from tests.support.factories import MapPairFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,11 +21,11 @@ CUSTOMER = [
 
 
 @pytest.fixture
-def pair(owner, persona, monkeypatch):
+def pair(persona, monkeypatch):
     monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
-    internal = make_map(persona, "internal", notes=INTERNAL)
-    customer = make_map(persona, "customer", notes=CUSTOMER)
-    return map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
+    return MapPairFactory(
+        internal_map__persona=persona, internal_map__notes=INTERNAL, customer_map__notes=CUSTOMER
+    )
 
 
 def run(pair, user) -> Report:

@@ -16,11 +16,18 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from comparison import services as comparison_services
 from comparison.models import NextAction, ReportCommentary, ShareLink
 from maps import services
 from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Workspace
-from tests.factories import UserFactory
+from tests.support.factories import (
+    EmpathyMapFactory,
+    MapPairFactory,
+    MembershipFactory,
+    PersonaFactory,
+    ReportFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 
 MARKER = "zqalpha"
 
@@ -50,23 +57,18 @@ def build_world() -> World:
     viewer = UserFactory(username="viewer")
     outsider = UserFactory(username="outsider")
     UserFactory(username="newcomer")
-    workspace = services.workspace_create(user=owner, name=f"Acme {MARKER} workspace")
-    services.membership_add(user=owner, workspace=workspace, username="editor", role="editor")
-    services.membership_add(user=owner, workspace=workspace, username="viewer", role="viewer")
-    persona = services.persona_create(user=owner, workspace=workspace, name=f"Jane {MARKER}")
-    maps = {}
-    for key, perspective, title in [
-        ("internal", "internal", f"Team {MARKER} hypotheses"),
-        ("customer", "customer", f"Customer {MARKER} workshop"),
-        ("spare", "customer", f"Second {MARKER} workshop"),
-    ]:
-        maps[key] = services.map_create(
-            user=owner,
-            persona=persona,
-            perspective=perspective,
-            title=title,
-            held_on=datetime.date(2026, 10, 1),
-        )
+    workspace = WorkspaceFactory(owner=owner, name=f"Acme {MARKER} workspace")
+    MembershipFactory(workspace=workspace, user=editor, role="editor")
+    MembershipFactory(workspace=workspace, user=viewer, role="viewer")
+    persona = PersonaFactory(workspace=workspace, name=f"Jane {MARKER}")
+    maps = {
+        key: EmpathyMapFactory(persona=persona, perspective=perspective, title=title)
+        for key, perspective, title in [
+            ("internal", "internal", f"Team {MARKER} hypotheses"),
+            ("customer", "customer", f"Customer {MARKER} workshop"),
+            ("spare", "customer", f"Second {MARKER} workshop"),
+        ]
+    }
     internal_notes = services.notes_bulk_create(
         user=owner,
         empathy_map=maps["internal"],
@@ -80,14 +82,10 @@ def build_world() -> World:
         empathy_map=maps["customer"],
         notes=[services.NoteData(segment="pains", text=f"Tools {MARKER} do not talk")],
     )
-    pair = services.pair_create(
-        user=owner, internal_map=maps["internal"], customer_map=maps["customer"]
-    )
+    pair = MapPairFactory(internal_map=maps["internal"], customer_map=maps["customer"])
     # The run is sent after commit, which never happens inside a test transaction: the
     # report is run here directly.
-    report, _ = comparison_services.report_request(user=editor, pair=pair)
-    comparison_services.report_run(report_id=report.pk)
-    report.refresh_from_db()
+    report = ReportFactory(pair=pair, by=editor)
     ReportCommentary.objects.create(
         report=report, section="overall", text=f"We {MARKER} were wrong", updated_by=owner
     )
@@ -106,10 +104,10 @@ def build_world() -> World:
         question=f"How might we {MARKER}?",
         created_by=owner,
     )
-    other_workspace = services.workspace_create(user=outsider, name="Globex workspace")
-    other_persona = services.persona_create(user=outsider, workspace=other_workspace, name="Bob")
-    services.map_create(
-        user=outsider, persona=other_persona, perspective="internal", title="Globex map"
+    other_workspace = WorkspaceFactory(owner=outsider, name="Globex workspace")
+    other_persona = PersonaFactory(workspace=other_workspace, name="Bob")
+    EmpathyMapFactory(
+        persona=other_persona, perspective="internal", title="Globex map", held_on=None
     )
     return World(
         users={"owner": owner, "editor": editor, "viewer": viewer, "outsider": outsider},

@@ -6,25 +6,22 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from comparison import services, sharing, tasks
-from maps import services as map_services
-from tests.factories import make_map
+from comparison import sharing
+from tests.support.builders import build_comparison
+from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "pw-for-tests"  # noqa: S105 - the factories' test password
-
 
 @pytest.fixture
-def report(owner, editor, persona, monkeypatch):
-    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
-    internal = make_map(persona, "internal", notes=[("pains", "Too many tools")])
-    customer = make_map(persona, "customer", notes=[("pains", "Too many tools here")])
-    pair = map_services.pair_create(user=owner, internal_map=internal, customer_map=customer)
-    report, _ = services.report_request(user=editor, pair=pair)
-    services.report_run(report_id=report.pk)
-    report.refresh_from_db()
-    return report
+def report(owner, editor, persona):
+    return build_comparison(
+        owner,
+        persona,
+        internal=[("pains", "Too many tools")],
+        customer=[("pains", "Too many tools here")],
+        compared_by=editor,
+    )
 
 
 def test_api_writes_with_a_session_but_no_csrf_token_are_refused(editor, internal_map):

@@ -15,12 +15,10 @@ from rest_framework.throttling import SimpleRateThrottle
 from maps import services
 from maps.api.pagination import Pagination
 from maps.models import Note
-from tests.factories import UserFactory
 from tests.security.conftest import World
+from tests.support.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "pw-for-tests"  # tests.factories.UserFactory's password
 
 
 def _login(client: Client, username: str, password: str, ip: str = "10.0.0.1"):

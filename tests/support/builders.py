@@ -78,6 +78,28 @@ def build_round(
     return {team: ReportFactory(pair=pair, by=compared_by or owner) for team, pair in pairs.items()}
 
 
+def build_comparison(
+    owner,
+    persona: Persona,
+    *,
+    internal: Sequence[NoteLike],
+    customer: Sequence[NoteLike],
+    team: str = "",
+    compared_by=None,
+    **round_options,
+) -> Report:
+    """A round of one team: its internal map compared with the customer map, the report."""
+    (report,) = build_round(
+        owner,
+        persona,
+        customer=customer,
+        teams={team: internal},
+        compared_by=compared_by,
+        **round_options,
+    ).values()
+    return report
+
+
 # --- a known comparison: the report page's and the exports' tests -------------------------
 
 SCRIPT = "<script>alert(1)</script>"
