@@ -4,7 +4,6 @@ on a real worker."""
 
 import logging
 import sys
-import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -15,7 +14,8 @@ from comparison.engine import semantic
 from comparison.models import NoteEmbedding
 from maps import services as map_services
 from maps.models import Note
-from tests.factories import make_map
+from tests.support.factories import EmpathyMapFactory
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,9 @@ def queued(settings, monkeypatch, fake):
 
 @pytest.fixture
 def board(persona):
-    return make_map(persona, "internal", notes=[("pains", "Afraid of high costs")])
+    return EmpathyMapFactory(
+        persona=persona, perspective="internal", notes=[("pains", "Afraid of high costs")]
+    )
 
 
 def _note(board):
@@ -140,19 +142,18 @@ def test_a_real_worker_embeds_a_new_note_so_the_next_run_embeds_nothing(
     # The task object itself, not the proxy: the worker changes what the proxy resolves to.
     task = tasks.note_embeddings_refresh_task._get_current_object()
     monkeypatch.setattr(task, "delay", lambda map_id: redis_app.send_task(task.name, [map_id]))
-    board = make_map(persona, "internal")
+    board = EmpathyMapFactory(persona=persona, perspective="internal")
 
     with start_worker(redis_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         map_services.note_create(
             user=owner, empathy_map=board, segment="pains", text="Afraid of high costs"
         )
-        deadline = time.monotonic() + 30
         digest = semantic.text_digest("Afraid of high costs")
-        while (
-            not NoteEmbedding.objects.filter(text_digest=digest).exists()
-            and time.monotonic() < deadline
-        ):
-            time.sleep(0.1)
+        wait_until(
+            lambda: NoteEmbedding.objects.filter(text_digest=digest).exists(),
+            30,
+            message="the worker to embed the new note",
+        )
 
     digest = semantic.text_digest("Afraid of high costs")
     assert NoteEmbedding.objects.filter(model_name=fake.name, text_digest=digest).exists()
