@@ -199,6 +199,27 @@ WRITE_REQUESTS = [
 ]
 
 
+# What each of those writes leaves behind when an editor sends it.
+WRITE_EFFECTS = {
+    "persona-create": lambda w: w.workspace.personas.filter(name="Max, CFO").exists(),
+    "persona-edit": lambda w: Persona.objects.get(pk=w.persona.pk).name == "Renamed",
+    "persona-delete": lambda w: not Persona.objects.filter(pk=w.persona.pk).exists(),
+    "map-create": lambda w: w.persona.maps.filter(perspective="internal", title="New").exists(),
+    "map-edit": lambda w: EmpathyMap.objects.get(pk=w.internal.pk).title == "Renamed",
+    "map-delete": lambda w: not EmpathyMap.objects.filter(pk=w.internal.pk).exists(),
+    "map-import": lambda w: "Imported note" in sees_texts(w.internal),
+    "note-create": lambda w: "Hello" in sees_texts(w.internal),
+    "notes-paste": lambda w: sees_texts(w.internal)[-2:] == ["a", "b"],
+    "note-edit": lambda w: Note.objects.get(pk=w.note.pk).text == "Changed",
+    "note-delete": lambda w: not Note.objects.filter(pk=w.note.pk).exists(),
+    "note-move": lambda w: sees_texts(w.internal)[:2] == ["Price lists", "Competitor brochures"],
+    "pair-create": lambda w: MapPair.objects.filter(
+        internal_map=w.internal, customer_map=w.spare_customer
+    ).exists(),
+    "pair-delete": lambda w: not MapPair.objects.filter(pk=w.pair.pk).exists(),
+}
+
+
 def _body(world: World, data: dict | None) -> dict | None:
     if data is None:
         return None
@@ -903,9 +924,18 @@ def test_viewers_get_403_on_every_write(world, viewer, name, method, data):
 
 @pytest.mark.parametrize(("name", "method", "data"), WRITE_REQUESTS)
 def test_editors_may_do_every_write(world, editor, name, method, data):
+    before = db_state()
+
     response = _send(client_for(editor), world, name, method, data)
 
     assert response.status_code in (200, 302)
+    if method == "post":
+        assert WRITE_EFFECTS[name](world), f"the editor's {name} changed nothing"
+    else:
+        # the write's form, and nothing written yet
+        assert response.status_code == 200
+        assert 'method="post"' in response.content.decode()
+        assert db_state() == before
 
 
 @pytest.mark.parametrize("name", OBJECT_ROUTES)
