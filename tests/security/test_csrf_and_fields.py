@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from comparison import sharing
+from comparison.sharing import services as sharing
 from tests.support.builders import build_comparison
 from tests.support.factories import PASSWORD
 
