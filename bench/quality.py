@@ -35,7 +35,8 @@ from typing import TextIO
 import numpy as np
 
 from comparison.engine import NoteIn, Settings
-from comparison.engine.core import DEFAULT_SETTINGS, run_comparison
+from comparison.engine.pipeline import run_comparison
+from comparison.engine.records import DEFAULT_SETTINGS
 from comparison.engine.scoring import NEGATION_FACTOR, SCORERS, pair_scores
 from comparison.engine.semantic import Embedder, SemanticParameters
 from comparison.engine.text import prepare
@@ -383,8 +384,7 @@ def mode_sentence_scores(
     partial_threshold: float = DEFAULT_SETTINGS.partial_threshold,
 ) -> np.ndarray:
     """STS-B pair scores under a mode, the same values the engine gives those pairs."""
-    from comparison.engine.core import embedding_scorer
-    from comparison.engine.semantic import LEXICAL_SCORER, embedding_texts
+    from comparison.engine.semantic import LEXICAL_SCORER, embedding_scorer, embedding_texts
 
     if mode == "lexical":
         return sentence_scores(data, language, LEXICAL_SCORER)
@@ -494,7 +494,7 @@ def print_semantic_report(
     STS-B test, at the default thresholds; `search=True` also prints the calibration."""
     import time
 
-    from comparison.engine.semantic import default_embedder
+    from comparison.embeddings import default_embedder
 
     write = out.write
     backend = embedder or default_embedder()

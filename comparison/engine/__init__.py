@@ -5,11 +5,20 @@
 
 See DESIGN.md ("The engine") and `compare` for the rules. `SCORERS` are the lexical
 scorers; `SCORER_CHOICES` is what settings accept (adds "lexical", "semantic", "hybrid").
+Semantic and hybrid runs take their vectors from the caller (`embeddings=`, `embedder=`);
+the engine loads no model.
+
+Modules: `records` (notes in, settings, result records), `text` (normalisation),
+`scoring` (lexical scorers), `semantic` (embedding scorers), `pipeline` (`compare`, one
+call per stage: `preparation`, `matching` with `assignment`, `verdicts`, `metrics`).
 """
 
 from comparison.engine import semantic
-from comparison.engine.core import DEFAULT_SETTINGS, ENGINE_VERSION, assign, compare
-from comparison.engine.model import (
+from comparison.engine.assignment import assign
+from comparison.engine.metrics import metrics_of, recompute_metrics
+from comparison.engine.pipeline import ENGINE_VERSION, compare
+from comparison.engine.records import (
+    DEFAULT_SETTINGS,
     SCORER_CHOICES,
     BestMatch,
     ComparisonResult,
@@ -20,8 +29,6 @@ from comparison.engine.model import (
     Metrics,
     NoteIn,
     Settings,
-    metrics_of,
-    recompute_metrics,
 )
 from comparison.engine.scoring import SCORERS, score_matrix
 from comparison.engine.text import LANGUAGES, detect_language, prepare

@@ -28,8 +28,10 @@ SCORERS: tuple[str, ...] = ("blend", "token_sort_ratio", "token_set_ratio", "rat
 # true pairs; a note written with a negation is rarely a paraphrase of one without.
 NEGATION_FACTOR = 0.6
 
-# Below this many pairs, one thread beats the pool start-up of `workers=-1` (measured for
-# fuzz.ratio, ~500 x 500 on a 2-core machine).
+# Below this many pairs (~500 x 500), one thread beats a pool's start-up on a 2-core
+# machine (measured for fuzz.ratio with `workers=-1`). The same size decides both where
+# work runs in parallel: rapidfuzz's own threads for one big matrix, and the pipeline's
+# thread pool (one segment per thread) when two or more segments are that big.
 PARALLEL_MIN_PAIRS = 250_000
 
 
@@ -91,14 +93,6 @@ def _dice_entries(
     return shared.row, shared.col, 200.0 * shared.data / np.maximum(totals, 1.0)
 
 
-def dice_matrix(left: Sequence[Prepared], right: Sequence[Prepared]) -> np.ndarray:
-    """100 × Dice coefficient of the stem sets: 2·|A∩B| / (|A|+|B|)."""
-    result = np.zeros((len(left), len(right)), dtype=np.float32)
-    rows, columns, dice = _dice_entries(left, right)
-    result[rows, columns] = dice
-    return result
-
-
 def token_set_matrix(
     left: Sequence[Prepared], right: Sequence[Prepared], workers: int | None = None
 ) -> np.ndarray:
@@ -158,8 +152,8 @@ def score_matrix(
         scores = _ratio_matrix(
             [note.sorted_tokens for note in left], [note.sorted_tokens for note in right], workers
         )
-        # Dice is 0 off the sparse product, so only its entries are added (same values as
-        # adding the dense dice_matrix, without a second dense matrix).
+        # Dice (2·|A∩B| / (|A|+|B|)) is 0 off the sparse product, so only its entries are
+        # added: the values of adding a dense Dice matrix, without a second dense matrix.
         rows, columns, dice = _dice_entries(left, right)
         scores[rows, columns] += dice
         scores *= 0.5

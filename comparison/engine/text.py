@@ -169,10 +169,6 @@ def folded_word(word: str) -> str:
     return cached
 
 
-def is_stop_word(word: str, language: str) -> bool:
-    return folded_word(word) in STOP_WORDS[language]
-
-
 def _token_of(word: str, language: str) -> str | None:
     """The token a word contributes in `language` (cached): the shared negation token, its
     stem, or None for a stop word."""

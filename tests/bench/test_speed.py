@@ -7,6 +7,7 @@ import csv
 import io
 
 from bench import speed
+from comparison import embeddings
 from comparison.engine import semantic
 from maps.segments import SEGMENT_KEYS
 from tests.comparison.test_semantic import FakeEmbedder
@@ -57,7 +58,7 @@ def test_semantic_benchmark_rows_cold_and_warm(monkeypatch):
 
 
 def test_semantic_benchmark_without_the_extra_says_so(monkeypatch):
-    monkeypatch.setattr(semantic, "default_embedder", lambda: None)
+    monkeypatch.setattr(embeddings, "default_embedder", lambda: None)
     out = io.StringIO()
     assert speed.run_semantic_benchmark(out) == []
     assert "not installed" in out.getvalue()

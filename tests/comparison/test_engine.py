@@ -11,7 +11,7 @@ import pytest
 
 from comparison import engine
 from comparison.engine import text
-from comparison.engine.core import assign
+from comparison.engine.assignment import assign
 from maps.segments import SEGMENT_KEYS
 
 N = engine.NoteIn

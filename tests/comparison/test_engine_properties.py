@@ -16,7 +16,7 @@ from scipy.optimize import linear_sum_assignment
 
 from comparison import engine
 from comparison.engine import scoring, text
-from comparison.engine.core import assign
+from comparison.engine.assignment import assign
 from maps.segments import SEGMENT_KEYS
 from tests.support.notes import generate_maps
 

@@ -17,14 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comparison import engine
-from comparison.engine import core, scoring, text
-from comparison.engine.model import (
+from comparison.engine import assignment, matching, pipeline, scoring, text
+from comparison.engine import verdicts as verdict_stage
+from comparison.engine.metrics import recompute_metrics
+from comparison.engine.records import (
     BestMatch,
     ComparisonResult,
     CustomerVerdict,
     InternalVerdict,
     MatchPair,
-    recompute_metrics,
 )
 from maps.segments import SEGMENT_KEYS
 from tests.support.notes import generate_maps
@@ -103,7 +104,7 @@ def reference_compare(internal, customer, run_settings, decisions=()):  # noqa: 
             if scores[i, j] >= partial and r not in manual_internal and c not in manual_customer
         ]
         weights = np.array([float(scores[i, j]) - partial + EPSILON for i, j in edges])
-        chosen = core.assign(
+        chosen = assignment.assign(
             np.array([i for i, _ in edges], dtype=np.int64),
             np.array([j for _, j in edges], dtype=np.int64),
             weights,
@@ -144,7 +145,7 @@ def reference_compare(internal, customer, run_settings, decisions=()):  # noqa: 
                     cross[(rows[i], columns[j])] = score
         if cross:
             edges = sorted(cross)
-            chosen = core.assign(
+            chosen = assignment.assign(
                 np.array([r for r, _ in edges]),
                 np.array([c for _, c in edges]),
                 np.array([cross[edge] - partial + EPSILON for edge in edges]),
@@ -215,7 +216,7 @@ def reference_compare(internal, customer, run_settings, decisions=()):  # noqa: 
             CustomerVerdict(note.id, note.segment, note.text, verdict, best, note.votes)
         )
     summary, segments = recompute_metrics(internal_verdicts, customer_verdicts)
-    return ComparisonResult(run_settings, core.ENGINE_VERSION, languages, internal_verdicts,
+    return ComparisonResult(run_settings, pipeline.ENGINE_VERSION, languages, internal_verdicts,
                             customer_verdicts, pairs, also_matches, summary, segments)  # fmt: skip
 
 
@@ -260,7 +261,7 @@ def test_vectorised_engine_equals_the_loop_reference(seed):
         for _ in range(rng.randint(1, 4)):
             decisions.append(engine.Decision(rng.choice(internal).id, rng.choice(customer).id,
                                              accepted=rng.random() < 0.5))  # fmt: skip
-    fast = core.run_comparison(internal, customer, run_settings, decisions=decisions,
+    fast = pipeline.run_comparison(internal, customer, run_settings, decisions=decisions,
                                also_limit=None)  # fmt: skip
     assert fast == reference_compare(internal, customer, run_settings, decisions)
 
@@ -274,14 +275,14 @@ def test_vectorised_engine_equals_the_reference_on_any_text(left, right):
     internal = [engine.NoteIn(f"i{k}", segment, body) for k, (segment, body) in enumerate(left)]
     customer = [engine.NoteIn(f"c{k}", segment, body) for k, (segment, body) in enumerate(right)]
     run_settings = engine.Settings(scorer="blend", threshold=50, partial_threshold=30)
-    fast = core.run_comparison(internal, customer, run_settings, also_limit=None)
+    fast = pipeline.run_comparison(internal, customer, run_settings, also_limit=None)
     assert fast == reference_compare(internal, customer, run_settings)
 
 
 def test_benchmark_maps_equal_the_reference_except_the_capped_list():
     internal, customer = generate_maps(40)
     reference = reference_compare(internal, customer, engine.DEFAULT_SETTINGS)
-    assert core.run_comparison(internal, customer, also_limit=None) == reference
+    assert pipeline.run_comparison(internal, customer, also_limit=None) == reference
     capped = engine.compare(internal, customer)
     assert (capped.internal, capped.customer, capped.pairs) == (
         reference.internal,
@@ -299,9 +300,9 @@ def test_benchmark_maps_equal_the_reference_except_the_capped_list():
 @pytest.mark.parametrize("seed", range(4))
 def test_capped_also_matches_are_the_top_ones_of_a_note(seed):
     internal, customer = generate_maps(60, seed=seed)
-    full = core.run_comparison(internal, customer, also_limit=None).also_matches
+    full = pipeline.run_comparison(internal, customer, also_limit=None).also_matches
     capped = engine.compare(internal, customer)
-    limit = core.ALSO_MATCHES_PER_NOTE
+    limit = verdict_stage.ALSO_MATCHES_PER_NOTE
 
     def rank(key, other):
         ranks = {}
@@ -320,7 +321,7 @@ def test_capped_also_matches_are_the_top_ones_of_a_note(seed):
     expected = [m for m in full if by_row[id(m)] < limit or by_column[id(m)] < limit]
     assert capped.also_matches == expected
     # Verdicts never read the list: every anticipated customer note still shows a reason.
-    assert capped.customer == core.run_comparison(internal, customer, also_limit=None).customer
+    assert capped.customer == pipeline.run_comparison(internal, customer, also_limit=None).customer
     shown = {m.customer_id for m in (*capped.pairs, *capped.also_matches)}
     anticipated = {note.id for note in capped.customer if note.verdict == "anticipated"}
     assert anticipated == shown
@@ -333,7 +334,7 @@ def test_top_per_note_equals_brute_force():
     codes = np.unique(rows * 100 + columns)
     rows, columns = codes // 100, codes % 100
     scores = rng.integers(50, 60, len(rows)).astype(np.float32)  # many ties
-    keep = core._top_per_note(rows, columns, scores, 2)  # noqa: SLF001
+    keep = verdict_stage._top_per_note(rows, columns, scores, 2)  # noqa: SLF001
     expected = np.zeros(len(rows), dtype=bool)
     for notes, others in ((rows, columns), (columns, rows)):
         for note in set(notes.tolist()):
@@ -353,7 +354,7 @@ def test_raise_best_equals_a_loop():
     for note, other, score in zip(notes, others, scores, strict=True):
         if score > loop_score[note]:
             loop_score[note], loop_other[note] = score, other
-    core._raise_best(best_score, best_other, notes, others, scores)  # noqa: SLF001
+    matching._raise_best(best_score, best_other, notes, others, scores)  # noqa: SLF001
     assert best_score.tolist() == loop_score.tolist()
     assert best_other.tolist() == loop_other.tolist()
 
@@ -370,7 +371,7 @@ def test_sparse_rectangular_solver_is_optimal_on_big_components(seed):
     weights = rng.random(shape) * 30 * (rng.random(shape) < 0.2)
     rows, columns = np.nonzero(weights > 0)
     dense_rows, dense_columns = linear_sum_assignment(weights, maximize=True)
-    chosen = core.assign_edges(rows, columns, weights[rows, columns])
+    chosen = assignment.assign_edges(rows, columns, weights[rows, columns])
     assert len(set(rows[chosen])) == len(chosen) == len(set(columns[chosen]))
     assert weights[rows[chosen], columns[chosen]].sum() == pytest.approx(
         weights[dense_rows, dense_columns].sum()
@@ -441,11 +442,11 @@ def test_segments_on_threads_give_the_same_result(seed, monkeypatch):
     decisions = [engine.Decision(internal[0].id, customer[1].id, accepted=True),
                  engine.Decision(internal[2].id, customer[3].id, accepted=False)]  # fmt: skip
     serial = engine.compare(internal, customer, run_settings, decisions=decisions)
-    monkeypatch.setattr(core, "_PARALLEL_MIN_CELLS", 0)
-    monkeypatch.setattr(core, "_CPU_COUNT", 2)
+    monkeypatch.setattr(matching, "PARALLEL_MIN_PAIRS", 0)
+    monkeypatch.setattr(matching, "_CPU_COUNT", 2)
     threaded = engine.compare(internal, customer, run_settings, decisions=decisions)
     assert threaded == serial
-    uncapped = core.run_comparison(
+    uncapped = pipeline.run_comparison(
         internal, customer, run_settings, decisions=decisions, also_limit=None
     )
     assert uncapped == reference_compare(internal, customer, run_settings, decisions)

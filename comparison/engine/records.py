@@ -1,16 +1,16 @@
-"""The engine's plain data: inputs, settings, results and metrics (pure, no Django)."""
+"""The engine's plain data: notes in, settings, decisions, and the records of a result
+(pure, no Django). The figures themselves are computed in `metrics`."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
 from comparison.engine.scoring import SCORERS
 from comparison.engine.semantic import EMBEDDING_MODES, LEXICAL_SCORER, MODES
 from comparison.engine.text import LANGUAGES
-from maps.segments import SEGMENT_KEYS
 
 InternalVerdictName = Literal["confirmed", "partial", "misplaced", "unconfirmed"]
 CustomerVerdictName = Literal["anticipated", "missed"]
@@ -85,8 +85,6 @@ class Settings:
     def from_dict(cls, data: Mapping[str, Any]) -> Settings:
         """Settings from user or stored data: missing (or null) values take the defaults;
         unknown keys and bad values raise ValueError with a readable message."""
-        from comparison.engine.core import DEFAULT_SETTINGS
-
         known = {field.name for field in fields(cls)}
         unknown = sorted(str(key) for key in data if key not in known)
         if unknown:
@@ -115,6 +113,11 @@ def _number(name: str, value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number from 0 to 100, not {value!r}") from None
+
+
+# Chosen by the grid search of `python -m bench.quality` (dev set + STS-B train); figures
+# in the README ("How matching works").
+DEFAULT_SETTINGS = Settings(scorer="blend", threshold=50.0, partial_threshold=40.0)
 
 
 @dataclass(frozen=True)
@@ -206,66 +209,6 @@ class Metrics:
         return asdict(self)
 
 
-def _percent(part: float, whole: float) -> float:
-    return round(100.0 * part / whole, 1) if whole else 0.0
-
-
-def _harmonic(precision: float, coverage: float) -> float:
-    if precision + coverage == 0:
-        return 0.0
-    return round(2 * precision * coverage / (precision + coverage), 1)
-
-
-def metrics_of(internal: Sequence[InternalVerdict], customer: Sequence[CustomerVerdict]) -> Metrics:
-    """Metrics as a pure function of verdicts (recompute after a manual review).
-
-    An empty side gives 0 for its figure: no hypotheses confirm nothing, and a map with no
-    customer notes has nothing to anticipate.
-    """
-    counts = dict.fromkeys(("confirmed", "partial", "misplaced", "unconfirmed"), 0)
-    counts |= {"anticipated": 0, "missed": 0}
-    confirmed_weight = internal_weight = anticipated_weight = customer_weight = 0
-    for note in internal:
-        counts[note.verdict] += 1
-        weight = max(note.votes, 0) + 1
-        internal_weight += weight
-        confirmed_weight += weight if note.verdict == "confirmed" else 0
-    for note in customer:
-        counts[note.verdict] += 1
-        weight = max(note.votes, 0) + 1
-        customer_weight += weight
-        anticipated_weight += weight if note.verdict == "anticipated" else 0
-    precision = _percent(counts["confirmed"], len(internal))
-    coverage = _percent(counts["anticipated"], len(customer))
-    weighted_precision = _percent(confirmed_weight, internal_weight)
-    weighted_coverage = _percent(anticipated_weight, customer_weight)
-    return Metrics(
-        empathy_score=_harmonic(precision, coverage),
-        precision=precision,
-        coverage=coverage,
-        weighted_empathy_score=_harmonic(weighted_precision, weighted_coverage),
-        weighted_precision=weighted_precision,
-        weighted_coverage=weighted_coverage,
-        internal_count=len(internal),
-        customer_count=len(customer),
-        **counts,
-    )
-
-
-def recompute_metrics(
-    internal: Sequence[InternalVerdict], customer: Sequence[CustomerVerdict]
-) -> tuple[Metrics, dict[str, Metrics]]:
-    """(summary, per-segment metrics in canonical order) from verdict lists."""
-    segments = {
-        key: metrics_of(
-            [note for note in internal if note.segment == key],
-            [note for note in customer if note.segment == key],
-        )
-        for key in SEGMENT_KEYS
-    }
-    return metrics_of(internal, customer), segments
-
-
 def _best_json(best: BestMatch | None) -> dict[str, Any] | None:
     if best is None:
         return None
@@ -288,8 +231,9 @@ class ComparisonResult:
     semantic: dict[str, Any] | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The `compare_files --format json` contract of issue 3, exactly; semantic and
-        hybrid runs add `summary.semantic`."""
+        """What `compare_files --format json` prints, exactly: its keys are a contract for
+        scripts (README, "Comparing"); semantic and hybrid runs add
+        `summary.semantic`."""
         data = {
             "engine_version": self.engine_version,
             "settings": self.settings.to_dict(),
