@@ -28,16 +28,14 @@ run: install
 	@$(MAKE) --no-print-directory serve
 
 # The web server and the worker on the data as it is (`make run` migrates and loads the
-# demo first). One signal to the process group stops both: Ctrl-C (SIGINT), or SIGTERM
-# from a process manager or a container stop. The trap resets itself before `kill 0`:
-# that signal reaches this shell too, and a trap still set would run again for it, and
-# again, each time signalling the worker (tests/test_make_run.py).
+# demo first). One signal to the process group stops both, once: Ctrl-C (SIGINT), or
+# SIGTERM from a process manager or a container stop. bin/serve.py forwards it to each
+# child, which runs in its own session so that the signal never reaches the worker's pool
+# processes directly (tests/test_make_run.py).
 serve: export DJANGO_DEBUG ?= true
 serve: install
 	@echo "Gapmap on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the worker)"
-	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@$(BIN)/python bin/serve.py 127.0.0.1:$(PORT)
 
 test: install browser
 	$(BIN)/python -m pytest
