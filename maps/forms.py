@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from maps.io import boards, limits
 from maps.models import EmpathyMap, Persona, Perspective, Segment
-from maps.services import MAX_ROUND
+from maps.services.empathy_maps import MAX_ROUND
 
 _TEXTAREA_ROWS = 3
 

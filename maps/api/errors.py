@@ -5,7 +5,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from maps.services import BulkRejected, ImportRejected
+from maps.services.imports import ImportRejected
+from maps.services.notes import BulkRejected
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

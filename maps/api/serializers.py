@@ -18,7 +18,7 @@ from maps.models import (
     Role,
     Workspace,
 )
-from maps.services import MAX_ROUND
+from maps.services.empathy_maps import MAX_ROUND
 
 # A mapping names each area of a board once; 100k characters is thousands of areas.
 MAX_MAPPING_CHARS = 100_000

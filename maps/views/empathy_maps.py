@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps import forms, selectors, services
+from maps.services.empathy_maps import MAP_FIELDS
 from maps.views.pages import (
     GET_POST,
     add_service_errors,
@@ -62,7 +63,7 @@ def map_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_editor(request, workspace.pk)
     if refusal := sealed_refusal(request, empathy_map):
         return refusal
-    initial = {field: getattr(empathy_map, field) for field in services.MAP_FIELDS}
+    initial = {field: getattr(empathy_map, field) for field in MAP_FIELDS}
     form = forms.MapForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

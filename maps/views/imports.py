@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from maps import forms, selectors, services
 from maps.io import boards
 from maps.models import EmpathyMap
+from maps.services import notes as note_services
 from maps.views.pages import (
     GET_POST,
     add_service_errors,
@@ -116,8 +117,8 @@ def _board_preview_page(
             "form": form,
             "filename": filename,
             "existing": existing,
-            "max_notes": services.MAX_NOTES_PER_MAP,
-            "over_capacity": existing + preview.note_count > services.MAX_NOTES_PER_MAP,
+            "max_notes": note_services.MAX_NOTES_PER_MAP,
+            "over_capacity": existing + preview.note_count > note_services.MAX_NOTES_PER_MAP,
         },
         workspace=empathy_map.persona.workspace,
         status=status,

@@ -83,8 +83,9 @@ def plural(count: int, word: str) -> str:
 def sealed_refusal(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse | None:
     """Back to the board with the reason when the map is sealed.
 
-    The services refuse every write to a sealed map anyway (`services._require_unsealed`);
-    this only spares the user a form they could not submit, and answers stale tabs.
+    The services refuse every write to a sealed map anyway
+    (`maps.services.sealing.require_unsealed`); this only spares the user a form they
+    could not submit, and answers stale tabs.
     """
     if not empathy_map.is_sealed:
         return None

@@ -16,6 +16,7 @@ from maps.io import boards as board_imports
 from maps.io import limits as importers
 from maps.io.boards import BoardFileError, clean_markup, parse_board, segment_for_title
 from maps.models import Note
+from maps.services import notes as note_services
 from maps.views.imports import BOARD_SESSION_KEY
 
 BOARDS = Path(__file__).resolve().parent.parent / "data" / "boards"
@@ -505,7 +506,7 @@ def test_viewers_cannot_import_boards(viewer, internal_map):
 
 
 def test_import_is_all_or_nothing_at_the_map_limit(browser, internal_map, monkeypatch):
-    monkeypatch.setattr(services, "MAX_NOTES_PER_MAP", 5)
+    monkeypatch.setattr(note_services, "MAX_NOTES_PER_MAP", 5)
     url, response = _preview_page(browser, internal_map, "mural_board.json")
     token = browser.session[BOARD_SESSION_KEY]["token"]
     choices = _detected_choices(response)

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from maps import services
 from maps.models import Note
 from maps.services import NoteData
+from maps.services import imports as import_services
+from maps.services import notes as note_services
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +82,7 @@ def test_viewer_cannot_write(viewer, internal_map):
 
 
 def test_map_note_limit_is_enforced(editor, internal_map, monkeypatch):
-    monkeypatch.setattr(services, "MAX_NOTES_PER_MAP", 3)
+    monkeypatch.setattr(note_services, "MAX_NOTES_PER_MAP", 3)
     services.note_create(user=editor, empathy_map=internal_map, segment="sees", text="third")
     with pytest.raises(ValidationError, match="at most 3"):
         services.note_create(user=editor, empathy_map=internal_map, segment="sees", text="fourth")
@@ -104,7 +106,7 @@ def test_import_replace_swaps_all_notes(editor, internal_map):
 
 
 def test_import_respects_the_map_limit_including_existing_notes(editor, internal_map, monkeypatch):
-    monkeypatch.setattr(services, "MAX_NOTES_PER_MAP", 3)
+    monkeypatch.setattr(import_services, "MAX_NOTES_PER_MAP", 3)
     services.map_import(user=editor, empathy_map=internal_map, data=b"segment,text\nsees,One\n")
     with pytest.raises(services.ImportRejected):
         services.map_import(user=editor, empathy_map=internal_map, data=b"segment,text\nsees,Two\n")
