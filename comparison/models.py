@@ -1,6 +1,7 @@
 from django.conf import settings as django_settings
 from django.db import models
 
+from comparison import verdicts
 from maps.models import MapPair, Note, Segment, TimeStamped
 
 
@@ -29,7 +30,7 @@ class Report(TimeStamped):
     )
     summary = models.JSONField(default=dict, blank=True)
     # The internal map's seal as it was when the comparison read the notes (see
-    # `comparison.services._seal_snapshot`); null for reports run before it was kept.
+    # `comparison.services.runs._seal_snapshot`); null for reports run before it was kept.
     internal_seal = models.JSONField(
         null=True,
         blank=True,
@@ -80,12 +81,14 @@ class MatchKind(models.TextChoices):
 
 
 class Verdict(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmed"
-    PARTIAL = "partial", "Partially confirmed"
-    MISPLACED = "misplaced", "Right insight, wrong segment"
-    UNCONFIRMED = "unconfirmed", "Unconfirmed"
-    ANTICIPATED = "anticipated", "Anticipated"
-    MISSED = "missed", "Missed"
+    """The stored verdicts; their words come from the one vocabulary, `comparison.verdicts`."""
+
+    CONFIRMED = "confirmed", verdicts.label("confirmed")
+    PARTIAL = "partial", verdicts.label("partial")
+    MISPLACED = "misplaced", verdicts.label("misplaced")
+    UNCONFIRMED = "unconfirmed", verdicts.label("unconfirmed")
+    ANTICIPATED = "anticipated", verdicts.label("anticipated")
+    MISSED = "missed", verdicts.label("missed")
 
 
 class MatchSource(models.TextChoices):
