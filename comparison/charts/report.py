@@ -1,0 +1,258 @@
+"""The report's figures from its `summary` JSON: verdicts per segment, and the scores per
+segment as grouped bars or a radar (with their tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import plotly.graph_objects as go
+
+from comparison.charts.style import (
+    CUSTOMER_SIDE,
+    CUSTOMER_VERDICTS,
+    GRID_COLOUR,
+    INTERNAL_VERDICTS,
+    MEASURE_COLOURS,
+    MEASURE_DASHES,
+    MEASURE_LABELS,
+    MEASURE_PATTERNS,
+    MEASURE_SYMBOLS,
+    MEASURES,
+    OVERALL,
+    TEAM_SIDE,
+    VERDICT_COLOURS,
+    VERDICT_LABELS,
+    VERDICT_PATTERNS,
+    bar_marker,
+    layout,
+    no_data,
+)
+from comparison.charts.text import Table, escape_for_plotly, format_score
+from comparison.scores import number, segment_figures, summary_count
+from maps.segments import SEGMENTS
+
+
+def _segment_metrics(summary: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    """Each segment's metrics in canonical order; absent or malformed ones are empty."""
+    return [segment_figures(summary, segment.key) for segment in SEGMENTS]
+
+
+def _has_notes(metrics: Mapping[str, Any]) -> bool:
+    names = ("internal_count", "customer_count", *INTERNAL_VERDICTS, *CUSTOMER_VERDICTS)
+    return any(summary_count(metrics, name) for name in names)
+
+
+def _summary_has_data(summary: Mapping[str, Any] | None) -> bool:
+    return any(_has_notes(metrics) for metrics in _segment_metrics(summary))
+
+
+# --- verdict bars -------------------------------------------------------------------------
+
+VERDICT_BARS_TITLE = "Verdicts by segment"
+VERDICT_BARS_X = "Notes"
+VERDICT_BARS_Y = "Segment"
+
+
+def verdict_bars(
+    summary: Mapping[str, Any] | None, *, title: str = VERDICT_BARS_TITLE
+) -> go.Figure:
+    """Per segment, a stacked bar of the team's verdicts above one of the customers'.
+
+    Horizontal, so "Team" and "Customers" read level on a projector (twelve upright bars
+    turn their labels vertical).
+    """
+    if not _summary_has_data(summary):
+        return no_data(title, VERDICT_BARS_X, VERDICT_BARS_Y)
+    per_segment = _segment_metrics(summary)
+    labels = [escape_for_plotly(segment.label) for segment in SEGMENTS]
+    sides = (escape_for_plotly(TEAM_SIDE), escape_for_plotly(CUSTOMER_SIDE))
+    # Every trace spans all twelve (segment, side) slots, with None where the verdict does
+    # not apply, so the axis order never depends on which trace happens to come first.
+    slots = [[label for label in labels for _ in sides], [side for _ in labels for side in sides]]
+    traces = []
+    for verdict in (*INTERNAL_VERDICTS, *CUSTOMER_VERDICTS):
+        internal = verdict in INTERNAL_VERDICTS
+        counts = []
+        for metrics in per_segment:
+            count = summary_count(metrics, verdict)
+            counts.extend((count, None) if internal else (None, count))
+        label = escape_for_plotly(VERDICT_LABELS[verdict])
+        traces.append(
+            go.Bar(
+                name=label,
+                orientation="h",
+                x=counts,
+                y=slots,
+                marker=bar_marker(VERDICT_COLOURS[verdict], VERDICT_PATTERNS[verdict]),
+                legendgroup="team" if internal else "customers",
+                legendgrouptitle={
+                    "text": escape_for_plotly("Team hypotheses" if internal else "Customer notes")
+                },
+                texttemplate="%{x}",
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,  # a sideways digit is worse than none (uniformtext hides it)
+                textfont={"shadow": "auto"},  # a halo keeps digits legible on patterns
+                hovertemplate=f"%{{y}}<br>{label}: %{{x}}<extra></extra>",
+            )
+        )
+    figure_layout = layout(
+        title,
+        VERDICT_BARS_X,
+        VERDICT_BARS_Y,
+        barmode="stack",
+        bargap=0.2,
+        uniformtext={"minsize": 14, "mode": "hide"},
+        legend={"traceorder": "grouped", "groupclick": "toggleitem"},
+        height=720,
+    )
+    figure_layout["yaxis"].update(autorange="reversed", showgrid=False)  # Sees on top
+    return go.Figure(data=traces, layout=figure_layout)
+
+
+def verdict_bars_table(
+    summary: Mapping[str, Any] | None, *, title: str = VERDICT_BARS_TITLE
+) -> Table:
+    verdicts = (*INTERNAL_VERDICTS, *CUSTOMER_VERDICTS)
+    headers = ("Segment", *(VERDICT_LABELS[verdict] for verdict in verdicts))
+    if not _summary_has_data(summary):
+        return Table(title, headers, ())
+    per_segment = _segment_metrics(summary)
+    rows = [
+        (segment.label, *(str(summary_count(metrics, verdict)) for verdict in verdicts))
+        for segment, metrics in zip(SEGMENTS, per_segment, strict=True)
+    ]
+    totals = (
+        sum(summary_count(metrics, verdict) for metrics in per_segment) for verdict in verdicts
+    )
+    rows.append((OVERALL, *(str(total) for total in totals)))
+    return Table(title, headers, tuple(rows))
+
+
+# --- segment scores -----------------------------------------------------------------------
+
+SEGMENT_SCORES_TITLE = "Scores by segment"
+SCORE_AXIS = "Score (0–100)"
+
+
+def _measure_field(measure: str, weighted: bool) -> str:
+    return f"weighted_{measure}" if weighted else measure
+
+
+def _measure_label(measure: str, weighted: bool) -> str:
+    label = MEASURE_LABELS[measure]
+    return f"{label} (vote-weighted)" if weighted else label
+
+
+def segment_scores(
+    summary: Mapping[str, Any] | None,
+    *,
+    weighted: bool = False,
+    title: str = SEGMENT_SCORES_TITLE,
+) -> go.Figure:
+    """Grouped bars of empathy score, precision and coverage per segment, then overall.
+
+    `weighted` uses the vote-weighted figures (`weighted_empathy_score`, ...).
+    """
+    if not _summary_has_data(summary):
+        return no_data(title, "Segment", SCORE_AXIS)
+    columns = [*_segment_metrics(summary), summary or {}]
+    x = [escape_for_plotly(segment.label) for segment in SEGMENTS] + [escape_for_plotly(OVERALL)]
+    traces = []
+    for measure in MEASURES:
+        name = escape_for_plotly(_measure_label(measure, weighted))
+        traces.append(
+            go.Bar(
+                name=name,
+                x=x,
+                y=[number(metrics.get(_measure_field(measure, weighted))) for metrics in columns],
+                marker=bar_marker(MEASURE_COLOURS[measure], MEASURE_PATTERNS[measure]),
+                texttemplate="%{y:.0f}",
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{x}}<br>{name}: %{{y:.1f}}<extra></extra>",
+            )
+        )
+    figure_layout = layout(
+        title,
+        "Segment",
+        SCORE_AXIS,
+        barmode="group",
+        bargap=0.2,
+        uniformtext={"minsize": 12, "mode": "hide"},
+    )
+    figure_layout["yaxis"]["range"] = [0, 105]  # room above 100 for the bar labels
+    return go.Figure(data=traces, layout=figure_layout)
+
+
+def segment_radar(
+    summary: Mapping[str, Any] | None,
+    *,
+    weighted: bool = False,
+    title: str = SEGMENT_SCORES_TITLE,
+) -> go.Figure:
+    """The same figures as `segment_scores` on a radar, one closed line per measure."""
+    if not _summary_has_data(summary):
+        return no_data(title, "Segment", SCORE_AXIS)
+    per_segment = _segment_metrics(summary)
+    theta = [escape_for_plotly(segment.label) for segment in SEGMENTS]
+    traces = []
+    for measure in MEASURES:
+        name = escape_for_plotly(_measure_label(measure, weighted))
+        r = [number(metrics.get(_measure_field(measure, weighted))) for metrics in per_segment]
+        traces.append(
+            go.Scatterpolar(
+                name=name,
+                r=[*r, r[0]],  # back to the first segment: a closed outline
+                theta=[*theta, theta[0]],
+                mode="lines+markers",
+                line={
+                    "color": MEASURE_COLOURS[measure],
+                    "dash": MEASURE_DASHES[measure],
+                    "width": 3,
+                },
+                marker={"symbol": MEASURE_SYMBOLS[measure], "size": 10},
+                hovertemplate=f"%{{theta}}<br>{name}: %{{r:.1f}}<extra></extra>",
+            )
+        )
+    figure_layout = layout(title, "Segment", SCORE_AXIS)
+    del figure_layout["xaxis"], figure_layout["yaxis"]
+    figure_layout["polar"] = {
+        "bgcolor": "#ffffff",
+        "radialaxis": {
+            "range": [0, 100],
+            "title": {"text": escape_for_plotly(SCORE_AXIS)},
+            "gridcolor": GRID_COLOUR,
+            # Level, on the spoke between Says & Does and Hears, clear of their labels.
+            "angle": 0,
+            "tickangle": 0,
+        },
+        "angularaxis": {"direction": "clockwise", "gridcolor": GRID_COLOUR},
+    }
+    figure_layout["height"] = 600
+    return go.Figure(data=traces, layout=figure_layout)
+
+
+def segment_scores_table(
+    summary: Mapping[str, Any] | None,
+    *,
+    weighted: bool = False,
+    title: str = SEGMENT_SCORES_TITLE,
+) -> Table:
+    """The table for both `segment_scores` and `segment_radar`."""
+    headers = ("Segment", *(_measure_label(measure, weighted) for measure in MEASURES))
+    if not _summary_has_data(summary):
+        return Table(title, headers, ())
+    labels = [segment.label for segment in SEGMENTS] + [OVERALL]
+    rows = tuple(
+        (
+            label,
+            *(
+                format_score(number(metrics.get(_measure_field(measure, weighted))))
+                for measure in MEASURES
+            ),
+        )
+        for label, metrics in zip(labels, [*_segment_metrics(summary), summary or {}], strict=True)
+    )
+    return Table(title, headers, rows)
