@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from comparison import selectors
 from comparison.models import Match, MatchKind, Report
+from comparison.pages.report import report_page_context
 from maps.io.spreadsheet import neutralize_spreadsheet_cell
 from maps.segments import SEGMENT_KEYS
 
@@ -46,7 +47,7 @@ _SEGMENT_RANK = {key: rank for rank, key in enumerate(SEGMENT_KEYS)}
 
 def _note_id(match: Match, prefix: str) -> str:
     """The note's id as a string; a note deleted since the run keeps a stable stand-in
-    (the same one `services._snapshot` uses)."""
+    (the same one `comparison.services.review._snapshot` uses)."""
     note_id = getattr(match, f"{prefix}_note_id")
     return str(note_id) if note_id else f"gone-{prefix}-{match.pk}"
 
@@ -182,7 +183,7 @@ def report_html(report: Report) -> str:
     body read-only (as on the shared page), the stylesheets and plotly.js inline, and a
     Content-Security-Policy that lets nothing load from anywhere."""
     nonce = secrets.token_urlsafe(16)
-    context = selectors.report_page_context(report, shared=True, export=True, nonce=nonce)
+    context = report_page_context(report, shared=True, export=True, nonce=nonce)
     context["inline_css"] = mark_safe(_stylesheets())  # noqa: S308 - our own stylesheets
     context["csp_nonce"] = nonce
     return render_to_string("comparison/report_export.html", context)

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from comparison.views import analytics as analytics_views
-from comparison.views import dashboard, exports, reports
+from comparison.views import dashboard, exports, reports, rounds
 from comparison.views import next_actions as action_views
 from comparison.views import sharing as share_views
 
@@ -25,16 +24,16 @@ urlpatterns = [
     path("share-links/<int:pk>/revoke/", share_views.share_link_revoke, name="share-link-revoke"),
     path("s/<str:token>/", share_views.share_open, name="share-open"),
     path("shared/", share_views.shared_report, name="shared-report"),
-    # Perception-gap analytics
+    # A persona's rounds, a report's participants
     path(
         "personas/<int:pk>/rounds/<int:round>/",
-        analytics_views.round_perspectives,
+        rounds.round_perspectives,
         name="persona-round-perspectives",
     ),
-    path("personas/<int:pk>/rounds/", analytics_views.persona_rounds, name="persona-rounds"),
+    path("personas/<int:pk>/rounds/", rounds.persona_rounds, name="persona-rounds"),
     path(
         "reports/<int:pk>/participants/",
-        analytics_views.report_participants,
+        reports.report_participants,
         name="report-participants",
     ),
     # Next actions

@@ -1,35 +1,28 @@
 """The workspace discrepancy dashboard: where the team misjudges its customers, at a glance.
 
-Thin: the filter form parses the query string, `comparison.dashboard` does every read
-(scoped through `workspaces_for`), `comparison.charts` builds the figures. Any member may
-look (viewer role suffices); another workspace answers 404.
+Thin: the filter form parses the query string, `comparison.pages.dashboard` assembles the
+page (every read scoped through `workspaces_for`), the templates draw its charts. Any
+member may look (viewer role suffices); another workspace answers 404.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, render
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from comparison import charts
-from comparison.analytics import PERSPECTIVE_CHART_ROW_LIMIT
-from comparison.dashboard import (
+from comparison.pages.dashboard import (
     CHART_CACHE_SECONDS,
     TREND_SERIES_LIMIT,
-    ChartSpec,
-    DashboardFilters,
     dashboard_cached,
     dashboard_charts,
-    dashboard_personas,
     dashboard_perspective_charts,
 )
+from comparison.selectors.dashboard import DashboardFilters, dashboard_personas
 from maps.models import Role
 from maps.selectors import has_role, workspaces_for
 
@@ -72,24 +65,6 @@ class DashboardFilterForm(forms.Form):
         )
 
 
-@dataclass(frozen=True)
-class Chart:
-    """One figure of the page: its HTML fragment and the same numbers as a table."""
-
-    id: str
-    html: SafeString
-    table: charts.Table
-
-
-def _with_nonce(spec: ChartSpec, *, nonce: str) -> Chart:
-    fragment = charts.chart_html(
-        spec.parts, nonce=nonce, div_id=spec.id, described_by=f"{spec.id}-table"
-    )
-    # chart_html escapes every user string for plotly and `<`, `>`, `&` inside its JSON,
-    # so the fragment is our markup only (tests/comparison/test_charts.py holds it to that).
-    return Chart(id=spec.id, html=mark_safe(fragment), table=spec.table)  # noqa: S308
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -99,7 +74,6 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     # Invalid filters are shown on the form; the page then shows every report.
     filters = form.filters() if form.is_bound and form.is_valid() else DashboardFilters()
     data = dashboard_cached(request.user, workspace, filters)
-    nonce = str(get_nonce(request))
     return render(
         request,
         "comparison/dashboard.html",
@@ -108,11 +82,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "personas": personas,
             "data": data,
-            "charts": [_with_nonce(spec, nonce=nonce) for spec in dashboard_charts(data)],
-            "perspective_charts": [
-                _with_nonce(spec, nonce=nonce) for spec in dashboard_perspective_charts(data)
-            ],
-            "perspective_row_limit": PERSPECTIVE_CHART_ROW_LIMIT,
+            "charts": dashboard_charts(data),
+            "perspective_charts": dashboard_perspective_charts(data),
+            "perspective_row_limit": charts.PERSPECTIVE_CHART_ROW_LIMIT,
             "cache_seconds": CHART_CACHE_SECONDS,
             "trend_limit": TREND_SERIES_LIMIT,
             "blind_spots": data.blind_spots,

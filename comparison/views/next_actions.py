@@ -18,12 +18,12 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from comparison import analytics
 from comparison.models import ActionKind, NextAction, Report
 from comparison.next_actions import exports as action_exports
 from comparison.next_actions import selectors as action_selectors
 from comparison.next_actions import services as action_services
 from comparison.selectors import reports_for
+from comparison.selectors.polarity import polarity_findings
 from maps.models import Role
 from maps.segments import SEGMENTS
 from maps.selectors import has_role, maps_for, require_role
@@ -86,7 +86,7 @@ def actions_page(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "segments": SEGMENTS,
             "kinds": ActionKind,
-            "polarity": analytics.polarity_findings(report),
+            "polarity": polarity_findings(report),
         },
     )
 

@@ -1,18 +1,21 @@
-"""Web pages for comparisons: run one from a pair, read and review its report."""
+"""Web pages for comparisons: run one from a pair, read and review its report, and its
+participants' overconfidence."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from comparison import selectors, services
-from comparison.analytics import polarity_findings
 from comparison.models import CommentarySection
+from comparison.pages.participants import participant_overconfidence
+from comparison.pages.report import report_page_context
+from comparison.selectors.polarity import polarity_findings
 from maps.models import Role
-from maps.selectors import has_role, pairs_for
+from maps.selectors import has_role, pairs_for, require_role
 
 
 @login_required
@@ -43,7 +46,7 @@ def report_page(request, pk: int):
         {
             "current_workspace": report.pair.internal_map.persona.workspace,
             "polarity": polarity_findings(report),
-            **selectors.report_page_context(
+            **report_page_context(
                 report,
                 can_edit=has_role(
                     request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR
@@ -103,3 +106,22 @@ def report_commentary(request, pk: int, section: str):
             f"Commentary on “{label}” saved." if saved else f"Commentary on “{label}” removed.",
         )
     return redirect(f"{reverse('report-page', kwargs={'pk': report.pk})}#commentary-{section}")
+
+
+@login_required
+@require_GET
+def report_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+    workspace = report.pair.internal_map.persona.workspace
+    # Names of people and how often they were wrong: owners and editors only.
+    require_role(request.user, workspace, Role.EDITOR)
+    return render(
+        request,
+        "comparison/participants.html",
+        {
+            "current_workspace": workspace,
+            "report": report,
+            "pair": report.pair,
+            "rows": participant_overconfidence(report),
+        },
+    )

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from comparison import dashboard, tasks
+from comparison import tasks
 from comparison.models import Report, ReportStatus
+from comparison.pages import dashboard
 from maps.services import NoteData
 from tests.support.builders import build_comparison
 from tests.support.factories import PersonaFactory, ReportFactory

@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from comparison import analytics, dashboard, tasks
+from comparison import charts, tasks
+from comparison.pages import dashboard
+from comparison.pages.perspectives import round_perspectives
 from maps.services import NoteData
 from tests.support.builders import build_round
 from tests.support.factories import PersonaFactory, ReportFactory
@@ -78,7 +80,7 @@ def test_viewer_sees_each_team_side_by_side_with_scores_and_overestimation(
     assert [team.label for team in perspectives.teams] == ["management", "sales"]
 
     # the same figures as the round's own page computes from the match rows
-    own_page = {p.label: p for p in analytics.round_perspectives(viewer, persona, 1).perspectives}
+    own_page = {p.label: p for p in round_perspectives(viewer, persona, 1).perspectives}
     for perspective in ranked:
         assert perspective == own_page[perspective.label]
 
@@ -101,8 +103,8 @@ def test_the_heatmap_and_its_table_hold_every_perspective_and_segment(viewer, ow
     )
     data = dashboard.dashboard_data(viewer, persona.workspace)
 
-    table = analytics.dashboard_perspective_table(data.perspectives)
-    figure = analytics.dashboard_perspective_heatmap(data.perspectives)
+    table = charts.dashboard_perspective_table(data.perspectives)
+    figure = charts.dashboard_perspective_heatmap(data.perspectives)
 
     assert [row[0] for row in table.rows] == ["management", "sales"]
     assert table.headers[1:-1] == (
@@ -218,7 +220,7 @@ def test_hostile_team_and_persona_names_are_escaped(client, viewer, owner, works
     assert "<img src=x" not in page
     text = section(page)
     assert "boss &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in text
-    figures = analytics.team_overestimation_bars(
+    figures = charts.team_overestimation_bars(
         dashboard.dashboard_data(viewer, workspace).perspectives
     )
     dumped = str(figures.to_dict())
@@ -259,9 +261,9 @@ def test_perspective_figures_are_built_once_per_digest(
     client, viewer, owner, workspace, persona, monkeypatch
 ):
     built = []
-    real = analytics.team_overestimation_bars
+    real = charts.team_overestimation_bars
     monkeypatch.setattr(
-        analytics, "team_overestimation_bars", lambda data: built.append(data) or real(data)
+        charts, "team_overestimation_bars", lambda data: built.append(data) or real(data)
     )
     reports = build_round(
         owner, persona, customer=[TOOLS], teams={"management": [APP], "sales": [TOOLS]}

@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from comparison import selectors, services
+from comparison import services
 from comparison.models import MAX_COMMENTARY_CHARS, Match, ReportCommentary
+from comparison.pages.report import report_page_context
 from tests.support.builders import IMG, SCRIPT, known_pair
 from tests.support.factories import ReportFactory
 
@@ -171,7 +172,7 @@ def test_shared_context_renders_read_only_without_a_request(compared_report):
 
     html_text = render_to_string(
         "comparison/_report_body.html",
-        selectors.report_page_context(compared_report, can_edit=True, shared=True, nonce="abc123"),
+        report_page_context(compared_report, can_edit=True, shared=True, nonce="abc123"),
     )
     assert "Where we were right" in html_text
     assert "<form" not in html_text

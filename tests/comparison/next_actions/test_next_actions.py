@@ -15,7 +15,7 @@ from comparison.models import ActionKind, NextAction, Report
 from maps import services as map_services
 from maps.models import Note
 from maps.services import NoteData
-from tests.comparison.test_analytics import APP, ONBOARDING, XSS, XSS_ESCAPED
+from tests.comparison.pages.notes import APP, ONBOARDING, XSS, XSS_ESCAPED
 
 pytestmark = pytest.mark.django_db
 

@@ -1,46 +1,59 @@
-"""Reads of reports and matches, scoped through maps.selectors.workspaces_for."""
+"""The reflection report: what `comparison/_report_body.html` needs, for the report page,
+the anonymous shared page and the HTML export.
+
+Built from the stored report (its match rows, summary and commentaries), never by running
+the engine again. A fixed number of queries: the matches and the commentaries.
+"""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
-
-from comparison import charts
+from comparison import charts, verdicts
 from comparison.models import (
     MAX_COMMENTARY_CHARS,
-    CommentarySection,
     Match,
     MatchKind,
     Report,
-    ReportCommentary,
     ReportStatus,
-    ReviewDecision,
     Verdict,
 )
-from maps.models import MapPair
+from comparison.selectors.reports import report_commentary_blocks, report_seal
 from maps.segments import SEGMENT_LABELS, SEGMENTS
-from maps.selectors import AnyUser, map_edited_after_workshop, workspaces_for
+from maps.selectors import map_edited_after_workshop
+
+MEASURE_HELP: dict[str, str] = {
+    "empathy_score": "harmonic mean of precision and coverage",
+    "precision": "share of the team's hypotheses that customers confirmed",
+    "coverage": "share of the customers' notes the team anticipated",
+}
+RIGHT_VERDICTS = (Verdict.CONFIRMED, Verdict.PARTIAL)
+WRONG_TITLE = "Most-voted hypotheses no customer confirmed"
+MISSED_TITLE = "Most-voted customer notes the team missed"
+WEIGHTED_SCORES_TITLE = "Vote-weighted scores by segment"
 
 
-def reports_for(user: AnyUser) -> QuerySet[Report]:
-    return Report.objects.filter(
-        pair__internal_map__persona__workspace__in=workspaces_for(user)
-    ).select_related("pair__internal_map__persona__workspace", "pair__customer_map", "created_by")
+@dataclass(frozen=True)
+class ReportNote:
+    """One note of a report's side-by-side maps: the text snapshot and its verdict."""
 
+    text: str
+    votes: int
+    verdict: str
+    segment: str
 
-def decisions_for(user: AnyUser) -> QuerySet[ReviewDecision]:
-    return ReviewDecision.objects.filter(
-        pair__internal_map__persona__workspace__in=workspaces_for(user)
-    ).select_related("decided_by")
+    @property
+    def label(self) -> str:
+        return verdicts.label(self.verdict)
 
+    @property
+    def icon(self) -> str:
+        return verdicts.icon(self.verdict)
 
-def latest_report(pair: MapPair) -> Report | None:
-    """The pair's newest report of any status (what the pair page shows)."""
-    return pair.reports.order_by("-created_at", "-id").first()
+    @property
+    def segment_label(self) -> str:
+        return SEGMENT_LABELS.get(self.segment, self.segment)
 
 
 def report_sections(report: Report, *, matches: list[Match] | None = None) -> dict:
@@ -80,78 +93,17 @@ def report_sections(report: Report, *, matches: list[Match] | None = None) -> di
     }
 
 
-# --- the reflection report ----------------------------------------------------------------
-
-# The verdicts in legend order: the team's four, then the customers' two.
-REPORT_VERDICTS: tuple[str, ...] = (*charts.INTERNAL_VERDICTS, *charts.CUSTOMER_VERDICTS)
-# A glyph per verdict, so a note's verdict reads without colour (greyscale print, colour
-# blindness) even before its text label.
-VERDICT_ICONS: dict[str, str] = {
-    "confirmed": "✓",
-    "partial": "◐",
-    "misplaced": "⇄",
-    "unconfirmed": "✗",
-    "anticipated": "✓",
-    "missed": "!",
-}
-VERDICT_HELP: dict[str, str] = {
-    "confirmed": "A customer said it, in the same segment.",
-    "partial": "Customers said something close to it.",
-    "misplaced": "Customers said it, but in another segment.",
-    "unconfirmed": "No customer said anything like it.",
-    "anticipated": "The team had predicted it.",
-    "missed": "The team had not predicted it.",
-}
-MEASURE_NAMES: tuple[tuple[str, str, str], ...] = (
-    ("empathy_score", "Empathy score", "harmonic mean of precision and coverage"),
-    ("precision", "Precision", "share of the team's hypotheses that customers confirmed"),
-    ("coverage", "Coverage", "share of the customers' notes the team anticipated"),
-)
-RIGHT_VERDICTS = ("confirmed", "partial")
-
-
-@dataclass(frozen=True)
-class ReportNote:
-    """One note of a report's side-by-side maps: the text snapshot and its verdict."""
-
-    text: str
-    votes: int
-    verdict: str
-    segment: str
-
-    @property
-    def label(self) -> str:
-        return charts.VERDICT_LABELS.get(self.verdict, self.verdict)
-
-    @property
-    def icon(self) -> str:
-        return VERDICT_ICONS.get(self.verdict, "")
-
-    @property
-    def segment_label(self) -> str:
-        return SEGMENT_LABELS.get(self.segment, self.segment)
-
-
-@dataclass(frozen=True)
-class ReportChart:
-    """A report figure without any per-request value (the nonce is added when rendering:
-    see the `report_chart` template tag) and its table fallback."""
-
-    id: str
-    parts: charts.FigureParts
-    table: charts.Table
-
-
 def _verdict_legend() -> list[dict[str, str]]:
+    """The verdicts in legend order: the team's four, then the customers' two."""
     return [
         {
-            "key": verdict,
-            "label": charts.VERDICT_LABELS[verdict],
-            "icon": VERDICT_ICONS[verdict],
-            "help": VERDICT_HELP[verdict],
-            "side": "team" if verdict in charts.INTERNAL_VERDICTS else "customers",
+            "key": verdict.key,
+            "label": verdict.label,
+            "icon": verdict.icon,
+            "help": verdict.help_text,
+            "side": verdict.side,
         }
-        for verdict in REPORT_VERDICTS
+        for verdict in verdicts.VERDICTS
     ]
 
 
@@ -219,47 +171,39 @@ def report_reflection(matches: list[Match]) -> dict:
     }
 
 
-def _chart(chart_id: str, figure, table: charts.Table) -> ReportChart:
-    return ReportChart(id=chart_id, parts=charts.figure_parts(figure), table=table)
-
-
-def report_charts(summary: dict, reflection: dict) -> dict[str, ReportChart]:
+def report_charts(summary: dict, reflection: dict) -> dict[str, charts.Chart]:
     """The report's figures: verdicts and scores per segment, and the most-voted wrong
     hypotheses and missed customer notes (note texts reach plotly escaped: see charts)."""
-    wrong_title = "Most-voted hypotheses no customer confirmed"
-    missed_title = "Most-voted customer notes the team missed"
     wrong = [charts.RankedNote(n.text, n.votes, segment=n.segment) for n in reflection["wrong"]]
     missed = [charts.RankedNote(n.text, n.votes, segment=n.segment) for n in reflection["missed"]]
     result = {
-        "verdicts": _chart(
+        "verdicts": charts.page_chart(
             "report-chart-verdicts",
             charts.verdict_bars(summary),
             charts.verdict_bars_table(summary),
         ),
-        "scores": _chart(
+        "scores": charts.page_chart(
             "report-chart-scores",
             charts.segment_scores(summary),
             charts.segment_scores_table(summary),
         ),
-        "weighted_scores": _chart(
+        "weighted_scores": charts.page_chart(
             "report-chart-weighted-scores",
-            charts.segment_scores(summary, weighted=True, title="Vote-weighted scores by segment"),
-            charts.segment_scores_table(
-                summary, weighted=True, title="Vote-weighted scores by segment"
-            ),
+            charts.segment_scores(summary, weighted=True, title=WEIGHTED_SCORES_TITLE),
+            charts.segment_scores_table(summary, weighted=True, title=WEIGHTED_SCORES_TITLE),
         ),
     }
     if wrong:
-        result["wrong"] = _chart(
+        result["wrong"] = charts.page_chart(
             "report-chart-wrong",
-            charts.top_items(wrong, wrong_title, verdict="unconfirmed"),
-            charts.top_items_table(wrong, wrong_title),
+            charts.top_items(wrong, WRONG_TITLE, verdict=Verdict.UNCONFIRMED),
+            charts.top_items_table(wrong, WRONG_TITLE),
         )
     if missed:
-        result["missed"] = _chart(
+        result["missed"] = charts.page_chart(
             "report-chart-missed",
-            charts.top_items(missed, missed_title, verdict="missed"),
-            charts.top_items_table(missed, missed_title),
+            charts.top_items(missed, MISSED_TITLE, verdict=Verdict.MISSED),
+            charts.top_items_table(missed, MISSED_TITLE),
         )
     return result
 
@@ -271,12 +215,12 @@ def report_scores(summary: dict) -> dict:
         return [
             {
                 "key": key,
-                "label": label,
-                "help": help_text,
+                "label": charts.MEASURE_LABELS[key],
+                "help": MEASURE_HELP[key],
                 "value": metrics.get(key),
                 "weighted": metrics.get(f"weighted_{key}"),
             }
-            for key, label, help_text in MEASURE_NAMES
+            for key in charts.MEASURES
         ]
 
     segments = summary.get("segments") or {}
@@ -295,90 +239,9 @@ def report_scores(summary: dict) -> dict:
     }
 
 
-def report_commentaries(report: Report) -> dict[str, ReportCommentary]:
-    """The report's commentary per section key (one query)."""
-    return {
-        commentary.section: commentary
-        for commentary in report.commentaries.select_related("updated_by")
-    }
-
-
-def report_commentary_blocks(report: Report) -> dict[str, dict]:
-    """Per section key: its label and commentary (None when nobody wrote one)."""
-    commentaries = report_commentaries(report)
-    return {
-        section.value: {
-            "key": section.value,
-            "label": section.label,
-            "commentary": commentaries.get(section.value),
-        }
-        for section in CommentarySection
-    }
-
-
 def _participants(text: str) -> list[str]:
     """`participants` holds one name per line or comma-separated."""
     return [name.strip() for name in text.replace("\n", ",").split(",") if name.strip()]
-
-
-@dataclass(frozen=True)
-class ReportSeal:
-    """The internal map's seal as recorded when the report's comparison ran (never the
-    map's current state). `recorded` is False for reports run before it was kept."""
-
-    recorded: bool
-    sealed: bool | None = None
-    sealed_at: datetime.datetime | None = None
-    sealed_by: str = ""
-    seal_digest: str = ""
-    compared_digest: str = ""
-    # True: the comparison used exactly the sealed hypotheses; None: not sealed.
-    compared_sealed_notes: bool | None = None
-
-    @property
-    def mismatch(self) -> bool:
-        """Sealed, yet the compared notes are not the sealed ones (written around the seal)."""
-        return bool(self.sealed) and self.compared_sealed_notes is False
-
-    def as_json(self) -> dict[str, Any]:
-        """The API's and the JSON export's `internal_seal` (same keys when not recorded)."""
-        return {
-            "recorded": self.recorded,
-            "sealed": self.sealed,
-            "sealed_at": self.sealed_at.isoformat() if self.sealed_at else None,
-            "sealed_by": self.sealed_by,
-            "seal_digest": self.seal_digest,
-            "compared_digest": self.compared_digest,
-            "compared_sealed_notes": self.compared_sealed_notes,
-        }
-
-
-def _aware(value: object) -> datetime.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def report_seal(report: Report) -> ReportSeal:
-    """What `Report.internal_seal` recorded, read defensively (no query)."""
-    data = report.internal_seal
-    if not isinstance(data, Mapping):
-        return ReportSeal(recorded=False)
-    sealed = data.get("sealed") is True
-    matches = data.get("compared_sealed_notes")
-    return ReportSeal(
-        recorded=True,
-        sealed=sealed,
-        sealed_at=_aware(data.get("sealed_at")) if sealed else None,
-        sealed_by=str(data.get("sealed_by") or ""),
-        seal_digest=str(data.get("seal_digest") or ""),
-        compared_digest=str(data.get("compared_digest") or ""),
-        compared_sealed_notes=matches if sealed and isinstance(matches, bool) else None,
-    )
 
 
 def report_page_context(
@@ -388,7 +251,7 @@ def report_page_context(
     shared: bool = False,
     export: bool = False,
     nonce: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Everything `comparison/_report_body.html` needs, for the report page (`shared`
     False), the anonymous shared page and the HTML export (`shared` True: read-only).
 

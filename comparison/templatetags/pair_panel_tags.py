@@ -19,10 +19,3 @@ def pair_comparison_panel(context, pair: MapPair) -> dict:
         "csrf_token": context.get("csrf_token"),
         "semantic": availability(),
     }
-
-
-@register.filter
-def verdict_label(verdict: str) -> str:
-    from comparison.models import Verdict
-
-    return Verdict(verdict).label if verdict in Verdict.values else verdict

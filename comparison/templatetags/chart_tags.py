@@ -1,4 +1,5 @@
-"""Template tags of the reflection report (`comparison/_report_body.html`).
+"""Template tags that draw `comparison.charts.Chart`s: plotly.js once per page, then each
+chart's `<div>` and nonced script.
 
 The report body is rendered by the report page, the anonymous shared page and the HTML
 export; each supplies the CSP nonce differently (the request's `csp_nonce`, or
@@ -13,7 +14,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from comparison import charts
-from comparison.selectors import ReportChart
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def _nonce(context: template.Context) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def report_chart(context: template.Context, chart: ReportChart) -> SafeString:
+def draw_chart(context: template.Context, chart: charts.Chart) -> SafeString:
     """The chart's `<div>` and nonced drawing script; nothing without a nonce (the table
     fallback next to it still holds the numbers)."""
     nonce = _nonce(context)
@@ -43,7 +43,7 @@ def report_chart(context: template.Context, chart: ReportChart) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def plotly_loader(context: template.Context) -> SafeString:
-    """plotly.js for the report's charts: inline in the export (one file, offline), else
+    """plotly.js for the page's charts: inline in the export (one file, offline), else
     the same-origin bundle. The empty nonced `<style>` is where plotly.js puts its rules,
     so a strict style-src (no 'unsafe-inline') still lets it style the charts."""
     nonce = _nonce(context)
@@ -55,9 +55,3 @@ def plotly_loader(context: template.Context) -> SafeString:
         # that could close the script element).
         return mark_safe(style + charts.plotlyjs_script(nonce=nonce))  # noqa: S308
     return format_html('{}<script src="{}" defer></script>', style, reverse("plotly-js"))
-
-
-@register.filter
-def report_verdict(verdict: str) -> str:
-    """A verdict in the words of the legend and the charts (`charts.VERDICT_LABELS`)."""
-    return charts.VERDICT_LABELS.get(verdict, verdict)
