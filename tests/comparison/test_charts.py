@@ -52,7 +52,7 @@ def metrics(index: int = 0, **overrides: float) -> dict:
 
 
 def make_summary() -> dict:
-    # The shape of comparison.services._summary_json, segments given out of canonical order.
+    # The shape of comparison.services.results._summary_json, segments out of canonical order.
     segments = {key: metrics(index) for index, key in enumerate(SEGMENT_KEYS)}
     return {**metrics(9), "segments": dict(reversed(segments.items()))}
 
