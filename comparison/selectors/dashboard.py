@@ -136,6 +136,22 @@ def stored_mapping(value: object) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def report_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What every flattened report (`PairResult`, `ReportRow`) takes from a
+    `report_values` row."""
+    return {
+        "report_id": row["pk"],
+        "pair_id": row["pair_id"],
+        "team": row["team"] or "",
+        "internal_title": row["internal_title"],
+        "customer_map_id": row["customer_map_id"],
+        "customer_title": row["customer_title"],
+        "round": row["round"],
+        "workshop_date": row["workshop_date"],
+        "summary": stored_mapping(row["summary"]),
+    }
+
+
 def pair_results(reports: QuerySet[Report]) -> list[PairResult]:
     rows = report_values(
         reports,
@@ -151,19 +167,11 @@ def pair_results(reports: QuerySet[Report]) -> list[PairResult]:
     )
     return [
         PairResult(
-            report_id=row["pk"],
-            pair_id=row["pair_id"],
+            **report_fields(row),
             persona_id=row["persona_id"],
             persona=row["persona"],
-            team=row["team"],
-            internal_title=row["internal_title"],
-            customer_title=row["customer_title"],
-            round=row["round"],
-            workshop_date=row["workshop_date"],
             dated_by_workshop=row["held_on"] is not None,
             finished_at=row["finished_at"],
-            summary=stored_mapping(row["summary"]),
-            customer_map_id=row["customer_map_id"],
         )
         for row in rows
     ]

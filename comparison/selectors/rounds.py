@@ -14,6 +14,7 @@ from comparison.models import Report
 from comparison.selectors.dashboard import (
     DashboardFilters,
     latest_reports,
+    report_fields,
     report_values,
     stored_mapping,
 )
@@ -57,17 +58,9 @@ def report_rows(reports: QuerySet[Report]) -> list[ReportRow]:
     )
     return [
         ReportRow(
-            report_id=row["pk"],
-            pair_id=row["pair_id"],
-            team=row["team"] or "",
-            internal_title=row["internal_title"],
+            **report_fields(row),
             internal_map_id=row["internal_map_id"],
-            customer_map_id=row["customer_map_id"],
-            customer_title=row["customer_title"],
-            round=row["round"],
-            workshop_date=row["workshop_date"],
             settings=stored_mapping(row["settings"]),
-            summary=stored_mapping(row["summary"]),
         )
         for row in rows
     ]

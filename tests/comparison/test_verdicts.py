@@ -23,7 +23,7 @@ def test_each_verdict_has_its_own_words_and_a_glyph():
     labels = [verdict.label for verdict in verdicts.VERDICTS]
     assert len(set(labels)) == len(labels)
     assert all(verdict.icon and verdict.help_text for verdict in verdicts.VERDICTS)
-    assert verdicts.INTERNAL_VERDICTS + verdicts.CUSTOMER_VERDICTS == tuple(Verdict.values)
+    assert tuple(Verdict.values) == verdicts.INTERNAL_VERDICTS + verdicts.CUSTOMER_VERDICTS
 
 
 def test_the_stylesheet_colours_are_the_vocabulary_colours():
