@@ -1,9 +1,9 @@
 """Figures of several teams' perspectives on one customer workshop: empathy score per
 perspective and segment, and who overestimates the customers (with their tables).
 
-The builders read the page's plain data through the protocols below
-(`comparison.pages.perspectives` provides it), so this module needs neither Django nor
-that module.
+The builders read the pages' plain data through the protocols below (the dataclasses of
+`comparison.pages.perspectives` and `.dashboard_perspectives`), so this module needs
+neither Django nor those modules.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ aggregation, with the figures from `comparison.charts`; cached where a page is c
 Views render these and hold no logic of their own.
 
 - `report`: the reflection report (report page, shared page, HTML export);
-- `dashboard`: the workspace discrepancy dashboard, with `blind_spots` and the
-  perspectives section of `perspectives`;
+- `dashboard`: the workspace discrepancy dashboard, with its `blind_spots` and
+  `dashboard_perspectives` sections;
 - `perspectives`: several teams' perspectives on one customer workshop;
 - `rounds`: what changed between two rounds of a persona, and its trend;
 - `participants`: per-author overconfidence of one report;

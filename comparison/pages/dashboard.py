@@ -21,7 +21,7 @@ from django.core.cache import cache
 from comparison import charts
 from comparison.models import Verdict
 from comparison.pages.blind_spots import BlindSpot, blind_spots
-from comparison.pages.perspectives import DashboardPerspectives, dashboard_perspectives
+from comparison.pages.dashboard_perspectives import DashboardPerspectives, dashboard_perspectives
 from comparison.scores import pooled_score, segment_figures
 from comparison.selectors.dashboard import (
     DashboardFilters,
