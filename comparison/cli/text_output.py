@@ -3,18 +3,12 @@ Django)."""
 
 from __future__ import annotations
 
-from comparison import engine
+from comparison import engine, verdicts
 from maps.io import map_files
 from maps.segments import SEGMENTS
 
-VERDICT_LABELS = {
-    "confirmed": "confirmed",
-    "partial": "partly confirmed",
-    "misplaced": "right insight, wrong segment",
-    "unconfirmed": "not confirmed",
-    "anticipated": "anticipated",
-    "missed": "missed",
-}
+# The verdicts' words (`comparison.verdicts`) in running text: lower case.
+VERDICT_LABELS = {key: label.lower() for key, label in verdicts.LABELS.items()}
 
 
 def describe_row_error(error: map_files.RowError) -> str:
@@ -72,6 +66,6 @@ def result_as_text(result: engine.ComparisonResult) -> str:
             if note["segment"] == segment.key and note["verdict"] == "missed"
         ]
         for note in missed:
-            lines.append(f"  [missed] {note['text']}")
+            lines.append(f"  [{VERDICT_LABELS['missed']}] {note['text']}")
         lines.append("")
     return "\n".join(lines)
