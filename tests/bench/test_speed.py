@@ -10,7 +10,7 @@ from bench import speed
 from comparison import embeddings
 from comparison.engine import semantic
 from maps.segments import SEGMENT_KEYS
-from tests.comparison.test_semantic import FakeEmbedder
+from tests.engine.fake_embedder import FakeEmbedder
 from tests.support import notes
 
 

@@ -6,8 +6,8 @@ import pytest
 from celery import Celery
 
 from comparison import embeddings
-from tests.comparison.test_semantic import FakeEmbedder
 from tests.conftest import require_server
+from tests.engine.fake_embedder import FakeEmbedder
 
 REDIS_URL = os.environ.get("GAPMAP_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 

@@ -9,7 +9,7 @@ from comparison import embeddings, engine, tasks
 from comparison.engine import semantic
 from comparison.models import NoteEmbedding
 from maps.models import Note
-from tests.comparison.test_semantic import ANCHORS
+from tests.engine.fake_embedder import ANCHORS
 from tests.support.factories import MapPairFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db

