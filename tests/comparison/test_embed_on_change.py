@@ -1,6 +1,6 @@
-"""New and edited note texts are embedded in the background as they are written (issue 6):
-every write path announces them after commit, once per write, and the refresh task runs
-on a real worker."""
+"""New and edited note texts are embedded in the background as they are written, so a
+semantic run finds them cached: every write path announces them after commit, once per
+write, and the refresh task runs on a real worker."""
 
 import logging
 import sys

@@ -1,4 +1,4 @@
-"""Cached note embeddings, the refresh task and semantic report runs (issue 6)."""
+"""Cached note embeddings, the refresh task and semantic report runs (comparison.embeddings)."""
 
 import sys
 
