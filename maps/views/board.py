@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.views.decorators.http import require_GET
 
 from maps import forms, selectors
@@ -73,12 +73,12 @@ def board_layout(
     }
 
 
-def segment_note_form(segment: str, data=None) -> forms.NoteForm:
+def segment_note_form(segment: str, data: QueryDict | None = None) -> forms.NoteForm:
     # One add-note form per segment on one page: ids must differ, names stay plain.
     return forms.NoteForm(data, auto_id=f"id_{segment}_%s")
 
 
-def segment_paste_form(segment: str, data=None) -> forms.PasteForm:
+def segment_paste_form(segment: str, data: QueryDict | None = None) -> forms.PasteForm:
     return forms.PasteForm(data, auto_id=f"id_{segment}_paste_%s")
 
 
