@@ -17,13 +17,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -32,10 +32,11 @@ from django.utils import timezone
 from comparison import services
 from comparison.models import Match, MatchKind, Report, ReportStatus
 from config.celery_app import app
-from maps import services as map_services
 from maps.services import NoteData
 from tests.conftest import IN_CI
-from tests.factories import make_persona
+from tests.support.builders import build_round_pairs
+from tests.support.factories import PersonaFactory
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs_server]
 
@@ -102,15 +103,6 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
 def _answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
@@ -118,6 +110,17 @@ def _answers(port: int) -> bool:
             return sock.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def _waiting_on_empty_queue(url: str) -> bool:
+    """A worker is blocked reading the task queue (BRPOP) and the queue holds nothing:
+    it has asked for work and found none, so nothing queued before now will run."""
+    client = redis.Redis.from_url(url)
+    try:
+        reading = any(entry.get("cmd") == "brpop" for entry in client.client_list())
+        return reading and client.llen(app.conf.task_default_queue) == 0
+    finally:
+        client.close()
 
 
 @pytest.fixture
@@ -138,7 +141,7 @@ def spare_redis(tmp_path) -> Iterator[SpareRedis]:
                 stderr=subprocess.DEVNULL,
             )
         )
-        _wait(lambda: _answers(port), 10, "redis-server to start")
+        wait_until(lambda: _answers(port), 10, message="redis-server to start")
 
     def stop() -> None:
         while process:
@@ -257,18 +260,13 @@ def _pairs(owner, workspace, count: int, notes_per_map: int) -> list:
     rng = random.Random(20261123)
     pairs = []
     for number in range(count):
-        persona = make_persona(workspace, f"Persona {number}")
-        maps = []
-        for perspective in ("internal", "customer"):
-            empathy_map = map_services.map_create(
-                user=owner, persona=persona, perspective=perspective, title=perspective
-            )
-            map_services.notes_bulk_create(
-                user=owner, empathy_map=empathy_map, notes=_notes(rng, notes_per_map)
-            )
-            maps.append(empathy_map)
+        persona = PersonaFactory(workspace=workspace, name=f"Persona {number}")
+        internal = _notes(rng, notes_per_map)
+        customer = _notes(rng, notes_per_map)
         pairs.append(
-            map_services.pair_create(user=owner, internal_map=maps[0], customer_map=maps[1])
+            build_round_pairs(
+                owner, persona, customer=customer, teams={"": internal}, held_on=None
+            )[""]
         )
     return pairs
 
@@ -319,10 +317,10 @@ def test_a_worker_killed_mid_run_loses_no_comparison(
     with row_locked(shared_database, held.pk):
         workers.start("alpha")
         workers.start("beta")
-        _wait(
+        wait_until(
             lambda: _counts()["succeeded"] == len(reports) - 1,
             120,
-            f"every comparison but the held one (now {_counts()})",
+            message=f"every comparison but the held one (now {_counts()})",
         )
         # when the worker inside the held run is SIGKILLed: all of it (the message comes
         # back after the visibility timeout) or only its pool child (the parent rejects
@@ -335,10 +333,10 @@ def test_a_worker_killed_mid_run_loses_no_comparison(
             workers.kill_child(victim)
 
     # then the survivor gets the interrupted message back and finishes it
-    _wait(
+    wait_until(
         lambda: _counts()["succeeded"] == len(reports),
         120,
-        f"the interrupted comparison to succeed (now {_counts()})",
+        message=f"the interrupted comparison to succeed (now {_counts()})",
     )
     assert _counts() == {"queued": 0, "running": 0, "succeeded": 50, "failed": 0}
     for report in Report.objects.select_related("pair__internal_map", "pair__customer_map"):
@@ -351,7 +349,7 @@ def test_a_worker_killed_mid_run_loses_no_comparison(
         assert f"Report {held.pk} succeeded" not in workers.log(victim)
     else:
         lost = "the parent to report the lost job"
-        _wait(lambda: "WorkerLostError" in workers.log(victim), 15, lost)
+        wait_until(lambda: "WorkerLostError" in workers.log(victim), 15, message=lost)
     # and nothing is left for the reaper
     assert services.reports_reap() == {"requeued": 0, "failed": 0}
 
@@ -380,14 +378,21 @@ def test_a_redis_restart_loses_queued_messages_but_no_acknowledged_comparison(
         spare_redis.start()
 
         workers.start("gamma")
-        time.sleep(3)
+        wait_until(
+            lambda: _waiting_on_empty_queue(spare_redis.url),
+            30,
+            message="the worker to block on its empty queue",
+        )
         # what happens: the worker finds an empty queue, every report waits as queued
         assert _counts()["queued"] == 10
         assert _counts()["succeeded"] == 0
+        assert "] received" not in workers.log("gamma")
 
         # then the reaper re-sends the reports whose message was lost, and all complete
         later = timezone.now() + datetime.timedelta(seconds=settings.GAPMAP_REQUEUE_QUEUED_AFTER)
         assert services.reports_reap(now=later) == {"requeued": 10, "failed": 0}
-    _wait(lambda: _counts()["succeeded"] == 10, 60, f"the re-sent comparisons ({_counts()})")
+    wait_until(
+        lambda: _counts()["succeeded"] == 10, 60, message=f"the re-sent comparisons ({_counts()})"
+    )
     for report in Report.objects.select_related("pair__internal_map", "pair__customer_map"):
         _assert_complete(report)
