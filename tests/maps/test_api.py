@@ -165,6 +165,8 @@ def test_note_text_limits(api, editor, internal_map):
     assert response.status_code == 400
     assert client.post(url, {"segment": "sees", "text": "   "}, format="json").status_code == 400
     assert client.post(url, {"segment": "sees", "text": "a\x00b"}, format="json").status_code == 400
+    stored = internal_map.notes.filter(segment="sees").values_list("text", flat=True)
+    assert list(stored) == ["x" * 500]
 
 
 def test_import_and_export_round_trip(api, editor, internal_map, persona):

@@ -255,7 +255,15 @@ def test_every_service_write_to_a_sealed_map_is_refused(internal_map, editor, ow
 def test_the_same_writes_work_on_an_unsealed_map(internal_map, owner, write):
     # The refusal above is the seal's doing, not a broken call.
     note = Note.objects.select_related("map").get(map=internal_map, segment="pains")
+    # a second pain, so that moving the first one changes something
+    services.note_create(user=owner, empathy_map=internal_map, segment="pains", text="Slow")
+    before = state(internal_map)
+
     write(owner, internal_map, note)
+
+    # ...and each write did something: the map or its notes changed, or the map is gone
+    gone = not EmpathyMap.objects.filter(pk=internal_map.pk).exists()
+    assert gone or state(internal_map) != before
 
 
 def test_customer_maps_and_pairs_stay_usable_next_to_a_sealed_map(sealed, customer_map, editor):
@@ -382,6 +390,7 @@ def test_note_edit_page_of_a_sealed_map_sends_back_to_the_board(sealed, editor):
     note = sealed.notes.first()
     response = _browser(editor).get(reverse("note-edit", kwargs={"pk": note.pk}))
     assert response.status_code == 302
+    assert response["Location"] == reverse("map-board", kwargs={"pk": sealed.pk})
 
 
 def test_sealed_board_shows_the_banner_and_no_edit_controls(sealed, owner):
@@ -603,6 +612,7 @@ def test_api_writes_work_again_after_unsealing(api, sealed, owner, editor):
         f"/api/maps/{sealed.pk}/notes/", {"segment": "sees", "text": "Later"}, format="json"
     )
     assert response.status_code == 201
+    assert sealed.notes.filter(segment="sees", text="Later").exists()
 
 
 def test_selectors_module_exposes_the_helpers_for_reports():
