@@ -320,7 +320,7 @@ def test_a_worker_killed_mid_run_loses_no_comparison(
         wait_until(
             lambda: _counts()["succeeded"] == len(reports) - 1,
             120,
-            message=f"every comparison but the held one (now {_counts()})",
+            message=lambda: f"every comparison but the held one (now {_counts()})",
         )
         # when the worker inside the held run is SIGKILLed: all of it (the message comes
         # back after the visibility timeout) or only its pool child (the parent rejects
@@ -336,7 +336,7 @@ def test_a_worker_killed_mid_run_loses_no_comparison(
     wait_until(
         lambda: _counts()["succeeded"] == len(reports),
         120,
-        message=f"the interrupted comparison to succeed (now {_counts()})",
+        message=lambda: f"the interrupted comparison to succeed (now {_counts()})",
     )
     assert _counts() == {"queued": 0, "running": 0, "succeeded": 50, "failed": 0}
     for report in Report.objects.select_related("pair__internal_map", "pair__customer_map"):
@@ -392,7 +392,9 @@ def test_a_redis_restart_loses_queued_messages_but_no_acknowledged_comparison(
         later = timezone.now() + datetime.timedelta(seconds=settings.GAPMAP_REQUEUE_QUEUED_AFTER)
         assert services.reports_reap(now=later) == {"requeued": 10, "failed": 0}
     wait_until(
-        lambda: _counts()["succeeded"] == 10, 60, message=f"the re-sent comparisons ({_counts()})"
+        lambda: _counts()["succeeded"] == 10,
+        60,
+        message=lambda: f"the re-sent comparisons ({_counts()})",
     )
     for report in Report.objects.select_related("pair__internal_map", "pair__customer_map"):
         _assert_complete(report)

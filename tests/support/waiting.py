@@ -14,13 +14,14 @@ def wait_until(
     condition: Callable[[], object],
     timeout: float,
     interval: float = DEFAULT_INTERVAL,
-    message: str = "the condition",
+    message: str | Callable[[], str] = "the condition",
 ) -> None:
     """Return as soon as `condition()` is true; fail after `timeout` seconds.
 
     The condition is checked once more at the deadline, so a slow poll cannot fail a test
     whose event did happen. The failure names `message` ("timed out after 30s waiting for
-    ...") so the report says what never happened.
+    ...") so the report says what never happened; a callable message is asked at the
+    deadline, so it can tell the state things were left in.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -29,4 +30,5 @@ def wait_until(
         if time.monotonic() >= deadline:
             break
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {message}")
+    what = message() if callable(message) else message
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
