@@ -107,8 +107,7 @@ def match_same_segments(run: PreparedRun, report: Callable[[float], None]) -> Ma
     """Each segment against the same segment: best counterparts, assigned pairs, and the
     other edges at or above the threshold. Reports progress from 10 to 80."""
     threshold = run.settings.threshold
-    counts = len(run.internal), len(run.customer)
-    best = BestCounterparts.none(*counts)
+    best = BestCounterparts.none(len(run.internal), len(run.customer))
     # Big maps run the segments on a thread pool: rapidfuzz, numpy and the solvers release
     # the GIL for most of the work (measured on 2 cores at N = 2,000: this stage ~25%
     # faster). Results are taken in segment order, so the output does not depend on the
