@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from comparison.engine.scoring import SCORERS
@@ -147,6 +147,10 @@ class InternalVerdict:
     verdict: InternalVerdictName
     best: BestMatch | None
     votes: int = 0
+    # Up to SUGGESTIONS_PER_NOTE customer notes most likely to confirm this hypothesis
+    # (any segment, most likely first; a confirmed or misplaced partner comes first), for
+    # a person to confirm or dismiss.
+    suggestions: list[BestMatch] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -246,6 +250,7 @@ class ComparisonResult:
                     "text": note.text,
                     "verdict": note.verdict,
                     "best": _best_json(note.best),
+                    "suggestions": [_best_json(item) for item in note.suggestions],
                 }
                 for note in self.internal
             ],
