@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import secrets
 from typing import Any
 
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
@@ -200,3 +203,28 @@ def export_filename(report: Report, extension: str) -> str:
         str(report.pk),
     ]
     return "-".join(part for part in parts if part) + f".{extension}"
+
+
+EXPORT_FORMATS: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def export_response(report: Report, file_format: str) -> HttpResponse:
+    """The export of a succeeded report as a download (shared with the API)."""
+    if file_format == "csv":
+        content: str = report_csv(report)
+    elif file_format == "json":
+        content = json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n"
+    else:
+        content = report_html(report)
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
+    response["Content-Disposition"] = content_disposition_header(
+        True, export_filename(report, file_format)
+    )
+    # A report holds a client's words: keep copies out of shared caches.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -7,10 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comparison import selectors, services
+from comparison import exports, selectors, services
 from comparison.api import serializers as s
 from comparison.models import Match, MatchKind, Report, ReportStatus, Verdict
-from comparison.views import exports as export_views
 from maps.api.filters import IdFilter
 from maps.models import Role, Segment
 from maps.selectors import pairs_for, require_role
@@ -166,7 +165,7 @@ class ReportExportView(APIView):
     def get(self, request, pk: int):
         report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
         file_format = request.query_params.get("format", "json")
-        if file_format not in export_views.EXPORT_FORMATS:
+        if file_format not in exports.EXPORT_FORMATS:
             raise serializers.ValidationError(
                 {"format": f"Unknown format {file_format!r}; choose csv, json or html."}
             )
@@ -175,4 +174,4 @@ class ReportExportView(APIView):
                 {"detail": f"The report is {report.status}; only a succeeded one exports."},
                 status=status.HTTP_409_CONFLICT,
             )
-        return export_views.export_response(report, file_format)
+        return exports.export_response(report, file_format)

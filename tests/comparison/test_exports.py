@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from comparison import charts, engine, exports, services
+from comparison.exports import EXPORT_FORMATS
 from comparison.models import Match, MatchKind, Report
-from comparison.views.exports import EXPORT_FORMATS
 from tests.support.builders import IMG, SCRIPT
 
 pytestmark = pytest.mark.django_db
