@@ -18,7 +18,7 @@ class Segment:
     question: str
 
 
-# Canonical order: the order of DESIGN.md, used everywhere segments are listed.
+# The canonical order (Sees to Gains), used everywhere segments are listed.
 SEGMENTS: tuple[Segment, ...] = (
     Segment("sees", "Sees", "What does the customer see? (environment, offers, competitors)"),
     Segment("says_does", "Says & Does", "What does the customer say and do? (behaviour, attitude)"),

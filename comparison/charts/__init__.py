@@ -13,7 +13,7 @@ holding the same numbers as plain text for screen readers and no-JS.
 - `render`: `figure_parts`, `chart_html`, `Chart`, the bundled plotly.js;
 - `report`, `personas`, `top_notes`, `perspectives`, `rounds`: the figures.
 
-Security (RELIABILITY.md items 3 and 16). Every string that reaches a figure passes
+Security: every script carries the request's CSP nonce; every string that reaches a figure passes
 through `escape_for_plotly` first: persona names, note texts, titles, segment labels. User
 text never goes into a hover or text *template* (plotly substitutes `%{...}` there), only
 into `customdata`, `hovertext`, `text` and category values that a template references. See

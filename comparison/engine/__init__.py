@@ -3,7 +3,7 @@
     from comparison import engine
     result = engine.compare(internal_notes, customer_notes, engine.DEFAULT_SETTINGS)
 
-See DESIGN.md ("The engine") and `compare` for the rules. `SCORERS` are the lexical
+See the README ("How matching works") and `compare` for the rules. `SCORERS` are the lexical
 scorers; `SCORER_CHOICES` is what settings accept (adds "lexical", "semantic", "hybrid").
 Semantic and hybrid runs take their vectors from the caller (`embeddings=`, `embedder=`);
 the engine loads no model.

@@ -74,7 +74,7 @@ def compare(
     embeddings: Mapping[str, np.ndarray] | None = None,
     embedder: Embedder | None = None,
 ) -> ComparisonResult:
-    """Compare an internal map with a customer map (see DESIGN.md, "The engine").
+    """Compare an internal map with a customer map (README, "How matching works").
 
     Verdicts follow each note's best counterpart: an internal note is confirmed when its
     best same-segment score reaches `threshold`, partial when it reaches

@@ -1,7 +1,7 @@
 """The map-file parser and exporters: pure functions, no database.
 
 Covers every error class with its row and column, the limits at N and N+1
-(RELIABILITY 12), normalisation (14), formula neutralisation (17) and the
+(size, row and note-length limits), normalisation, formula neutralisation and the
 export -> import round trip for both formats.
 """
 
@@ -899,7 +899,7 @@ def test_round_trip_property(exporter, notes):
 @settings(max_examples=300, deadline=None)
 @given(notes=notes_strategy)
 def test_exported_csv_cells_never_start_a_formula(notes):
-    """RELIABILITY 17: re-read with csv.reader, no cell starts with = + - @ TAB CR NUL."""
+    """Formula neutralisation: re-read with csv.reader, no cell starts with = + - @ TAB CR NUL."""
     rows = list(csv.reader(io.StringIO(export_csv(notes), newline="")))
     assert len(rows) == len(notes) + 1
     for row in rows:
@@ -910,7 +910,7 @@ def test_exported_csv_cells_never_start_a_formula(notes):
 @settings(max_examples=300, deadline=None)
 @given(text=st.text())
 def test_any_note_text_is_accepted_normalised_or_refused_with_a_row_error(text):
-    """RELIABILITY 14 at the parser: every text either imports normalised or is a row error."""
+    """Normalisation at the parser: every text either imports normalised or is a row error."""
     result = outcome(json_bytes([{"segment": "sees", "text": text}]))
     if isinstance(result, MapFileError):
         assert [(e.row, e.column) for e in result.errors] == [(1, "text")]

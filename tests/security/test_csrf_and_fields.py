@@ -1,4 +1,4 @@
-"""RELIABILITY 4 (CSRF enforced on session writes) and 9 (each API answer carries exactly
+"""CSRF enforced on session writes, and minimal response fields (each API answer carries exactly
 its allow-listed keys; share answers expose no token, hash or e-mail)."""
 
 import pytest

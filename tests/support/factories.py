@@ -1,4 +1,4 @@
-"""factory_boy factories for the models; each creates through its service (STYLE.md §9).
+"""factory_boy factories for the models; each creates through its service, as the app does.
 
 A factory's `by` is the user who does the write; it defaults to the owner of the
 workspace, who may do every write. Attributes that are not model fields (`owner`, `by`,
