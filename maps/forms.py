@@ -8,11 +8,12 @@ services remain the source of truth and their errors are put back onto these for
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from maps.io import boards, limits
 from maps.models import EmpathyMap, Persona, Perspective, Segment
-from maps.services.empathy_maps import MAX_ROUND
+from maps.services.empathy_maps import MAP_FIELDS, MAX_ROUND
 
 _TEXTAREA_ROWS = 3
 
@@ -75,16 +76,7 @@ class MapForm(forms.Form):
 class MapCreateForm(MapForm):
     """A new map also names its persona; an existing map keeps its persona."""
 
-    field_order = [
-        "persona",
-        "perspective",
-        "title",
-        "held_on",
-        "facilitator",
-        "participants",
-        "round",
-        "team",
-    ]
+    field_order = ["persona", *MAP_FIELDS]
 
     persona = forms.ModelChoiceField(queryset=Persona.objects.none(), empty_label=None)
 
@@ -117,6 +109,17 @@ class PasteForm(forms.Form):
     )
 
 
+def _refuse_oversized(upload: UploadedFile) -> UploadedFile:
+    """An upload within the import size limit; checked before reading, so an oversized
+    upload is never loaded into memory."""
+    if upload.size > limits.MAX_FILE_BYTES:
+        raise forms.ValidationError(
+            f"The file is {upload.size:,} bytes; at most 2 MB "
+            f"({limits.MAX_FILE_BYTES:,} bytes) can be imported."
+        )
+    return upload
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV or JSON file",
@@ -131,14 +134,7 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        # Checked before reading, so an oversized upload is never loaded into memory.
-        if upload.size > limits.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; at most 2 MB "
-                f"({limits.MAX_FILE_BYTES:,} bytes) can be imported."
-            )
-        return upload
+        return _refuse_oversized(self.cleaned_data["file"])
 
 
 class BoardUploadForm(forms.Form):
@@ -149,14 +145,7 @@ class BoardUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        # Checked before reading, so an oversized upload is never loaded into memory.
-        if upload.size > boards.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; at most 2 MB "
-                f"({boards.MAX_FILE_BYTES:,} bytes) can be imported."
-            )
-        return upload
+        return _refuse_oversized(self.cleaned_data["file"])
 
 
 BOARD_SEGMENT_CHOICES = [

@@ -7,6 +7,9 @@ a 403, for viewers). Viewers read the list and download the exports.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -50,11 +53,21 @@ class ActionForm(forms.Form):
     )
 
 
-def _actions_of(user, pk: int) -> tuple[Report, NextAction]:
-    action = get_object_or_404(
-        NextAction.objects.filter(report__in=reports_for(user)).select_related("report"), pk=pk
-    )
-    return action.report, action
+def _posted_to_action(
+    view: Callable[[HttpRequest, Report, NextAction], HttpResponse],
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A logged-in POST to the next action `pk`: the view gets its report and the action,
+    fetched among the user's reports (another workspace's action answers 404)."""
+
+    @login_required
+    @require_POST
+    @functools.wraps(view)
+    def with_action(request: HttpRequest, pk: int) -> HttpResponse:
+        actions = NextAction.objects.filter(report__in=reports_for(request.user))
+        action = get_object_or_404(actions.select_related("report"), pk=pk)
+        return view(request, action.report, action)
+
+    return with_action
 
 
 def _back(report: Report, anchor: str = "") -> HttpResponse:
@@ -64,6 +77,16 @@ def _back(report: Report, anchor: str = "") -> HttpResponse:
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
+
+
+def _write_and_tell(request: HttpRequest, write: Callable[[], object], success: str) -> None:
+    """Run a service write; tell the user `success`, or the service's ValidationError."""
+    try:
+        write()
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, success)
 
 
 @login_required
@@ -122,21 +145,18 @@ def actions_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The action was not added: " + form.errors.as_text())
         return _back(report)
-    try:
-        action_services.next_action_create(
+    _write_and_tell(
+        request,
+        lambda: action_services.next_action_create(
             user=request.user, report=report, kind=kind, **form.cleaned_data
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, "Next action added.")
+        ),
+        "Next action added.",
+    )
     return _back(report)
 
 
-@login_required
-@require_POST
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report, action = _actions_of(request.user, pk)
+@_posted_to_action
+def action_edit(request: HttpRequest, report: Report, action: NextAction) -> HttpResponse:
     require_role(request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
     form = ActionForm(request.POST)
     if not form.is_valid():
@@ -144,32 +164,26 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(report, f"action-{action.pk}")
     # Only the fields this kind shows are posted; the others keep their values.
     changes = {name: value for name, value in form.cleaned_data.items() if name in request.POST}
-    try:
-        action_services.next_action_update(user=request.user, action=action, **changes)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, "Next action saved.")
+    _write_and_tell(
+        request,
+        lambda: action_services.next_action_update(user=request.user, action=action, **changes),
+        "Next action saved.",
+    )
     return _back(report, f"action-{action.pk}")
 
 
-@login_required
-@require_POST
-def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    report, action = _actions_of(request.user, pk)
-    try:
-        action_services.next_action_delete(user=request.user, action=action)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, "Next action deleted.")
+@_posted_to_action
+def action_delete(request: HttpRequest, report: Report, action: NextAction) -> HttpResponse:
+    _write_and_tell(
+        request,
+        lambda: action_services.next_action_delete(user=request.user, action=action),
+        "Next action deleted.",
+    )
     return _back(report)
 
 
-@login_required
-@require_POST
-def action_move(request: HttpRequest, pk: int) -> HttpResponse:
-    report, action = _actions_of(request.user, pk)
+@_posted_to_action
+def action_move(request: HttpRequest, report: Report, action: NextAction) -> HttpResponse:
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponseBadRequest("Post direction=up or direction=down.")

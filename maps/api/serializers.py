@@ -18,7 +18,7 @@ from maps.models import (
     Role,
     Workspace,
 )
-from maps.services.empathy_maps import MAX_ROUND
+from maps.services.empathy_maps import MAP_FIELDS, MAX_ROUND
 
 # A mapping names each area of a board once; 100k characters is thousands of areas.
 MAX_MAPPING_CHARS = 100_000
@@ -133,13 +133,7 @@ class MapSerializer(serializers.ModelSerializer):
             "id",
             "workspace",
             "persona",
-            "perspective",
-            "title",
-            "held_on",
-            "facilitator",
-            "participants",
-            "round",
-            "team",
+            *MAP_FIELDS,
             "sealed_at",
             "sealed_by",
             "seal_digest",

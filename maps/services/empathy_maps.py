@@ -11,7 +11,7 @@ from django.db import transaction
 
 from maps.models import EmpathyMap, Persona, Role
 from maps.selectors import require_role
-from maps.services.sealing import require_unsealed
+from maps.services.sealing import require_editor_unsealed, require_unsealed
 
 MAP_FIELDS = ("perspective", "title", "held_on", "facilitator", "participants", "round", "team")
 MAX_ROUND = 32_767  # PositiveSmallIntegerField's ceiling on every database
@@ -70,8 +70,7 @@ def map_update(*, user: AbstractBaseUser, empathy_map: EmpathyMap, **changes) ->
 
 @transaction.atomic
 def map_delete(*, user: AbstractBaseUser, empathy_map: EmpathyMap) -> None:
-    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
-    require_unsealed(empathy_map)
+    require_editor_unsealed(user, empathy_map)
     empathy_map.delete()
 
 

@@ -10,8 +10,7 @@ from django.db import transaction
 
 from maps.io import boards, map_files
 from maps.io.limits import MAX_NOTES_PER_MAP
-from maps.models import EmpathyMap, Note, Role
-from maps.selectors import require_role
+from maps.models import EmpathyMap, Note
 from maps.services.notes import (
     NoteData,
     announce_note_texts_changed,
@@ -19,7 +18,7 @@ from maps.services.notes import (
     next_note_orders,
     notes_bulk_create,
 )
-from maps.services.sealing import require_unsealed
+from maps.services.sealing import require_editor_unsealed
 
 
 class ImportRejected(ValidationError):
@@ -45,8 +44,7 @@ def map_import(
     appended, except that a row whose `id` names a note of this map updates that note,
     so an exported and edited file can be imported back.
     """
-    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
-    empathy_map = require_unsealed(empathy_map)
+    empathy_map = require_editor_unsealed(user, empathy_map)
     try:
         parsed = map_files.parse_map_file(data, filename=filename)
     except map_files.MapFileError as error:
@@ -114,8 +112,7 @@ def map_import_board(
     (see `boards.assign_segments`); every area with notes must end with a
     segment or be skipped, otherwise nothing is stored.
     """
-    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
-    require_unsealed(empathy_map)
+    require_editor_unsealed(user, empathy_map)
     try:
         assigned = boards.assign_segments(preview, mapping or {})
     except boards.BoardFileError as error:

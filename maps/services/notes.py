@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from maps.io.limits import MAX_NOTES_PER_MAP
 from maps.io.note_values import normalize_note_text, validate_note_text
-from maps.models import EmpathyMap, Note, Role
+from maps.models import EmpathyMap, Note
 from maps.segments import SEGMENT_KEYS, resolve_segment
-from maps.selectors import require_role
-from maps.services.sealing import require_unsealed
+from maps.services.sealing import require_editor_unsealed
 from maps.signals import note_texts_changed
 
 # Pasted lists often keep their bullets or numbers ("- ", "• ", "3. ", "2) ").
@@ -114,8 +113,7 @@ def note_create(
     votes: int = 0,
     author: str = "",
 ) -> Note:
-    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
-    empathy_map = require_unsealed(empathy_map)
+    empathy_map = require_editor_unsealed(user, empathy_map)
     fields = _clean_note_fields(segment=segment, text=text, votes=votes, author=author)
     _check_capacity(empathy_map, 1)
     note = Note(map=empathy_map, order=next_note_orders(empathy_map)[fields["segment"]], **fields)
@@ -130,9 +128,8 @@ def notes_bulk_create(
     *, user: AbstractBaseUser, empathy_map: EmpathyMap, notes: Sequence[NoteData]
 ) -> list[Note]:
     """Add many notes at once, all or nothing; errors are keyed by the note's index."""
-    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
     # Sealed first: a list of fixes for notes that could not be added anyway helps nobody.
-    empathy_map = require_unsealed(empathy_map)
+    empathy_map = require_editor_unsealed(user, empathy_map)
     cleaned, errors = [], {}
     for index, data in enumerate(notes):
         try:
@@ -182,8 +179,7 @@ def notes_paste(
 
 @transaction.atomic
 def note_update(*, user: AbstractBaseUser, note: Note, **changes) -> Note:
-    require_role(user, note.map.persona.workspace_id, Role.EDITOR)
-    locked_map = require_unsealed(note.map)
+    locked_map = require_editor_unsealed(user, note.map)
     text_before = note.text
     note = _note_change(note, locked_map, changes)
     if note.text != text_before:
@@ -217,8 +213,7 @@ def notes_bulk_update(
     *, user: AbstractBaseUser, empathy_map: EmpathyMap, changes: Sequence[dict]
 ) -> list[Note]:
     """Change many notes of one map at once, all or nothing; errors keyed by index."""
-    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
-    locked_map = require_unsealed(empathy_map)
+    locked_map = require_editor_unsealed(user, empathy_map)
     notes = {note.pk: note for note in empathy_map.notes.filter(pk__in=[c["id"] for c in changes])}
     texts_before = {pk: note.text for pk, note in notes.items()}
     updated, errors = [], {}
@@ -245,8 +240,7 @@ def notes_bulk_update(
 def notes_bulk_delete(
     *, user: AbstractBaseUser, empathy_map: EmpathyMap, note_ids: Sequence[int]
 ) -> int:
-    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
-    require_unsealed(empathy_map)
+    require_editor_unsealed(user, empathy_map)
     unknown = set(note_ids) - set(
         empathy_map.notes.filter(pk__in=note_ids).values_list("pk", flat=True)
     )
@@ -261,8 +255,7 @@ def notes_bulk_delete(
 
 @transaction.atomic
 def note_delete(*, user: AbstractBaseUser, note: Note) -> None:
-    require_role(user, note.map.persona.workspace_id, Role.EDITOR)
-    require_unsealed(note.map)
+    require_editor_unsealed(user, note.map)
     note.delete()
     mark_map_changed(note.map)
 
@@ -270,8 +263,7 @@ def note_delete(*, user: AbstractBaseUser, note: Note) -> None:
 @transaction.atomic
 def note_move(*, user: AbstractBaseUser, note: Note, offset: int) -> Note:
     """Move a note up (offset < 0) or down within its segment, renumbering the segment."""
-    require_role(user, note.map.persona.workspace_id, Role.EDITOR)
-    require_unsealed(note.map)
+    require_editor_unsealed(user, note.map)
     siblings = list(
         Note.objects.filter(map_id=note.map_id, segment=note.segment).order_by("order", "id")
     )

@@ -48,6 +48,12 @@ def require_unsealed(empathy_map: EmpathyMap) -> EmpathyMap:
     return locked
 
 
+def require_editor_unsealed(user: AbstractBaseUser, empathy_map: EmpathyMap) -> EmpathyMap:
+    """The editor check (PermissionDenied), then `require_unsealed`: the locked row."""
+    require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
+    return require_unsealed(empathy_map)
+
+
 @transaction.atomic
 def map_seal(*, user: AbstractBaseUser, empathy_map: EmpathyMap) -> EmpathyMap:
     """Freeze an internal map's hypotheses: record when, by whom, and a digest of its notes.

@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps import forms, selectors, services
+from maps.models import EmpathyMap, Workspace
 from maps.services.empathy_maps import MAP_FIELDS
 from maps.views.pages import (
     GET_POST,
-    add_service_errors,
     board_url,
     confirm_page,
     confirmed,
+    editing_map,
+    form_page,
     plural,
-    render_page,
     require_editor,
-    sealed_refusal,
+    write_unless_sealed_meanwhile,
 )
 
 EXPORT_FORMATS = ("csv", "json")
+
+
+def _map_form_page(
+    request: HttpRequest,
+    form: forms.MapForm,
+    save: Callable[[dict], HttpResponse],
+    workspace: Workspace,
+    empathy_map: EmpathyMap | None,
+    *,
+    has_personas: bool,
+) -> HttpResponse:
+    """The form of a new map (`empathy_map` None) or of an existing map's details."""
+    context = {"workspace": workspace, "map": empathy_map, "has_personas": has_personas}
+    return form_page(
+        request, form, save, template="maps/map_form.html", context=context, workspace=workspace
+    )
 
 
 @login_required
@@ -37,59 +55,37 @@ def map_create(request: HttpRequest, workspace_pk: int) -> HttpResponse:
         "persona": request.GET.get("persona"),
         "perspective": request.GET.get("perspective", "internal"),
     }
+
+    def save(data: dict) -> HttpResponse:
+        empathy_map = services.map_create(user=request.user, **data)
+        messages.success(request, f"Map “{empathy_map.title}” created. Add its notes.")
+        return redirect("map-board", pk=empathy_map.pk)
+
     form = forms.MapCreateForm(request.POST or None, initial=initial, personas=personas)
-    if request.method == "POST" and form.is_valid():
-        try:
-            empathy_map = services.map_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Map “{empathy_map.title}” created. Add its notes.")
-            return redirect("map-board", pk=empathy_map.pk)
-    return render_page(
-        request,
-        "maps/map_form.html",
-        {"form": form, "workspace": workspace, "map": None, "has_personas": personas.exists()},
-        workspace=workspace,
-        status=400 if form.errors else 200,
-    )
+    return _map_form_page(request, form, save, workspace, None, has_personas=personas.exists())
 
 
 @login_required
 @require_http_methods(GET_POST)
-def map_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
-    workspace = empathy_map.persona.workspace
-    require_editor(request, workspace.pk)
-    if refusal := sealed_refusal(request, empathy_map):
-        return refusal
+@editing_map
+def map_edit(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
     initial = {field: getattr(empathy_map, field) for field in MAP_FIELDS}
+
+    def save(data: dict) -> HttpResponse:
+        services.map_update(user=request.user, empathy_map=empathy_map, **data)
+        messages.success(request, "Map saved.")
+        return redirect("map-board", pk=empathy_map.pk)
+
     form = forms.MapForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.map_update(user=request.user, empathy_map=empathy_map, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Map saved.")
-            return redirect("map-board", pk=empathy_map.pk)
-    return render_page(
-        request,
-        "maps/map_form.html",
-        {"form": form, "workspace": workspace, "map": empathy_map, "has_personas": True},
-        workspace=workspace,
-        status=400 if form.errors else 200,
-    )
+    workspace = empathy_map.persona.workspace
+    return _map_form_page(request, form, save, workspace, empathy_map, has_personas=True)
 
 
 @login_required
 @require_http_methods(GET_POST)
-def map_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
+@editing_map
+def map_delete(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
     workspace = empathy_map.persona.workspace
-    require_editor(request, workspace.pk)
-    if refusal := sealed_refusal(request, empathy_map):
-        return refusal
     if not confirmed(request):
         note_count = empathy_map.notes.count()
         pair_count = empathy_map.pairs_as_internal.count() + empathy_map.pairs_as_customer.count()
@@ -106,10 +102,10 @@ def map_delete(request: HttpRequest, pk: int) -> HttpResponse:
             consequences=consequences,
             cancel_url=board_url(empathy_map.pk),
         )
-    try:
-        services.map_delete(user=request.user, empathy_map=empathy_map)
-    except services.MapSealed as error:  # sealed between the page and the click
-        messages.error(request, error.messages[0])
+    deleted = write_unless_sealed_meanwhile(
+        request, lambda: services.map_delete(user=request.user, empathy_map=empathy_map)
+    )
+    if not deleted:
         return redirect(board_url(empathy_map.pk))
     messages.success(request, f"Map “{empathy_map.title}” deleted.")
     return redirect("workspace-detail", pk=workspace.pk)

@@ -10,20 +10,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from maps import forms, selectors, services
+from maps import forms, services
 from maps.io import boards
 from maps.models import EmpathyMap
 from maps.services import notes as note_services
 from maps.views.pages import (
     GET_POST,
     add_service_errors,
+    editing_map,
+    form_page,
     plural,
     render_page,
-    require_editor,
-    sealed_refusal,
 )
 
 # The board import's preview waits in the session between upload and confirm. One
@@ -36,44 +36,41 @@ BOARD_SAMPLE_NOTES = 3  # enough to recognise an area in the preview
 
 @login_required
 @require_http_methods(GET_POST)
-def map_import(request: HttpRequest, pk: int) -> HttpResponse:
-    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
-    workspace = empathy_map.persona.workspace
-    require_editor(request, workspace.pk)
-    if refusal := sealed_refusal(request, empathy_map):
-        return refusal
+@editing_map
+def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     row_errors: list = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+
+    def save(data: dict) -> HttpResponse | None:
+        upload = data["file"]
         try:
             count = services.map_import(
                 user=request.user,
                 empathy_map=empathy_map,
                 data=upload.read(),
                 filename=upload.name,
-                replace=form.cleaned_data["replace"],
+                replace=data["replace"],
             )
         except services.ImportRejected as rejected:
-            row_errors = rejected.rows
+            row_errors.extend(rejected.rows)
             form.add_error(
                 "file",
                 f"Nothing was imported: {upload.name} has "
                 f"{plural(len(row_errors), 'problem')} (listed below). Fix them and upload the "
                 "file again.",
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            replaced = " replacing the previous notes" if form.cleaned_data["replace"] else ""
-            messages.success(request, f"Imported {plural(count, 'note')}{replaced}.")
-            return redirect("map-board", pk=empathy_map.pk)
-    return render_page(
+            return None
+        replaced = " replacing the previous notes" if data["replace"] else ""
+        messages.success(request, f"Imported {plural(count, 'note')}{replaced}.")
+        return redirect("map-board", pk=empathy_map.pk)
+
+    return form_page(
         request,
-        "maps/map_import.html",
-        {"form": form, "map": empathy_map, "row_errors": row_errors},
-        workspace=workspace,
-        status=400 if form.errors else 200,
+        form,
+        save,
+        template="maps/map_import.html",
+        context={"map": empathy_map, "row_errors": row_errors},
+        workspace=empathy_map.persona.workspace,
     )
 
 
@@ -144,18 +141,14 @@ def _stored_board(request: HttpRequest, map_id: int, token: str) -> tuple | None
 
 @login_required
 @require_http_methods(GET_POST)
-def map_import_board(request: HttpRequest, pk: int) -> HttpResponse:
+@editing_map
+def map_import_board(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
     """Upload a Miro/Mural export, check the area -> segment mapping, then confirm.
 
     Step 1 parses the upload and keeps the parsed preview in the session (nothing is
     stored in the map). Step 2 posts only the chosen segments and the preview's token;
     the note texts come from the session, so an edited form cannot add other notes.
     """
-    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
-    workspace = empathy_map.persona.workspace
-    require_editor(request, workspace.pk)
-    if refusal := sealed_refusal(request, empathy_map):
-        return refusal
     if request.method == "POST" and "token" in request.POST:
         return _confirm_board_import(request, empathy_map)
 
@@ -197,7 +190,7 @@ def map_import_board(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "maps/board_import.html",
         {"form": upload_form, "map": empathy_map, "problems": problems},
-        workspace=workspace,
+        workspace=empathy_map.persona.workspace,
         status=400 if upload_form.errors else 200,
     )
 

@@ -4,14 +4,18 @@ A failed add or paste re-renders the board with the form open in its segment."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maps import forms, selectors, services
+from maps.models import EmpathyMap, Note
 from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS
 from maps.views.board import render_board, segment_note_form, segment_paste_form
 from maps.views.pages import (
@@ -20,10 +24,11 @@ from maps.views.pages import (
     board_url,
     confirm_page,
     confirmed,
+    editing_map,
+    editing_note,
+    form_page,
     plural,
-    render_page,
-    require_editor,
-    sealed_refusal,
+    write_unless_sealed_meanwhile,
 )
 
 
@@ -32,116 +37,104 @@ def _posted_segment(request: HttpRequest) -> str | None:
     return segment if segment in SEGMENT_KEYS else None
 
 
-@login_required
-@require_POST
-def note_create(request: HttpRequest, pk: int) -> HttpResponse:
-    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
-    require_editor(request, empathy_map.persona.workspace_id)
-    if refusal := sealed_refusal(request, empathy_map):
-        return refusal
+def _write_to_segment(
+    request: HttpRequest,
+    empathy_map: EmpathyMap,
+    make_form: Callable[[str, QueryDict], Form],
+    write: Callable[[str, dict], str],
+    *,
+    board_form: str,
+) -> HttpResponse:
+    """A board form posted for one segment: `write(segment, cleaned_data)` calls the
+    service and returns the board anchor to go back to. A failed form re-renders the
+    board with it open in its segment, as `render_board`'s `board_form` argument; the
+    service's errors go onto it."""
     segment = _posted_segment(request)
     if segment is None:
         return HttpResponseBadRequest("Unknown segment.")
-    form = segment_note_form(segment, request.POST)
+    form = make_form(segment, request.POST)
     if form.is_valid():
         try:
-            services.note_create(
-                user=request.user, empathy_map=empathy_map, segment=segment, **form.cleaned_data
-            )
+            anchor = write(segment, form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Note added to {SEGMENT_LABELS[segment]}.")
-            return redirect(board_url(empathy_map.pk, f"add-{segment}"))
+            return redirect(board_url(empathy_map.pk, anchor))
     return render_board(
         request,
         selectors.map_with_notes(request.user, empathy_map.pk),
         failed_segment=segment,
-        note_form=form,
+        **{board_form: form},
     )
 
 
 @login_required
 @require_POST
-def notes_paste(request: HttpRequest, pk: int) -> HttpResponse:
-    empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
-    require_editor(request, empathy_map.persona.workspace_id)
-    if refusal := sealed_refusal(request, empathy_map):
-        return refusal
-    segment = _posted_segment(request)
-    if segment is None:
-        return HttpResponseBadRequest("Unknown segment.")
-    form = segment_paste_form(segment, request.POST)
-    if form.is_valid():
-        try:
-            notes = services.notes_paste(
-                user=request.user,
-                empathy_map=empathy_map,
-                segment=segment,
-                lines=form.cleaned_data["lines"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Added {plural(len(notes), 'note')} to {SEGMENT_LABELS[segment]}."
-            )
-            return redirect(board_url(empathy_map.pk, f"seg-{segment}"))
-    return render_board(
-        request,
-        selectors.map_with_notes(request.user, empathy_map.pk),
-        failed_segment=segment,
-        paste_form=form,
+@editing_map
+def note_create(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
+    def write(segment: str, data: dict) -> str:
+        services.note_create(user=request.user, empathy_map=empathy_map, segment=segment, **data)
+        messages.success(request, f"Note added to {SEGMENT_LABELS[segment]}.")
+        return f"add-{segment}"
+
+    return _write_to_segment(request, empathy_map, segment_note_form, write, board_form="note_form")
+
+
+@login_required
+@require_POST
+@editing_map
+def notes_paste(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
+    def write(segment: str, data: dict) -> str:
+        notes = services.notes_paste(
+            user=request.user, empathy_map=empathy_map, segment=segment, lines=data["lines"]
+        )
+        messages.success(
+            request, f"Added {plural(len(notes), 'note')} to {SEGMENT_LABELS[segment]}."
+        )
+        return f"seg-{segment}"
+
+    return _write_to_segment(
+        request, empathy_map, segment_paste_form, write, board_form="paste_form"
     )
 
 
 @login_required
 @require_http_methods(GET_POST)
-def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(selectors.notes_for(request.user), pk=pk)
-    workspace = note.map.persona.workspace
-    require_editor(request, workspace.pk)
-    if refusal := sealed_refusal(request, note.map):
-        return refusal
+@editing_note
+def note_edit(request: HttpRequest, note: Note) -> HttpResponse:
     initial = {field: getattr(note, field) for field in ("segment", "text", "votes", "author")}
-    form = forms.NoteEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.note_update(user=request.user, note=note, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Note saved.")
-            return redirect(board_url(note.map_id, f"note-{note.pk}"))
-    return render_page(
+
+    def save(data: dict) -> HttpResponse:
+        services.note_update(user=request.user, note=note, **data)
+        messages.success(request, "Note saved.")
+        return redirect(board_url(note.map_id, f"note-{note.pk}"))
+
+    return form_page(
         request,
-        "maps/note_form.html",
-        {"form": form, "note": note, "map": note.map},
-        workspace=workspace,
-        status=400 if form.errors else 200,
+        forms.NoteEditForm(request.POST or None, initial=initial),
+        save,
+        template="maps/note_form.html",
+        context={"note": note, "map": note.map},
+        workspace=note.map.persona.workspace,
     )
 
 
 @login_required
 @require_http_methods(GET_POST)
-def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(selectors.notes_for(request.user), pk=pk)
-    workspace = note.map.persona.workspace
-    require_editor(request, workspace.pk)
-    if refusal := sealed_refusal(request, note.map):
-        return refusal
+@editing_note
+def note_delete(request: HttpRequest, note: Note) -> HttpResponse:
     if not confirmed(request):
         return confirm_page(
             request,
-            workspace=workspace,
+            workspace=note.map.persona.workspace,
             title="Delete this note?",
             consequences=[f"“{note.text}” in {SEGMENT_LABELS[note.segment]}"],
             cancel_url=board_url(note.map_id, f"note-{note.pk}"),
         )
-    try:
-        services.note_delete(user=request.user, note=note)
-    except services.MapSealed as error:  # sealed between the page and the click
-        messages.error(request, error.messages[0])
+    deleted = write_unless_sealed_meanwhile(
+        request, lambda: services.note_delete(user=request.user, note=note)
+    )
+    if not deleted:
         return redirect(board_url(note.map_id))
     messages.success(request, f"Note deleted from {SEGMENT_LABELS[note.segment]}.")
     return redirect(board_url(note.map_id, f"seg-{note.segment}"))
@@ -149,12 +142,9 @@ def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_move(request: HttpRequest, pk: int) -> HttpResponse:
+@editing_note
+def note_move(request: HttpRequest, note: Note) -> HttpResponse:
     """Up/down buttons post `direction`; the board script's drag and drop posts `offset`."""
-    note = get_object_or_404(selectors.notes_for(request.user), pk=pk)
-    require_editor(request, note.map.persona.workspace_id)
-    if refusal := sealed_refusal(request, note.map):
-        return refusal
     direction = request.POST.get("direction")
     if direction in ("up", "down"):
         offset = -1 if direction == "up" else 1
@@ -163,8 +153,7 @@ def note_move(request: HttpRequest, pk: int) -> HttpResponse:
             offset = int(request.POST.get("offset", ""))
         except ValueError:
             return HttpResponseBadRequest("Post direction=up|down or an integer offset.")
-    try:
-        services.note_move(user=request.user, note=note, offset=offset)
-    except services.MapSealed as error:  # sealed between the page and the click
-        messages.error(request, error.messages[0])
+    write_unless_sealed_meanwhile(
+        request, lambda: services.note_move(user=request.user, note=note, offset=offset)
+    )
     return redirect(board_url(note.map_id, f"note-{note.pk}"))

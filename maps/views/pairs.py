@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,9 +16,9 @@ from maps.models import Persona
 from maps.views.board import board_layout
 from maps.views.pages import (
     GET_POST,
-    add_service_errors,
     confirm_page,
     confirmed,
+    form_page,
     render_page,
     require_editor,
     user_can_edit,
@@ -47,25 +46,18 @@ def pair_create(request: HttpRequest, workspace_pk: int) -> HttpResponse:
         internal=candidates["internal"],
         customer=candidates["customer"],
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            pair = services.pair_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Pair created. Run a comparison when both maps are done.")
-            return redirect("pair-detail", pk=pair.pk)
+
+    def save(data: dict) -> HttpResponse:
+        pair = services.pair_create(user=request.user, **data)
+        messages.success(request, "Pair created. Run a comparison when both maps are done.")
+        return redirect("pair-detail", pk=pair.pk)
+
     context.update(
-        form=form,
         internal_count=candidates["internal"].count(),
         customer_count=candidates["customer"].count(),
     )
-    return render_page(
-        request,
-        "maps/pair_form.html",
-        context,
-        workspace=workspace,
-        status=400 if form.errors else 200,
+    return form_page(
+        request, form, save, template="maps/pair_form.html", context=context, workspace=workspace
     )
 
 

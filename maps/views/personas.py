@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from maps import forms, selectors, services
+from maps.models import Persona
 from maps.views.pages import (
     GET_POST,
-    add_service_errors,
     confirm_page,
     confirmed,
+    form_page,
     plural,
-    render_page,
     require_editor,
     workspace_url,
 )
+
+
+def _persona_on_workspace_page(persona: Persona) -> HttpResponse:
+    return redirect(f"{workspace_url(persona.workspace_id)}#persona-{persona.pk}")
 
 
 @login_required
@@ -28,23 +31,19 @@ from maps.views.pages import (
 def persona_create(request: HttpRequest, workspace_pk: int) -> HttpResponse:
     workspace = get_object_or_404(selectors.workspaces_for(request.user), pk=workspace_pk)
     require_editor(request, workspace.pk)
-    form = forms.PersonaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            persona = services.persona_create(
-                user=request.user, workspace=workspace, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Persona “{persona.name}” created. Now add its maps.")
-            return redirect(f"{workspace_url(workspace.pk)}#persona-{persona.pk}")
-    return render_page(
+
+    def save(data: dict) -> HttpResponse:
+        persona = services.persona_create(user=request.user, workspace=workspace, **data)
+        messages.success(request, f"Persona “{persona.name}” created. Now add its maps.")
+        return _persona_on_workspace_page(persona)
+
+    return form_page(
         request,
-        "maps/persona_form.html",
-        {"form": form, "workspace": workspace, "persona": None},
+        forms.PersonaForm(request.POST or None),
+        save,
+        template="maps/persona_form.html",
+        context={"workspace": workspace, "persona": None},
         workspace=workspace,
-        status=400 if form.errors else 200,
     )
 
 
@@ -54,21 +53,19 @@ def persona_edit(request: HttpRequest, pk: int) -> HttpResponse:
     persona = get_object_or_404(selectors.personas_for(request.user), pk=pk)
     require_editor(request, persona.workspace_id)
     initial = {"name": persona.name, "description": persona.description}
-    form = forms.PersonaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.persona_update(user=request.user, persona=persona, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Persona saved.")
-            return redirect(f"{workspace_url(persona.workspace_id)}#persona-{persona.pk}")
-    return render_page(
+
+    def save(data: dict) -> HttpResponse:
+        services.persona_update(user=request.user, persona=persona, **data)
+        messages.success(request, "Persona saved.")
+        return _persona_on_workspace_page(persona)
+
+    return form_page(
         request,
-        "maps/persona_form.html",
-        {"form": form, "workspace": persona.workspace, "persona": persona},
+        forms.PersonaForm(request.POST or None, initial=initial),
+        save,
+        template="maps/persona_form.html",
+        context={"workspace": persona.workspace, "persona": persona},
         workspace=persona.workspace,
-        status=400 if form.errors else 200,
     )
 
 

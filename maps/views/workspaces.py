@@ -6,14 +6,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps import forms, selectors, services
 from maps.models import MapPair, Role, Workspace
-from maps.views.pages import GET_POST, add_service_errors, render_page
+from maps.views.pages import GET_POST, form_page, render_page
 
 
 def _round_key(pair: MapPair) -> tuple:
@@ -71,15 +70,10 @@ def workspace_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def workspace_create(request: HttpRequest) -> HttpResponse:
+    def save(data: dict) -> HttpResponse:
+        workspace = services.workspace_create(user=request.user, **data)
+        messages.success(request, f"Workspace “{workspace.name}” created.")
+        return redirect("workspace-detail", pk=workspace.pk)
+
     form = forms.WorkspaceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workspace = services.workspace_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Workspace “{workspace.name}” created.")
-            return redirect("workspace-detail", pk=workspace.pk)
-    return render_page(
-        request, "maps/workspace_form.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return form_page(request, form, save, template="maps/workspace_form.html", context={})

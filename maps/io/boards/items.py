@@ -5,7 +5,7 @@ reported with the item it belongs to, not only the first."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from maps.io.boards.preview import BoardNote
@@ -212,18 +212,27 @@ def _author(item: Mapping, data: Mapping, label: str, problems: Problems) -> str
     return author
 
 
-def read_miro(items: list, problems: Problems) -> tuple[list[Box], list[Sticky], int]:
-    """Frames and titled shapes, sticky notes, and the number of empty stickies left out."""
-    boxes: list[Box] = []
-    stickies: list[Sticky] = []
-    empty = 0
+def _items_of_types(
+    items: list, types: Collection[str], problems: Problems
+) -> Iterator[tuple[int, dict, str]]:
+    """The board's items of these types, each with its index and type; an item that is
+    not an object is a problem, other types are passed over."""
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             problems.add(f"item {index + 1}: expected an object, got {json_type_name(item)}")
             continue
         kind = item.get("type")
-        if kind not in (MIRO_NOTE, MIRO_FRAME, MIRO_SHAPE):
-            continue  # text, cards, connectors, images…: not part of the map
+        if kind in types:
+            yield index, item, kind
+
+
+def read_miro(items: list, problems: Problems) -> tuple[list[Box], list[Sticky], int]:
+    """Frames and titled shapes, sticky notes, and the number of empty stickies left out."""
+    boxes: list[Box] = []
+    stickies: list[Sticky] = []
+    empty = 0
+    # Text, cards, connectors, images…: not part of the map.
+    for index, item, kind in _items_of_types(items, (MIRO_NOTE, MIRO_FRAME, MIRO_SHAPE), problems):
         label = _label(index, item)
         data = _dict(item, "data", label, problems)
         position = _dict(item, "position", label, problems)
@@ -264,13 +273,7 @@ def read_mural(items: list, problems: Problems) -> tuple[list[Box], list[Sticky]
     boxes: list[Box] = []
     stickies: list[Sticky] = []
     empty = 0
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.add(f"item {index + 1}: expected an object, got {json_type_name(item)}")
-            continue
-        kind = item.get("type")
-        if kind not in _MURAL_TYPES:
-            continue
+    for index, item, kind in _items_of_types(items, _MURAL_TYPES, problems):
         label = _label(index, item)
         x, y = _number(item, "x", label, problems), _number(item, "y", label, problems)
         width = _number(item, "width", label, problems)
