@@ -99,13 +99,17 @@ def report_json(report: Report) -> dict[str, Any]:
     Notes are listed in canonical segment order, then by note id. `best` of a paired note
     is its partner, as the engine gives it; for an unpaired note the report stores only the
     best score, so its `best` has that score with `id` and `segment` null (null when there
-    was no score at all). Also-matches are not part of the contract and are left out.
+    was no score at all). `suggestions` of an internal note are the report's stored
+    suggestions, most likely first. Also-matches are not part of the contract and are left
+    out.
     """
     summary = dict(report.summary or {})
     segments = summary.pop("segments", {})
     internal: list[dict[str, Any]] = []
     customer: list[dict[str, Any]] = []
     pairs: list[dict[str, Any]] = []
+    # A note deleted since the run is known by its stand-in id, found by segment and text.
+    customer_ids: dict[tuple, str] = {}
     for match in report.matches.exclude(kind=MatchKind.ALSO).order_by("id"):
         ids = {prefix: _note_id(match, prefix) for prefix in ("internal", "customer")}
         paired = match.kind == MatchKind.PAIR
@@ -132,6 +136,8 @@ def report_json(report: Report) -> dict[str, Any]:
                     "best": best,
                 }
             )
+            if prefix == "customer":
+                customer_ids[(match.customer_segment, match.customer_text)] = ids[prefix]
         if paired:
             pairs.append(
                 {
@@ -142,6 +148,22 @@ def report_json(report: Report) -> dict[str, Any]:
                     "shared_terms": list(match.shared_terms or []),
                 }
             )
+
+    suggestions: dict[tuple, list[dict[str, Any]]] = {}
+    for suggestion in report.suggestions.order_by("rank", "id"):
+        key = suggestion.internal_note_id or (suggestion.internal_segment, suggestion.internal_text)
+        suggestions.setdefault(key, []).append(
+            {
+                "id": str(suggestion.customer_note_id)
+                if suggestion.customer_note_id
+                else customer_ids.get((suggestion.customer_segment, suggestion.customer_text)),
+                "segment": suggestion.customer_segment,
+                "score": suggestion.score,
+            }
+        )
+    for note in internal:
+        key = int(note["id"]) if note["id"].isdigit() else (note["segment"], note["text"])
+        note["suggestions"] = suggestions.get(key, [])
 
     def order(note: dict[str, Any]) -> tuple:
         note_id = note["id"]

@@ -37,6 +37,11 @@ class Report(TimeStamped):
         help_text="The internal map's seal when the comparison ran (null: not recorded)",
     )
     error = models.TextField(blank=True)
+    # The review decisions applied when the report was last computed (a person's accepted
+    # or rejected pairs of its notes), and how many of them were learned: made on the same
+    # two note texts elsewhere in the workspace (`comparison.services.results`).
+    decisions_applied = models.PositiveIntegerField(default=0)
+    decisions_learned = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL,
@@ -93,7 +98,11 @@ class Verdict(models.TextChoices):
 
 class MatchSource(models.TextChoices):
     ENGINE = "engine", "Engine"
+    # A person accepted the pair in this pair's review (accepted, confirmed or linked).
     MANUAL = "manual", "Manual"
+    # A person accepted the same two note texts elsewhere in the workspace (see
+    # `comparison.services.results.review_decisions`).
+    LEARNED = "learned", "Learned from review"
 
 
 class Match(models.Model):
@@ -171,6 +180,65 @@ class ReviewDecision(TimeStamped):
     def __str__(self) -> str:
         action = "accept" if self.accepted else "reject"
         return f"{action} {self.internal_note_id}↔{self.customer_note_id}"
+
+
+# The engine suggests up to this many customer notes per hypothesis (issue 14: "up to 3").
+MAX_SUGGESTIONS_PER_NOTE = 3
+
+
+class SuggestionState(models.TextChoices):
+    OPEN = "open", "Awaits review"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Suggestion(models.Model):
+    """A customer note the engine suggests as evidence for one hypothesis of a report, with
+    text snapshots like `Match`: up to MAX_SUGGESTIONS_PER_NOTE per hypothesis, `rank` 1 the
+    most likely.
+
+    `state` says whether a person confirmed or dismissed this pair of notes (a review
+    decision applied when the report was computed); `learned` that the decision was made on
+    the same two texts elsewhere in the workspace. Replaced with the Match rows on every
+    run and every recompute after a review.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="suggestions")
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    state = models.CharField(
+        max_length=16, choices=SuggestionState.choices, default=SuggestionState.OPEN
+    )
+    learned = models.BooleanField(default=False)
+
+    internal_note = models.ForeignKey(
+        Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    internal_segment = models.CharField(max_length=16, choices=Segment.choices)
+    internal_text = models.TextField()
+    # The hypothesis' verdict in this report: only unconfirmed and partial ones ask for review.
+    internal_verdict = models.CharField(max_length=16, choices=Verdict.choices)
+
+    customer_note = models.ForeignKey(
+        Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    customer_segment = models.CharField(max_length=16, choices=Segment.choices)
+    customer_text = models.TextField()
+
+    class Meta:
+        ordering = ["report_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rank__gte=1, rank__lte=MAX_SUGGESTIONS_PER_NOTE),
+                name="suggestion_rank_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=SuggestionState.values), name="suggestion_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.internal_text[:30]} ← {self.customer_text[:30]} ({self.rank}, {self.state})"
 
 
 class CommentarySection(models.TextChoices):

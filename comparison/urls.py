@@ -8,6 +8,7 @@ urlpatterns = [
     path("pairs/<int:pk>/compare/", reports.pair_compare, name="pair-compare"),
     path("reports/<int:pk>/", reports.report_page, name="report-page"),
     path("reports/<int:pk>/decide/", reports.report_decide, name="report-decide"),
+    path("reports/<int:pk>/review/", reports.report_review, name="report-review"),
     path(
         "reports/<int:pk>/commentary/<slug:section>/",
         reports.report_commentary,

@@ -8,8 +8,10 @@ from comparison.models import (
     Match,
     Report,
     ReviewDecision,
+    Suggestion,
 )
 from comparison.selectors import report_seal
+from comparison.selectors.suggestions import awaits_review
 
 
 class MatchingSerializer(serializers.Serializer):
@@ -114,6 +116,39 @@ class MatchSerializer(serializers.ModelSerializer):
             "customer_text",
             "customer_votes",
             "customer_verdict",
+        ]
+        read_only_fields = fields
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    """A customer note the engine suggests as evidence for a hypothesis (`rank` 1 is the
+    most likely of up to 3). `state` open, confirmed or dismissed; `learned` when the
+    decision was made on the same two note texts elsewhere in the workspace;
+    `awaits_review` when it is open and its hypothesis unconfirmed or partly confirmed.
+    Confirm or dismiss it through `POST /api/reports/{id}/decisions/` (accepted true or
+    false)."""
+
+    awaits_review = serializers.SerializerMethodField()
+
+    def get_awaits_review(self, suggestion: Suggestion) -> bool:
+        return awaits_review(suggestion)
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id",
+            "rank",
+            "score",
+            "state",
+            "learned",
+            "awaits_review",
+            "internal_note",
+            "internal_segment",
+            "internal_text",
+            "internal_verdict",
+            "customer_note",
+            "customer_segment",
+            "customer_text",
         ]
         read_only_fields = fields
 

@@ -9,7 +9,16 @@ from rest_framework.views import APIView
 
 from comparison import exports, selectors, services
 from comparison.api import serializers as s
-from comparison.models import Match, MatchKind, Report, ReportStatus, Verdict
+from comparison.models import (
+    Match,
+    MatchKind,
+    Report,
+    ReportStatus,
+    Suggestion,
+    SuggestionState,
+    Verdict,
+)
+from comparison.selectors.suggestions import AWAITING_REVIEW
 from maps.api.filters import IdFilter
 from maps.models import Role, Segment
 from maps.selectors import pairs_for, require_role
@@ -39,6 +48,18 @@ class ReportFilter(filters.FilterSet):
 class MatchFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Match._meta.get_field("kind").choices)
     verdict = filters.ChoiceFilter(choices=Match._meta.get_field("verdict").choices)
+
+
+class SuggestionFilter(filters.FilterSet):
+    state = filters.ChoiceFilter(choices=SuggestionState.choices)
+    awaits_review = filters.BooleanFilter(method="filter_awaits_review")
+
+    class Meta:
+        model = Suggestion
+        fields = ["state", "awaits_review"]
+
+    def filter_awaits_review(self, queryset, name, value):
+        return queryset.filter(AWAITING_REVIEW) if value else queryset.exclude(AWAITING_REVIEW)
 
 
 @extend_schema_serializer(component_name="Match")
@@ -73,6 +94,30 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         queryset = MatchFilter(request.query_params, queryset=report.matches.all()).qs
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(s.MatchSerializer(page, many=True).data)
+
+    @extend_schema(
+        responses=s.SuggestionSerializer(many=True),
+        parameters=[
+            OpenApiParameter("state", enum=SuggestionState.values),
+            OpenApiParameter(
+                "awaits_review",
+                bool,
+                description="true: only the open suggestions of unconfirmed or partly "
+                "confirmed hypotheses (what the report counts as awaiting review)",
+            ),
+        ],
+    )
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request, pk=None):
+        """The customer notes suggested as evidence for each hypothesis (up to 3 each,
+        `rank` 1 most likely), in the report's order; confirm or dismiss one through
+        `decisions`."""
+        report = self.get_object()
+        queryset = SuggestionFilter(
+            request.query_params, queryset=report.suggestions.order_by("id")
+        ).qs
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(s.SuggestionSerializer(page, many=True).data)
 
     @extend_schema(request=s.DecisionInputSerializer, responses={201: s.ReportSerializer})
     @action(detail=True, methods=["get", "post"])

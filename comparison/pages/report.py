@@ -17,9 +17,11 @@ from comparison.models import (
     MatchKind,
     Report,
     ReportStatus,
+    Suggestion,
     Verdict,
 )
 from comparison.selectors.reports import report_commentary_blocks, report_seal
+from comparison.selectors.suggestions import awaits_review, report_suggestions
 from maps.segments import SEGMENT_LABELS, SEGMENTS
 from maps.selectors import map_edited_after_workshop
 
@@ -56,18 +58,93 @@ class ReportNote:
         return SEGMENT_LABELS.get(self.segment, self.segment)
 
 
-def report_sections(report: Report, *, matches: list[Match] | None = None) -> dict:
+@dataclass(frozen=True)
+class Evidence:
+    """A suggestion shown under its hypothesis: a customer note that may confirm it."""
+
+    suggestion: Suggestion
+
+    @property
+    def key(self) -> str:
+        """Its stable id on a page: the two notes, which outlive the row (a recompute
+        replaces every suggestion row)."""
+        s = self.suggestion
+        return f"suggestion-{s.internal_note_id}-{s.customer_note_id}"
+
+    @property
+    def confidence(self) -> int:
+        return round(self.suggestion.score)
+
+    @property
+    def segment_label(self) -> str:
+        return SEGMENT_LABELS.get(self.suggestion.customer_segment, "")
+
+    @property
+    def same_segment(self) -> bool:
+        return self.suggestion.customer_segment == self.suggestion.internal_segment
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A pair or unmatched row of the report, with the open suggestions of its hypothesis
+    (unconfirmed and partial hypotheses only) and its anchor (`note-<id>`)."""
+
+    match: Match
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return f"note-{self.match.internal_note_id}" if self.match.internal_note_id else ""
+
+
+def _open_evidence(suggestions: list[Suggestion]) -> dict[int, tuple[Evidence, ...]]:
+    """The suggestions awaiting review per hypothesis note id, most likely first."""
+    by_note: dict[int, list[Evidence]] = {}
+    for suggestion in sorted(suggestions, key=lambda s: (s.internal_note_id or 0, s.rank)):
+        if awaits_review(suggestion):
+            by_note.setdefault(suggestion.internal_note_id, []).append(Evidence(suggestion))
+    return {note_id: tuple(items) for note_id, items in by_note.items()}
+
+
+def report_review_status(report: Report, suggestions: list[Suggestion]) -> dict[str, int]:
+    """How many suggestions await review, and the review decisions the report applies
+    (all of them, and those learned from the same two texts elsewhere in the workspace)."""
+    awaiting = sum(1 for suggestion in suggestions if awaits_review(suggestion))
+    return {
+        "awaiting": awaiting,
+        "reviewed": report.decisions_applied,
+        "learned": report.decisions_learned,
+        "total": awaiting + report.decisions_applied,
+    }
+
+
+def report_sections(
+    report: Report,
+    *,
+    matches: list[Match] | None = None,
+    suggestions: list[Suggestion] | None = None,
+) -> dict:
     """A report's rows laid out for its page: per segment (canonical order) the pair and
-    unmatched rows with the segment's figures, the also-matches, and the notes that can be
-    linked by hand. Pass `matches` when already fetched."""
+    unmatched rows (`ReportRow`, with the open suggestions of their hypothesis) and the
+    segment's figures, the also-matches, and the notes that can be linked by hand. Pass
+    `matches` and `suggestions` when already fetched."""
     if matches is None:
         matches = list(report.matches.all())
+    if suggestions is None:
+        suggestions = report_suggestions(report)
+    evidence = _open_evidence(suggestions)
     segment_figures = report.summary.get("segments", {})
-    rows_by_segment: dict[str, list[Match]] = {segment.key: [] for segment in SEGMENTS}
+    rows_by_segment: dict[str, list[ReportRow]] = {segment.key: [] for segment in SEGMENTS}
     for match in matches:
         if match.kind != MatchKind.ALSO:
+            row = ReportRow(match)
+            if match.internal_note_id and match.internal_verdict in (
+                Verdict.UNCONFIRMED,
+                Verdict.PARTIAL,
+            ):
+                row = ReportRow(match, evidence.get(match.internal_note_id, ()))
             # A misplaced pair is listed under the hypothesis' segment.
-            rows_by_segment[match.internal_segment or match.customer_segment].append(match)
+            rows_by_segment[match.internal_segment or match.customer_segment].append(row)
 
     def linkable(prefix: str) -> list[tuple[int, str]]:
         notes = {
@@ -257,10 +334,11 @@ def report_page_context(
 
     `export` inlines the stylesheet and plotly.js instead of linking them; `nonce`
     overrides the request's CSP nonce for the chart scripts (the export has no request).
-    A fixed number of queries: the matches and the commentaries.
+    A fixed number of queries: the matches, the suggestions and the commentaries.
     """
     read_only = shared or export
     matches = list(report.matches.all())
+    suggestions = report_suggestions(report)
     context = {
         "report": report,
         "pair": report.pair,
@@ -289,7 +367,8 @@ def report_page_context(
                 (report.pair.customer_map, "Customers"),
             )
         ],
-        **report_sections(report, matches=matches),
+        "review": report_review_status(report, suggestions),
+        **report_sections(report, matches=matches, suggestions=suggestions),
     }
     if nonce is not None:
         context["chart_nonce"] = nonce
@@ -301,3 +380,21 @@ def report_page_context(
             charts=report_charts(report.summary or {}, reflection),
         )
     return context
+
+
+def report_review_update_context(report: Report, *, can_edit: bool) -> dict[str, Any]:
+    """What a review decision made in place sends back (`_report_review_update.html`):
+    every note segment by segment with its evidence, the scores and the review status;
+    the charts and reflection sections wait for the next load of the page. Two queries."""
+    matches = list(report.matches.all())
+    suggestions = report_suggestions(report)
+    return {
+        "report": report,
+        "pair": report.pair,
+        "shared": False,
+        "export": False,
+        "can_edit": can_edit,
+        "review": report_review_status(report, suggestions),
+        "scores": report_scores(report.summary or {}),
+        **report_sections(report, matches=matches, suggestions=suggestions),
+    }

@@ -6,7 +6,8 @@
   notes of those reports;
 - `rounds`: a persona's rounds, its reports per round and the maps of given rounds;
 - `notes`: the notes a report compared, from its match rows;
-- `polarity`: "same topic, opposite feeling" findings of a report.
+- `polarity`: "same topic, opposite feeling" findings of a report;
+- `suggestions`: a report's evidence suggestions and those awaiting review.
 
 What a page shows is assembled from these in `comparison.pages`.
 """
@@ -20,13 +21,21 @@ from comparison.selectors.reports import (
     report_seal,
     reports_for,
 )
+from comparison.selectors.suggestions import (
+    awaits_review,
+    report_suggestions,
+    suggestions_awaiting_review,
+)
 
 __all__ = [
     "ReportSeal",
+    "awaits_review",
     "decisions_for",
     "latest_report",
     "report_commentaries",
     "report_commentary_blocks",
     "report_seal",
     "reports_for",
+    "report_suggestions",
+    "suggestions_awaiting_review",
 ]

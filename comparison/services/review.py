@@ -1,5 +1,6 @@
-"""Reviewing a finished report: accept or reject a suggested match, or link two notes by
-hand; the report's matches and metrics are recomputed from its own snapshot."""
+"""Reviewing a finished report: accept or reject a match, confirm or dismiss a suggested
+piece of evidence, or link two notes by hand; the report's matches, suggestions and
+metrics are recomputed from its own snapshot."""
 
 from __future__ import annotations
 
@@ -23,8 +24,11 @@ def decision_record(
     customer_note_id: int,
     accepted: bool,
 ) -> Report:
-    """Accept or reject a suggested match, or link two notes by hand (accept a pair the
-    engine did not suggest); the report's matches and metrics are recomputed."""
+    """Accept or reject a match, confirm (accept) or dismiss (reject) a suggestion, or link
+    two notes by hand (accept a pair the engine did not pair); the report's matches,
+    suggestions and metrics are recomputed. The decision is kept for later runs of the
+    pair, and of any pair of the workspace with the same two note texts
+    (`results.review_decisions`)."""
     require_role(user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUCCEEDED:
@@ -57,7 +61,9 @@ def _snapshot(report: Report) -> tuple[list[engine.NoteIn], list[engine.NoteIn]]
     """The notes a report compared, rebuilt from its own rows (every note appears exactly
     once among its pair and unmatched rows)."""
     internal, customer = {}, {}
-    for match in report.matches.exclude(kind=MatchKind.ALSO).order_by("id"):
+    for match in report.matches.filter(kind__in=(MatchKind.PAIR, MatchKind.UNMATCHED)).order_by(
+        "id"
+    ):
         for prefix, bucket in (("internal", internal), ("customer", customer)):
             text = getattr(match, f"{prefix}_text")
             if not text:
@@ -78,11 +84,11 @@ def _recompute(
 ) -> None:
     """Re-run the engine on the report's own snapshot with the pair's current decisions
     (a semantic report with the same cached embeddings it ran with)."""
-    result = compare_notes(
+    compared = compare_notes(
         pair_id=report.pair_id,
         internal=internal,
         customer=customer,
         run_settings=engine.Settings.from_dict(report.settings),
     )
-    matches_replace(report, result, internal, customer)
-    report.save(update_fields=["summary", "updated_at"])
+    matches_replace(report, compared, internal, customer)
+    report.save(update_fields=["summary", "decisions_applied", "decisions_learned", "updated_at"])

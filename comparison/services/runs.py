@@ -18,6 +18,7 @@ from django.utils import timezone
 from comparison import engine
 from comparison.models import ACTIVE_STATUSES, Report, ReportStatus
 from comparison.services.results import (
+    Compared,
     compare_notes,
     matches_replace,
     note_inputs,
@@ -151,14 +152,14 @@ def report_run(*, report_id: int) -> Report | None:
     customer = note_inputs(pair.customer_map.notes.order_by("segment", "order", "id"))
     seal = _seal_snapshot(empathy_map=pair.internal_map, compared_notes=internal_notes)
     try:
-        result = compare_notes(
+        compared = compare_notes(
             pair_id=pair.pk,
             internal=internal,
             customer=customer,
             run_settings=engine.Settings.from_dict(report.settings),
             progress=_progress_writer(report.pk),
         )
-        _warm_embeddings_if_fell_back(result, pair)
+        _warm_embeddings_if_fell_back(compared.result, pair)
     except ValueError as error:
         return report_fail(report_id=report.pk, error=f"The comparison could not run: {error}")
     except Exception as error:  # noqa: BLE001 - a bug must still end the report, readably
@@ -167,7 +168,7 @@ def report_run(*, report_id: int) -> Report | None:
             report_id=report.pk,
             error=f"The comparison failed unexpectedly ({type(error).__name__}: {error}).",
         )
-    return _store_result(report.pk, result, internal, customer, seal=seal)
+    return _store_result(report.pk, compared, internal, customer, seal=seal)
 
 
 def _seal_snapshot(*, empathy_map: EmpathyMap, compared_notes: Iterable[Note]) -> dict:
@@ -207,7 +208,7 @@ def _warm_embeddings_if_fell_back(result: engine.ComparisonResult, pair: MapPair
 @transaction.atomic
 def _store_result(
     report_id: int,
-    result: engine.ComparisonResult,
+    compared: Compared,
     internal: list[engine.NoteIn],
     customer: list[engine.NoteIn],
     *,
@@ -217,13 +218,13 @@ def _store_result(
     if report.status != ReportStatus.RUNNING:
         # Failed by the reaper or a time limit meanwhile: that outcome stands.
         return report
-    matches_replace(report, result, internal, customer)
+    matches_replace(report, compared, internal, customer)
     report.status = ReportStatus.SUCCEEDED
     report.progress = 100
     report.finished_at = timezone.now()
     report.notes_digest = notes_digest(internal, customer)
     report.internal_seal = seal
-    report.engine_version = result.engine_version
+    report.engine_version = compared.result.engine_version
     report.save()
     logger.info("Report %s succeeded", report.pk, extra={"report_id": report.pk})
     return report

@@ -1,5 +1,7 @@
-"""Web pages for comparisons: run one from a pair, read and review its report, and its
-participants' overconfidence."""
+"""Web pages for comparisons: run one from a pair, read and review its report (in place,
+or one suggestion at a time in review mode), and its participants' overconfidence."""
+
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,15 +9,27 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from comparison import selectors, services
-from comparison.models import CommentarySection
+from comparison.models import CommentarySection, Report
 from comparison.pages.participants import participant_overconfidence
-from comparison.pages.report import report_page_context
+from comparison.pages.report import report_page_context, report_review_update_context
+from comparison.pages.review import review_page_context
 from comparison.selectors.polarity import polarity_findings
+from comparison.selectors.suggestions import hypothesis_verdict
 from maps.models import Role
 from maps.selectors import has_role, pairs_for, require_role
+
+# The words a review form may send: accept a match or confirm a suggestion, reject a match
+# or dismiss a suggestion.
+ACCEPT_WORDS = frozenset({"accept", "confirm"})
+REJECT_WORDS = frozenset({"reject", "dismiss"})
+# The verdicts a confirmed piece of evidence gives its hypothesis.
+CONFIRMING = frozenset({"confirmed", "misplaced"})
+# Where a decision returns to: a hypothesis on the report, a card in review mode.
+_RETURN_ANCHOR = re.compile(r"review|link-heading|(note|suggestion)-\d+(-\d+)?")
 
 
 @login_required
@@ -58,32 +72,99 @@ def report_page(request, pk: int):
 
 @login_required
 @require_POST
-def report_decide(request, pk: int):
-    """Accept or reject a suggested pair, or link two notes by hand."""
+def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept or reject a match, confirm or dismiss a suggestion, or link two notes by hand.
+
+    An htmx request gets the parts of the page the decision changed (the report's notes
+    and scores, or review mode's cards); a plain form post is redirected back to where it
+    came from: the hypothesis' anchor on the report (`anchor`), or review mode (`view`).
+    """
     report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+    # The role first, so a viewer learns nothing from validation errors.
+    require_role(request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
+    view = "review" if request.POST.get("view") == "review" else "report"
+    decision = request.POST.get("decision", "")
+    feedback, failed = _decide(request, report, decision)
+    if request.htmx:
+        report = selectors.reports_for(request.user).get(pk=report.pk)
+        response = _decision_fragment(request, report, view=view, feedback=feedback, failed=failed)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    (messages.error if failed else messages.success)(request, feedback)
+    url = reverse("report-review" if view == "review" else "report-page", kwargs={"pk": report.pk})
+    anchor = request.POST.get("anchor", "")
+    if _RETURN_ANCHOR.fullmatch(anchor):
+        url += f"#{anchor}"
+    response = redirect(url)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _decide(request: HttpRequest, report: Report, decision: str) -> tuple[str, bool]:
+    """Record the decision; (what to tell the person, whether it failed)."""
     try:
         internal_id = int(request.POST.get("internal_note", ""))
         customer_id = int(request.POST.get("customer_note", ""))
     except ValueError:
-        messages.error(request, "Choose one internal and one customer note.")
-        return redirect("report-page", pk=report.pk)
-    accepted = request.POST.get("decision") == "accept"
+        return "Choose one internal and one customer note.", True
+    if decision not in ACCEPT_WORDS | REJECT_WORDS:
+        return "Choose whether to accept or reject the pair.", True
     try:
         services.decision_record(
             user=request.user,
             report=report,
             internal_note_id=internal_id,
             customer_note_id=customer_id,
-            accepted=accepted,
+            accepted=decision in ACCEPT_WORDS,
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        return " ".join(error.messages), True
+    if decision == "confirm" and hypothesis_verdict(report, internal_id) not in CONFIRMING:
+        # Each customer note confirms one hypothesis: one a person already linked to another
+        # hypothesis stays there, and this link is kept as an also-match.
+        return (
+            "Evidence confirmed, but that customer note already confirms another hypothesis, "
+            "which keeps it; this link is listed under “Also matches”."
+        ), False
+    return {
+        "accept": "Match accepted; scores updated.",
+        "reject": "Match rejected; scores updated.",
+        "confirm": "Evidence confirmed; scores updated.",
+        "dismiss": "Suggestion dismissed.",
+    }[decision], False
+
+
+def _decision_fragment(
+    request: HttpRequest, report: Report, *, view: str, feedback: str, failed: bool
+) -> HttpResponse:
+    workspace_id = report.pair.internal_map.persona.workspace_id
+    can_edit = has_role(request.user, workspace_id, Role.EDITOR)
+    if view == "review":
+        context = review_page_context(report, can_edit=can_edit)
+        template = "comparison/_review_update.html"
     else:
-        messages.success(
-            request,
-            "Match accepted; scores updated." if accepted else "Match rejected; scores updated.",
-        )
-    return redirect("report-page", pk=report.pk)
+        context = report_review_update_context(report, can_edit=can_edit)
+        template = "comparison/_report_review_update.html"
+    return render(request, template, {**context, "feedback": feedback, "feedback_failed": failed})
+
+
+@login_required
+@require_GET
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review mode: the suggestions awaiting review, one at a time with the keyboard
+    (a list of plain forms without JavaScript); read-only for viewers."""
+    report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+    workspace = report.pair.internal_map.persona.workspace
+    return render(
+        request,
+        "comparison/review.html",
+        {
+            "current_workspace": workspace,
+            **review_page_context(
+                report, can_edit=has_role(request.user, workspace.pk, Role.EDITOR)
+            ),
+        },
+    )
 
 
 @login_required

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI's files served from this origin (the CSP allows no other).
     "drf_spectacular_sidecar",
+    # htmx served from this origin (`{% htmx_script %}`) and `request.htmx`: the report's
+    # review controls update the page in place.
+    "django_htmx",
     "maps",
     "comparison",
 ]
@@ -59,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -95,8 +95,13 @@ def test_json_has_the_cli_contract_then_the_seal_record(compared_report):
         "pains",
         "gains",
     ]
+    for note in data["internal"]:
+        assert list(note) == ["id", "segment", "text", "verdict", "best", "suggestions"]
+        for suggestion in note["suggestions"]:
+            assert list(suggestion) == ["id", "segment", "score"]
+    for note in data["customer"]:
+        assert list(note) == ["id", "segment", "text", "verdict", "best"]
     for note in (*data["internal"], *data["customer"]):
-        assert set(note) == {"id", "segment", "text", "verdict", "best"}
         assert isinstance(note["id"], str)
     for pair in data["pairs"]:
         assert set(pair) == {"internal_id", "customer_id", "score", "verdict", "shared_terms"}
@@ -128,8 +133,8 @@ def test_json_equals_the_engine_result_on_the_same_notes(compared_report, compar
         want = {note["id"]: note for note in expected[side]}
         assert set(got) == set(want)
         for note_id, note in want.items():
-            for field in ("segment", "text", "verdict"):
-                assert got[note_id][field] == note[field]
+            for field in ("segment", "text", "verdict", "suggestions"):
+                assert got[note_id].get(field) == note.get(field), field
             if note["best"] is None:
                 assert got[note_id]["best"] is None
             elif got[note_id]["best"]["id"] is not None:  # paired: the partner, exactly

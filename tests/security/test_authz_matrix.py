@@ -34,7 +34,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.test import APIClient
 
-from comparison.models import NextAction, Report, ReportCommentary, ReviewDecision, ShareLink
+from comparison.models import (
+    Match,
+    NextAction,
+    Report,
+    ReportCommentary,
+    ReviewDecision,
+    ShareLink,
+    Suggestion,
+)
 from maps import services
 from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Workspace
 from tests.security.conftest import MARKER, World
@@ -237,6 +245,7 @@ AUTHZ: dict[str, Route] = {
             ),
         ),
     ),
+    "report-review": Route(lambda w: {"pk": w.report.pk}, (_get(),)),
     "dashboard": Route(_ws, (_get(),)),
     "report-commentary": Route(
         lambda w: {"pk": w.report.pk, "section": "overall"},
@@ -397,6 +406,7 @@ AUTHZ: dict[str, Route] = {
     "api:report-list": Route(_none, (_get("user"),)),
     "api:report-detail": Route(lambda w: {"pk": w.report.pk}, (_get(),)),
     "api:report-matches": Route(lambda w: {"pk": w.report.pk}, (_get(),)),
+    "api:report-suggestions": Route(lambda w: {"pk": w.report.pk}, (_get(),)),
     "api:report-decisions": Route(
         lambda w: {"pk": w.report.pk},
         (
@@ -508,6 +518,8 @@ def db_state() -> list:
         MapPair,
         Report,
         ReviewDecision,
+        Match,
+        Suggestion,
         ReportCommentary,
         ShareLink,
         NextAction,

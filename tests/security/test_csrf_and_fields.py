@@ -77,6 +77,35 @@ def test_api_answers_carry_exactly_their_allow_listed_keys(api, editor, report):
         "id", "segment", "text", "votes", "author", "order", "created_at", "updated_at"
     }  # fmt: skip
     assert "email" not in str(match)
+    suggestions = client.get(f"/api/reports/{report.pk}/suggestions/").json()
+    assert set(suggestions) == {"count", "next", "previous", "results"}
+    assert suggestions["results"], "the confirmed pair is its hypothesis' first suggestion"
+    for suggestion in suggestions["results"]:
+        assert set(suggestion) == {
+            "id", "rank", "score", "state", "learned", "awaits_review", "internal_note",
+            "internal_segment", "internal_text", "internal_verdict", "customer_note",
+            "customer_segment", "customer_text",
+        }  # fmt: skip
+
+
+def test_review_decisions_in_place_need_the_csrf_token(editor, report):
+    """An htmx request is a form post like any other: without the token it is refused."""
+    from comparison.models import Match, ReviewDecision
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    pairing = Match.objects.get(report=report, kind="pair")
+    response = client.post(
+        reverse("report-decide", kwargs={"pk": report.pk}),
+        {
+            "internal_note": pairing.internal_note_id,
+            "customer_note": pairing.customer_note_id,
+            "decision": "confirm",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 403
+    assert not ReviewDecision.objects.exists()
 
 
 def test_share_answers_expose_no_token_hash_or_email(api, editor, report):
