@@ -1,13 +1,19 @@
 """How good are the engine's verdicts? Dev-set and STS-B figures, and the grid search
 that chose DEFAULT_SETTINGS (pure Python, no Django).
 
-    python -m bench.quality                            # prints the tables
-    python -m bench.quality --semantic-only --calibrate  # the semantic scorers' grid
+    python -m bench.quality                            # the lexical tables
+    python -m bench.quality --semantic-only            # lexical, semantic and hybrid
+    python -m bench.quality --semantic-only --calibrate  # + the 1.4 formula's grid
 
-Two sources of truth:
+Three sources of truth:
 
-* the labelled dev set in tests/data/devset/ (six internal/customer map pairs, English
-  and German, with gold pairs and look-alikes that are NOT the same idea);
+* the labelled dev set in tests/data/devset/ ("old": six internal/customer map pairs,
+  English and German, with gold pairs and look-alikes that are NOT the same idea);
+* the story dev set in tests/data/devset_stories/ ("new": ten pairs of abstract
+  hypotheses against first-person customer stories; its README has the rules). The
+  link model (`comparison.engine.link_model`) is fitted on both dev sets, so its honest
+  figures are the leave-one-pair-out cross-validation of `bench.fit_link_model`, which
+  the semantic report prints last;
 * STS-B in English and German (../shared/data/external/stsb-multi-mt, read in place,
   never copied; or the directory in $GAPMAP_STSB_DIR). A pair scored >= 4 is "same
   idea", <= 1 is "different", the rest is left out. Thresholds are calibrated on train
@@ -18,7 +24,9 @@ pair of the one-to-one assignment whose verdict is confirmed or misplaced (stric
 score reached the threshold); "lenient" also counts partial pairs. A true positive is a
 predicted pair that is a gold pair. Precision = TP / predicted, recall = TP / gold,
 F1 their harmonic mean. Look-alike hits count predicted pairs that are labelled
-look-alikes (negations, opposite feelings); each is also a false positive.
+look-alikes (negations, opposite feelings); each is also a false positive. The
+suggestions' recall@k counts the gold pairs whose customer note is among the first k
+suggestions of its hypothesis.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from typing import TextIO
 
 import numpy as np
 
-from comparison.engine import NoteIn, Settings
+from comparison.engine import ComparisonResult, NoteIn, Settings
 from comparison.engine.pipeline import run_comparison
 from comparison.engine.records import DEFAULT_SETTINGS
 from comparison.engine.scoring import NEGATION_FACTOR, SCORERS, pair_scores
@@ -43,6 +51,8 @@ from comparison.engine.text import prepare
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEVSET_DIR = REPO_ROOT / "tests" / "data" / "devset"
+# Abstract hypotheses against first-person customer stories (its README has the rules).
+STORIES_DIR = REPO_ROOT / "tests" / "data" / "devset_stories"
 STSB_DIR = Path(
     os.environ.get("GAPMAP_STSB_DIR", REPO_ROOT.parent / "shared/data/external/stsb-multi-mt")
 )
@@ -73,16 +83,94 @@ class Figures:
     predicted: int = 0
     actual: int = 0
     lookalike_hits: int = 0
+    lookalikes: int = 0  # labelled look-alikes in the pairs counted
+    # Gold pairs whose customer note is the first / among the first three suggestions of
+    # its hypothesis.
+    suggested_first: int = 0
+    suggested_top3: int = 0
 
     def row(self) -> str:
         return f"P {self.precision:5.3f}  R {self.recall:5.3f}  F1 {self.f1:5.3f}"
 
+    @property
+    def recall_at_1(self) -> float:
+        return self.suggested_first / self.actual if self.actual else 0.0
 
-def figures(true_positives: int, predicted: int, actual: int, lookalike_hits: int = 0) -> Figures:
+    @property
+    def recall_at_3(self) -> float:
+        return self.suggested_top3 / self.actual if self.actual else 0.0
+
+    def full_row(self) -> str:
+        """P/R/F1, the suggestions' recall@1/@3 and the look-alikes confirmed."""
+        return (
+            f"{self.row()}  sugg. R@1 {self.recall_at_1:5.3f} R@3 {self.recall_at_3:5.3f}  "
+            f"look-alikes {self.lookalike_hits}/{self.lookalikes}"
+        )
+
+
+def figures(
+    true_positives: int,
+    predicted: int,
+    actual: int,
+    lookalike_hits: int = 0,
+    lookalikes: int = 0,
+    suggested_first: int = 0,
+    suggested_top3: int = 0,
+) -> Figures:
     precision = true_positives / predicted if predicted else 0.0
     recall = true_positives / actual if actual else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Figures(precision, recall, f1, true_positives, predicted, actual, lookalike_hits)
+    return Figures(
+        precision,
+        recall,
+        f1,
+        true_positives,
+        predicted,
+        actual,
+        lookalike_hits,
+        lookalikes,
+        suggested_first,
+        suggested_top3,
+    )
+
+
+@dataclass(frozen=True)
+class PairCounts:
+    """What one comparison got right on one labelled pair (summed into Figures)."""
+
+    true_positives: int
+    predicted: int
+    actual: int
+    lookalike_hits: int
+    lookalikes: int
+    suggested_first: int
+    suggested_top3: int
+
+
+def pair_counts(pair: MapPair, result: ComparisonResult, *, lenient: bool = False) -> PairCounts:
+    """Counts of one result against its pair's labels (see the module docstring)."""
+    counted = ("confirmed", "misplaced", "partial") if lenient else ("confirmed", "misplaced")
+    found = {
+        (match.internal_id, match.customer_id) for match in result.pairs if match.verdict in counted
+    }
+    suggested = {note.id: [item.id for item in note.suggestions] for note in result.internal}
+    return PairCounts(
+        true_positives=len(found & pair.gold),
+        predicted=len(found),
+        actual=len(pair.gold),
+        lookalike_hits=len(found & pair.lookalikes),
+        lookalikes=len(pair.lookalikes),
+        suggested_first=sum(customer in suggested[i][:1] for i, customer in pair.gold),
+        suggested_top3=sum(customer in suggested[i][:3] for i, customer in pair.gold),
+    )
+
+
+def summed(counts: Iterable[PairCounts]) -> Figures:
+    counts = list(counts)
+    return figures(**{name: sum(getattr(item, name) for item in counts) for name in _COUNT_NAMES})
+
+
+_COUNT_NAMES = tuple(PairCounts.__dataclass_fields__)
 
 
 def load_devset(directory: Path = DEVSET_DIR) -> list[MapPair]:
@@ -123,28 +211,22 @@ def evaluate_devset(
 ) -> Figures:
     """Pair-level P/R/F1 of `settings` over the dev set (see the module docstring).
     `embedder` and `semantic_parameters` matter for the semantic and hybrid scorers."""
-    counted = ("confirmed", "misplaced", "partial") if lenient else ("confirmed", "misplaced")
-    true_positives = predicted = actual = lookalike_hits = 0
-    for pair in devset:
-        result = run_comparison(
-            pair.internal,
-            pair.customer,
-            settings,
-            negation_factor=negation_factor,
-            embedder=embedder,
-            semantic_parameters=semantic_parameters,
-            max_uncached=10**9,  # evaluation embeds everything it needs
+    return summed(
+        pair_counts(
+            pair,
+            run_comparison(
+                pair.internal,
+                pair.customer,
+                settings,
+                negation_factor=negation_factor,
+                embedder=embedder,
+                semantic_parameters=semantic_parameters,
+                max_uncached=10**9,  # evaluation embeds everything it needs
+            ),
+            lenient=lenient,
         )
-        found = {
-            (match.internal_id, match.customer_id)
-            for match in result.pairs
-            if match.verdict in counted
-        }
-        true_positives += len(found & pair.gold)
-        predicted += len(found)
-        actual += len(pair.gold)
-        lookalike_hits += len(found & pair.lookalikes)
-    return figures(true_positives, predicted, actual, lookalike_hits)
+        for pair in devset
+    )
 
 
 # --- STS-B --------------------------------------------------------------------------------
@@ -410,6 +492,38 @@ def mode_sentence_scores(
     return scorer.pairwise(positions, positions)
 
 
+# (label, settings, semantic parameters) of the rows printed per scorer.
+_SCORERS_SHOWN: tuple[tuple[str, Settings, SemanticParameters | None], ...] = (
+    ("lexical", mode_settings("lexical"), None),
+    ("semantic", mode_settings("semantic"), None),
+    ("hybrid", mode_settings("hybrid"), None),
+    ("hybrid 1.4", mode_settings("hybrid"), SemanticParameters(calibrated=False)),
+)
+
+
+def merged_pair(pairs: Sequence[MapPair]) -> MapPair:
+    """Several labelled pairs as one map pair (ids prefixed with the pair's name): a bigger
+    map whose gold links and look-alikes are still known."""
+
+    def notes(pair: MapPair, side: str) -> list[NoteIn]:
+        return [
+            NoteIn(f"{pair.name}:{note.id}", note.segment, note.text, note.votes)
+            for note in getattr(pair, side)
+        ]
+
+    def links(pair: MapPair, key: str) -> set[tuple[str, str]]:
+        return {(f"{pair.name}:{a}", f"{pair.name}:{b}") for a, b in getattr(pair, key)}
+
+    return MapPair(
+        name="+".join(pair.name for pair in pairs),
+        language=pairs[0].language,
+        internal=[note for pair in pairs for note in notes(pair, "internal")],
+        customer=[note for pair in pairs for note in notes(pair, "customer")],
+        gold=frozenset().union(*(links(pair, "gold") for pair in pairs)),
+        lookalikes=frozenset().union(*(links(pair, "lookalikes") for pair in pairs)),
+    )
+
+
 def _by_language(devset: Sequence[MapPair]) -> dict[str, list[MapPair]]:
     return {
         language: [pair for pair in devset if pair.language == language]
@@ -437,12 +551,15 @@ def calibrate_semantic(
     for floor in COSINE_FLOORS:
         for span in COSINE_SPANS:
             for weight in HYBRID_WEIGHTS:
+                # The 1.4 formula this grid calibrates scores every map per segment
+                # (since engine 1.5 only where the link model does not apply).
                 parameters = SemanticParameters(
                     floor=floor,
                     ceiling=floor + span,
                     semantic_floor=floor,
                     semantic_ceiling=floor + span,
                     hybrid_weight=weight,
+                    calibrated=False,
                 )
                 found = {
                     mode: {
@@ -489,9 +606,12 @@ def print_semantic_report(
     embedder: Embedder | None = None,
     search: bool = False,
     stsb: bool = True,
+    cross_validation: bool = True,
 ) -> None:
-    """Lexical, semantic and hybrid on the dev set (English and German apart) and on
-    STS-B test, at the default thresholds; `search=True` also prints the calibration."""
+    """Lexical, semantic and hybrid on both dev sets (English and German apart, with the
+    suggestions' recall and the look-alikes confirmed), on STS-B test and on merged
+    story maps, at the default thresholds; then (`cross_validation`) the link model's
+    leave-one-pair-out figures; `search=True` also prints the 1.4 formula's calibration."""
     import time
 
     from comparison.embeddings import default_embedder
@@ -503,8 +623,12 @@ def print_semantic_report(
         return
     memory = MemoryEmbedder(backend)
     devset = load_devset()
-    languages = _by_language(devset)
-    texts = list(dict.fromkeys(n.text for pair in devset for n in (*pair.internal, *pair.customer)))
+    stories = load_devset(STORIES_DIR)
+    texts = list(
+        dict.fromkeys(
+            n.text for pair in (*devset, *stories) for n in (*pair.internal, *pair.customer)
+        )
+    )
     started = time.perf_counter()
     memory.embed(texts)
     seconds = time.perf_counter() - started
@@ -513,15 +637,21 @@ def print_semantic_report(
         f"{seconds:.2f} s ({len(texts) / max(seconds, 1e-9):.0f} notes/s)\n"
     )
     write(
-        f"Dev set, strict, threshold {DEFAULT_SETTINGS.threshold:g} / partial "
-        f"{DEFAULT_SETTINGS.partial_threshold:g}\n"
+        f"Link figures, strict (confirmed + misplaced pairs), threshold "
+        f"{DEFAULT_SETTINGS.threshold:g} / partial {DEFAULT_SETTINGS.partial_threshold:g}; "
+        f"old = tests/data/devset ({len(devset)} pairs), new = tests/data/devset_stories "
+        f"({len(stories)} pairs); sugg. R@k = gold links among the hypothesis' first k "
+        f"suggestions. Semantic and hybrid decide with the shipped link model, fitted on "
+        f"these very pairs: their rows are training figures, the cross-validated ones are "
+        f"below. 'hybrid 1.4' is engine 1.4's per-segment formula, for comparison.\n"
     )
-    for mode in MODES:
-        parts = [f"  {mode:9s}"]
-        for language, subset in languages.items():
-            figures_ = evaluate_devset(subset, mode_settings(mode), embedder=memory)
-            parts.append(f"{language}: {figures_.row()} look-alikes {figures_.lookalike_hits}")
-        write("  ".join(parts) + "\n")
+    for label, settings, parameters in _SCORERS_SHOWN:
+        for name, pairs in (("old", devset), ("new", stories)):
+            for language, subset in (("all", pairs), *_by_language(pairs).items()):
+                figures_ = evaluate_devset(
+                    subset, settings, embedder=memory, semantic_parameters=parameters
+                )
+                write(f"  {label:10s} {name} {language:3s} {figures_.full_row()}\n")
     if stsb:
         write("STS-B test (>= 4 same, <= 1 different) at the default threshold\n")
         for mode in MODES:
@@ -536,6 +666,28 @@ def print_semantic_report(
                     f"{language}: {classify(scores, test.same, DEFAULT_SETTINGS.threshold).row()}"
                 )
             write("  ".join(parts) + "\n")
+        write(
+            "  (each sentence pair alone is a 1 x 1 map, which every mode scores with its "
+            "per-segment formula: the link model needs 4 notes a side)\n"
+        )
+    write(
+        "Bigger maps: the story pairs of one language merged into one map pair (~100 notes "
+        "a side, each workshop's notes distractors for the others')\n"
+    )
+    for label, settings, parameters in _SCORERS_SHOWN:
+        for language, subset in _by_language(stories).items():
+            figures_ = evaluate_devset(
+                [merged_pair(subset)], settings, embedder=memory, semantic_parameters=parameters
+            )
+            write(f"  {label:10s} new {language} merged {figures_.full_row()}\n")
+    if cross_validation:
+        from bench import fit_link_model
+
+        pairs = fit_link_model.labelled_pairs(memory)
+        validations = {
+            mode: fit_link_model.cross_validate(mode, pairs) for mode in fit_link_model.MODES
+        }
+        fit_link_model.print_cross_validation(out, pairs, validations)
     if search:
         write(
             "Calibration, top 5 (hybrid: min dev F1 gain with precision kept, then mean "

@@ -41,7 +41,7 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from comparison import embeddings
-from comparison.engine import DEFAULT_SETTINGS, NoteIn, Settings, compare, semantic
+from comparison.engine import DEFAULT_SETTINGS, NoteIn, Settings, compare, link_model, semantic
 from comparison.engine import text as engine_text
 from comparison.engine.semantic import Embedder
 from maps.segments import SEGMENT_KEYS
@@ -315,7 +315,7 @@ def run_semantic_benchmark(
     backend.embed(["warm-up"])  # model load is not throughput
     write(
         f"{'N':>5} {'texts':>6} {'embed s':>8} {'notes/s':>8}  {'mode':8} {'cold s':>7} "
-        f"{'cold ran':>10} {'warm s':>7}\n"
+        f"{'cold ran':>10} {'warm s':>7} {'warm scoring':>13}\n"
     )
     rows: list[dict[str, object]] = []
     for size in sizes:
@@ -345,6 +345,9 @@ def run_semantic_benchmark(
             ran = (cold.semantic or {}).get("scorer", "lexical")
             if (cold.semantic or {}).get("fallback"):
                 ran = "lexical*"
+            warm = compare(internal, customer, settings, embeddings=cache, embedder=counting)
+            # How the warm run decided: the link model, or per segment (1.4 formula).
+            scoring = (warm.semantic or {}).get("scoring") or "-"
             rows.append(
                 {
                     "n": size,
@@ -356,19 +359,23 @@ def run_semantic_benchmark(
                     "cold_embedded": cold_embedded,
                     "warm_s": warm_seconds,
                     "warm_embedded": counting.texts,
+                    "warm_scoring": scoring,
                 }
             )
             write(
                 f"{size:>5} {len(texts):>6} {embed_seconds:>8.2f} "
                 f"{len(texts) / embed_seconds:>8.0f}  {mode:8} {cold_seconds:>7.3f} "
-                f"{ran:>10} {warm_seconds:>7.3f}\n"
+                f"{ran:>10} {warm_seconds:>7.3f} {scoring:>13}\n"
             )
     write(
         f"N = notes per segment and side (6 segments); texts = distinct notes, negation "
         f"twins and feeling anchors; embed = embedding all of them once ({backend.name}); "
         f"cold = empty cache, the run embeds up to {semantic.MAX_UNCACHED_TEXTS} texts "
         f"itself, '*' = more were missing, so it ran lexical and the background refresh "
-        f"embeds them; warm = every vector cached (best of 3).\n"
+        f"embeds them; warm = every vector cached (best of 3); warm scoring = how the warm "
+        f"run decided: 'calibrated' (the link model over the whole map pair) or "
+        f"'per_segment' (the 1.4 formula, for maps above "
+        f"{link_model.MAX_CELLS:,} note pairs).\n"
     )
     return rows
 

@@ -32,7 +32,10 @@ def _matching_line(status: dict | None) -> list[str]:
     if status is None:
         return []
     if status["used"]:
-        return [f"Matching: {status['scorer']} ({status['model']})"]
+        line = f"Matching: {status['scorer']} ({status['model']})"
+        if status.get("scoring_reason"):
+            line += f", per segment: {status['scoring_reason']}"
+        return [line]
     return [f"Matching: {status['scorer']}, because {status['fallback_reason']}"]
 
 
@@ -59,6 +62,12 @@ def result_as_text(result: engine.ComparisonResult) -> str:
                 terms = ", ".join(pair["shared_terms"]) or "no shared terms"
                 lines.append(
                     f"      ↔ {texts[pair['customer_id']]}  (score {pair['score']:.0f}; {terms})"
+                )
+            if note["verdict"] not in ("confirmed", "misplaced"):
+                # What a person could confirm: the engine's suggestions, likeliest first.
+                lines.extend(
+                    f"      ? {texts[item['id']]}  (possible evidence, score {item['score']:.0f})"
+                    for item in note["suggestions"]
                 )
         missed = [
             note

@@ -9,11 +9,12 @@ Semantic and hybrid runs take their vectors from the caller (`embeddings=`, `emb
 the engine loads no model.
 
 Modules: `records` (notes in, settings, result records), `text` (normalisation),
-`scoring` (lexical scorers), `semantic` (embedding scorers), `pipeline` (`compare`, one
-call per stage: `preparation`, `matching` with `assignment`, `verdicts`, `metrics`).
+`scoring` (lexical scorers), `semantic` (embedding scorers), `link_model` (how semantic
+and hybrid decide on a map pair), `pipeline` (`compare`, one call per stage:
+`preparation`, `matching` with `assignment`, `suggestions`, `verdicts`, `metrics`).
 """
 
-from comparison.engine import semantic
+from comparison.engine import link_model, semantic
 from comparison.engine.assignment import assign
 from comparison.engine.metrics import metrics_of, recompute_metrics
 from comparison.engine.pipeline import ENGINE_VERSION, compare
@@ -51,6 +52,7 @@ __all__ = [
     "assign",
     "compare",
     "detect_language",
+    "link_model",
     "metrics_of",
     "prepare",
     "recompute_metrics",

@@ -87,6 +87,9 @@ class Matches:
     pairs: Edges  # same segment, assigned
     also: Edges
     misplaced: Edges = field(default_factory=lambda: Edges.join([]))  # across, assigned
+    # Each internal note's best few same-segment counterparts, when asked for (the
+    # suggestions of maps too big to rank every pair).
+    segment_top: Edges = field(default_factory=lambda: Edges.join([]))
 
 
 @dataclass
@@ -101,11 +104,20 @@ class _Segment:
     column_other: np.ndarray
     edges: Edges  # the pairs at or above the partial threshold...
     drawn: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # ...assigned
+    top: Edges | None = None  # each row's best few (`keep_best`), when asked for
 
 
-def match_same_segments(run: PreparedRun, report: Callable[[float], None]) -> Matches:
+def match_same_segments(
+    run: PreparedRun,
+    report: Callable[[float], None],
+    *,
+    keep_best: int = 0,
+    keep_floor: float = 0.0,
+) -> Matches:
     """Each segment against the same segment: best counterparts, assigned pairs, and the
-    other edges at or above the threshold. Reports progress from 10 to 80."""
+    other edges at or above the threshold; with `keep_best`, also each internal note's
+    `keep_best` highest counterparts scoring at least `keep_floor`. Reports progress from
+    10 to 80."""
     threshold = run.settings.threshold
     best = BestCounterparts.none(len(run.internal), len(run.customer))
     # Big maps run the segments on a thread pool: rapidfuzz, numpy and the solvers release
@@ -116,13 +128,14 @@ def match_same_segments(run: PreparedRun, report: Callable[[float], None]) -> Ma
     workers = 1 if threads > 1 else None  # rapidfuzz single-threaded inside each thread
 
     def score_and_assign(step: int) -> _Segment | None:
-        segment = _score_segment(run, step, workers)
+        segment = _score_segment(run, step, workers, keep_best, keep_floor)
         if segment is not None:
             _assign_segment(run, segment)
         return segment
 
     pair_parts: list[Edges] = []
     also_parts: list[Edges] = []
+    top_parts: list[Edges] = []
     steps = range(len(SEGMENT_KEYS))
     with ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
         results = pool.map(score_and_assign, steps) if threads > 1 else map(score_and_assign, steps)
@@ -135,8 +148,15 @@ def match_same_segments(run: PreparedRun, report: Callable[[float], None]) -> Ma
                 strong = segment.edges.scores >= threshold
                 pair_parts.append(segment.edges[segment.drawn])
                 also_parts.append(segment.edges[strong & ~segment.drawn])
+                if segment.top is not None:
+                    top_parts.append(segment.top)
             report(10 + 70 * (step + 1) / len(SEGMENT_KEYS))
-    return Matches(best=best, pairs=Edges.join(pair_parts), also=Edges.join(also_parts))
+    return Matches(
+        best=best,
+        pairs=Edges.join(pair_parts),
+        also=Edges.join(also_parts),
+        segment_top=Edges.join(top_parts),
+    )
 
 
 def _threads_for(run: PreparedRun) -> int:
@@ -150,9 +170,12 @@ def _threads_for(run: PreparedRun) -> int:
     return min(_CPU_COUNT, sum(cells >= PARALLEL_MIN_PAIRS for cells in segment_cells))
 
 
-def _score_segment(run: PreparedRun, step: int, workers: int | None) -> _Segment | None:
+def _score_segment(
+    run: PreparedRun, step: int, workers: int | None, keep_best: int, keep_floor: float
+) -> _Segment | None:
     """One segment's scores, reduced to per-note maxima and the edges at or above the
-    partial threshold (one `nonzero`); None when a side has no note in it."""
+    partial threshold (one `nonzero`), and each row's `keep_best` highest; None when a
+    side has no note in it."""
     rows = np.flatnonzero(run.internal_segment == step)
     columns = np.flatnonzero(run.customer_segment == step)
     if not len(rows) or not len(columns):
@@ -167,6 +190,10 @@ def _score_segment(run: PreparedRun, step: int, workers: int | None) -> _Segment
     # times faster on a C-ordered matrix.
     best_rows = (scores == scores.max(axis=0)).argmax(axis=0)
     edge_rows, edge_columns = np.nonzero(scores >= run.settings.partial_threshold)
+    top = None
+    if keep_best:
+        top_rows, top_columns, top_scores = top_per_row(scores, keep_best, keep_floor)
+        top = Edges(rows[top_rows], columns[top_columns], top_scores)
     return _Segment(
         rows=rows,
         columns=columns,
@@ -175,6 +202,7 @@ def _score_segment(run: PreparedRun, step: int, workers: int | None) -> _Segment
         column_best=scores[best_rows, np.arange(len(columns))],
         column_other=rows[best_rows],
         edges=Edges(rows[edge_rows], columns[edge_columns], scores[edge_rows, edge_columns]),
+        top=top,
     )
 
 
@@ -240,6 +268,33 @@ def match_across_segments(
     verdicts.anticipated[cross.columns] = True
     matches.also = Edges.join([matches.also, cross[~drawn]])
     matches.best.raise_to(cross)
+
+
+def top_per_row(
+    scores: np.ndarray, count: int, floor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, scores) of each row's `count` highest scores at or above `floor`,
+    ordered by row, then score descending, then column (ties: the earlier column)."""
+    row_count, column_count = scores.shape
+    if not row_count or not column_count or count <= 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    if count < column_count:
+        # The count-th highest value of each row; everything tied with it stays a
+        # candidate, so ties are broken below by column, never by the partition.
+        cut = np.partition(scores, column_count - count, axis=1)[:, column_count - count]
+        keep = scores >= np.maximum(cut, np.float32(floor))[:, None]
+    else:
+        keep = scores >= floor
+    rows, columns = np.nonzero(keep)
+    values = scores[rows, columns]
+    order = np.lexsort((columns, -values.astype(np.float64), rows))
+    rows, columns, values = rows[order], columns[order], values[order]
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = rows[1:] != rows[:-1]
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(rows)), 0))
+    within = np.arange(len(rows)) - first < count
+    return rows[within].astype(np.int64), columns[within].astype(np.int64), values[within]
 
 
 def score_manual_links(run: PreparedRun) -> dict[tuple[int, int], float]:

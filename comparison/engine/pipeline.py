@@ -1,11 +1,13 @@
-"""compare(): prepare → score → assign → verdicts → metrics (pure, no Django).
+"""compare(): prepare → score → assign → suggest → verdicts → metrics (pure, no Django).
 
 `run_comparison` reads top to bottom, one call per stage; each stage has its own module:
-`preparation` (check, normalise, choose the scorer, index decisions), `matching` (score
-each segment and assign its pairs, then right insights in the wrong segment, with the
-solver in `assignment`), `verdicts` (verdicts, pairs and also-matches as records) and
-`metrics`. The engine has no global side effects: it loads no model and leaves the
-garbage collector and everything else of the process as it found them.
+`preparation` (check, normalise, choose the scorer, index decisions; semantic and hybrid
+runs score the whole map pair once with `link_model` there), `matching` (score each
+segment and assign its pairs, then right insights in the wrong segment, with the solver in
+`assignment`), `suggestions` (each hypothesis' likeliest evidence), `verdicts` (verdicts,
+pairs and also-matches as records) and `metrics`. The engine has no global side effects:
+it loads no model and leaves the garbage collector and everything else of the process as
+it found them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from comparison.engine.matching import (
     score_manual_links,
 )
 from comparison.engine.metrics import recompute_metrics
-from comparison.engine.preparation import SemanticInput, prepare_run
+from comparison.engine.preparation import PreparedRun, SemanticInput, prepare_run
 from comparison.engine.records import (
     DEFAULT_SETTINGS,
     ComparisonResult,
@@ -31,6 +33,7 @@ from comparison.engine.records import (
 )
 from comparison.engine.scoring import NEGATION_FACTOR
 from comparison.engine.semantic import Embedder, SemanticParameters
+from comparison.engine.suggestions import floor_of, kept_per_segment, suggest
 from comparison.engine.verdicts import (
     ALSO_MATCHES_PER_NOTE,
     apply_manual_links,
@@ -47,7 +50,11 @@ from comparison.engine.verdicts import (
 # 1.4.0: semantic and hybrid guards ask the encoder: a negation caps a pair only when the
 # other note is closer to the negated note's affirmative twin, and opposite feelings cap it
 # too; hybrid's word scores no longer discount negations themselves.
-ENGINE_VERSION = "1.4.0"
+# 1.5.0: semantic and hybrid decide with the link model over the whole map pair
+# (`link_model`: 100 x p(link), calibrated per pair), falling back to the 1.4 formula for
+# maps of fewer than 4 notes a side or more than 360,000 note pairs; every hypothesis
+# carries up to 3 suggestions (`suggestions`), under every scorer.
+ENGINE_VERSION = "1.5.0"
 
 
 class _Progress:
@@ -133,13 +140,28 @@ def run_comparison(
     report(0)
     run = prepare_run(internal, customer, settings, decisions, negation_factor, semantic)
     report(5)
-    matches = match_same_segments(run, report)  # scores and assigns: 10-80
+    return run_prepared(run, report, also_limit)
+
+
+def run_prepared(
+    run: PreparedRun,
+    report: Callable[[float], None] = lambda percent: None,
+    also_limit: int | None = ALSO_MATCHES_PER_NOTE,
+) -> ComparisonResult:
+    """The stages after preparation, on a prepared run (`run_comparison` calls it; the
+    link model's cross-validation reuses one preparation for many fitted models)."""
+    settings = run.settings
+    # scores and assigns: 10-80
+    matches = match_same_segments(
+        run, report, keep_best=kept_per_segment(run), keep_floor=floor_of(run)
+    )
     verdicts = verdicts_from_same_segment(run, matches)
     if settings.cross_segment:
         match_across_segments(run, matches, verdicts, report)  # misplaced: 90
     manual_scores = score_manual_links(run)
     apply_manual_links(run, verdicts)
-    records = verdict_records(run, matches, verdicts, manual_scores, also_limit)
+    suggestions = suggest(run, matches, manual_scores)
+    records = verdict_records(run, matches, verdicts, manual_scores, also_limit, suggestions)
     summary, segments = recompute_metrics(records.internal, records.customer)
     report(100)
     return ComparisonResult(

@@ -5,7 +5,7 @@ turn the editors' decisions into note indices (pure, no Django)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from comparison.engine.records import Decision, NoteIn, Settings
 from comparison.engine.scoring import LexicalScorer
 from comparison.engine.semantic import (
     EMBEDDING_MODES,
+    CalibratedScorer,
     Embedder,
     EmbeddingScorer,
     SemanticParameters,
@@ -20,11 +21,12 @@ from comparison.engine.semantic import (
     embedding_scorer,
     embedding_texts,
     resolve_vectors,
+    scoring_of_run,
 )
 from comparison.engine.text import Prepared, detect_language_of_words, prepare_many, words
 from maps.segments import SEGMENT_KEYS
 
-PairScorer = LexicalScorer | EmbeddingScorer
+PairScorer = LexicalScorer | EmbeddingScorer | CalibratedScorer
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,8 @@ def _pair_scorer(
     semantic: SemanticInput,
 ) -> tuple[PairScorer, SemanticStatus | None]:
     """The run's pair scorer, and (semantic and hybrid modes) what happened about
-    embeddings. Falls back to the lexical scorer whenever embeddings are unavailable."""
+    embeddings. Falls back to the lexical scorer whenever embeddings are unavailable;
+    with embeddings, the link model decides wherever it applies (`scoring_of_run`)."""
     lexical = LexicalScorer(
         prepared_internal, prepared_customer, settings.lexical_scorer,
         negation_factor=negation_factor,
@@ -199,7 +202,7 @@ def _pair_scorer(
     )
     if vectors is None:
         return lexical, status
-    scorer = embedding_scorer(
+    base = embedding_scorer(
         mode,
         internal,
         customer,
@@ -210,7 +213,8 @@ def _pair_scorer(
         partial_threshold=settings.partial_threshold,
         parameters=semantic.parameters,
     )
-    return scorer, status
+    scorer, scoring, reason = scoring_of_run(mode, base, internal, customer, semantic.parameters)
+    return scorer, replace(status, scoring=scoring, scoring_reason=reason)
 
 
 def _index_decisions(

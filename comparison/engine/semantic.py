@@ -11,8 +11,14 @@ downloaded) and its per-process cache.
 Settings `scorer` selects the mode:
 
 * `lexical` (or a lexical scorer's own name, e.g. `blend`): today's word matching;
-* `semantic`: cosine of the embeddings, rescaled to 0-100 (see `cosine_to_score`);
-* `hybrid`: a weighted mean of the lexical and the semantic score.
+* `semantic`: the embeddings alone;
+* `hybrid`: the embeddings and the word scores.
+
+Semantic and hybrid decide with the link model wherever it applies (`link_model`,
+`CalibratedScorer`: 100 x p(link), judged against the whole map pair); elsewhere (maps of
+fewer than 4 notes a side, or too big) with the 1.4 formula of `EmbeddingScorer`:
+semantic = the cosine rescaled to 0-100 (`cosine_to_score`), hybrid = a weighted mean of
+that and the word score. The guards below cap a pair in both.
 
 The engine never downloads anything and never fails for want of the extra: when the caller
 has no embedder (the extra is not installed), or more texts lack a cached embedding than
@@ -28,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from comparison.engine import link_model
 from comparison.engine.scoring import LexicalScorer
 from comparison.engine.text import Prepared, affirmative_twin
 
@@ -101,6 +108,9 @@ MAX_UNCACHED_TEXTS = 500
 # Why a semantic or hybrid run fell back to lexical (SemanticStatus.fallback).
 NOT_INSTALLED = "not_installed"
 TOO_MANY_UNCACHED = "too_many_uncached"
+# How a run that used embeddings scored its pairs (SemanticStatus.scoring).
+CALIBRATED = "calibrated"
+PER_SEGMENT = "per_segment"
 
 
 @runtime_checkable
@@ -164,6 +174,10 @@ class SemanticStatus:
     fallback_reason: str = ""  # the same in words, for people
     embedded: int = 0  # texts embedded during the run
     cached: int = 0  # texts whose vector was given
+    # How pairs were scored when embeddings were used: CALIBRATED (the link model over the
+    # whole map pair) or PER_SEGMENT (the engine 1.4 formula), and why not calibrated.
+    scoring: str = ""
+    scoring_reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -175,6 +189,8 @@ class SemanticStatus:
             "fallback_reason": self.fallback_reason,
             "embedded": self.embedded,
             "cached": self.cached,
+            "scoring": self.scoring,
+            "scoring_reason": self.scoring_reason,
         }
 
 
@@ -293,6 +309,11 @@ class SemanticParameters:
     # None: cap negation mismatches (the rule); a number: multiply them by it instead
     # (only for the calibration that compared the two).
     negation_factor: float | None = None
+    # The link models of map pairs (`link_model`); the cross-validation swaps in each
+    # fold's refit. `calibrated=False` scores every map per segment with the formula above.
+    hybrid_model: link_model.LinkModel = link_model.HYBRID_MODEL
+    semantic_model: link_model.LinkModel = link_model.SEMANTIC_MODEL
+    calibrated: bool = True
 
 
 def _valences(segments: Sequence[str] | None, count: int) -> np.ndarray:
@@ -367,38 +388,66 @@ class EmbeddingScorer:
         self, rows: np.ndarray, columns: np.ndarray, workers: int | None = None
     ) -> np.ndarray:
         """Scores of every (rows x columns) pair: matrix products, no Python loop."""
+        return self._scores(rows, columns, workers, guarded=True)
+
+    def ranking(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """`matrix` without the guards' cap: what suggestions are ranked by (a person
+        judges a suggestion; the guards decide only what the engine confirms)."""
+        return self._scores(rows, columns, None, guarded=False)
+
+    def _scores(
+        self, rows: np.ndarray, columns: np.ndarray, workers: int | None, *, guarded: bool
+    ) -> np.ndarray:
         rows, columns = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
         if not len(rows) or not len(columns):
             return np.zeros((len(rows), len(columns)), dtype=np.float32)
-        internal, customer = self.internal[rows], self.customer[columns]
-        cosines = internal @ customer.T
+        cosines = self.internal[rows] @ self.customer[columns].T
         scores = cosine_to_score(cosines, *self._scale())
         if self.lexical is not None:
             weight = self.parameters.hybrid_weight
             lexical = self.lexical.matrix(rows, columns, workers)
             scores = weight * scores + (1.0 - weight) * lexical
-        internal_negated = self.internal_negated[rows][:, None]
-        customer_negated = self.customer_negated[columns][None, :]
-        opposed = internal_negated != customer_negated
-        if opposed.any() and self.internal_twins is not None and self.customer_twins is not None:
-            # Exactly one side is negated in an opposed cell: compare the other note with
-            # the twin of the negated one.
-            twin_cosines = np.where(
-                internal_negated,
-                self.internal_twins[rows] @ customer.T,
-                internal @ self.customer_twins[columns].T,
-            )
-            opposed &= twin_cosines > cosines
-        if self.internal_feelings is not None and self.customer_feelings is not None:
-            felt = self.internal_feelings[rows][:, None] * self.customer_feelings[columns][None, :]
-            opposed |= (felt < -FEELING_OPPOSITION) & (
-                self.internal_valence[rows][:, None] * self.customer_valence[columns][None, :] >= 0
-            )
-        scores = self._guard(scores, opposed)
+        if guarded:
+            negation, feeling = self.guards(rows, columns, cosines)
+            scores = self._guard(scores, negation | feeling)
         # A note without a single word says nothing comparable (as for the lexical scores).
         scores[self.internal_empty[rows], :] = 0.0
         scores[:, self.customer_empty[columns]] = 0.0
         return scores.astype(np.float32, copy=False)
+
+    def guards(
+        self, rows: np.ndarray, columns: np.ndarray, cosines: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(negation, feeling): bool (rows x columns) masks of the pairs each guard sets
+        apart, given their `cosines` (see NEGATION_CAP_MARGIN and FEELING_OPPOSITION)."""
+        internal_negated = self.internal_negated[rows]
+        customer_negated = self.customer_negated[columns]
+        negation = internal_negated[:, None] != customer_negated[None, :]
+        if negation.any() and self.internal_twins is not None and self.customer_twins is not None:
+            # Exactly one side is negated in an opposed cell: compare the other note with
+            # the twin of the negated one. Only negated rows and columns need a product.
+            closer = np.zeros(negation.shape, dtype=bool)
+            negated_rows = np.flatnonzero(internal_negated)
+            if len(negated_rows):
+                twin_cosines = self.internal_twins[rows[negated_rows]] @ self.customer[columns].T
+                closer[negated_rows] = twin_cosines > cosines[negated_rows]
+            plain_rows = np.flatnonzero(~internal_negated)
+            negated_columns = np.flatnonzero(customer_negated)
+            if len(plain_rows) and len(negated_columns):
+                block = np.ix_(plain_rows, negated_columns)
+                twin_cosines = (
+                    self.internal[rows[plain_rows]]
+                    @ self.customer_twins[columns[negated_columns]].T
+                )
+                closer[block] = twin_cosines > cosines[block]
+            negation &= closer
+        feeling = np.zeros(negation.shape, dtype=bool)
+        if self.internal_feelings is not None and self.customer_feelings is not None:
+            felt = self.internal_feelings[rows][:, None] * self.customer_feelings[columns][None, :]
+            feeling = (felt < -FEELING_OPPOSITION) & (
+                self.internal_valence[rows][:, None] * self.customer_valence[columns][None, :] >= 0
+            )
+        return negation, feeling
 
     def _scale(self) -> tuple[float, float]:
         if self.lexical is None:
@@ -447,6 +496,103 @@ class EmbeddingScorer:
         scores = self.matrix(rows, columns)
         found_rows, found_columns = np.nonzero(scores >= minimum)
         return found_rows, found_columns, scores[found_rows, found_columns]
+
+
+def same_segment(internal_segments: Sequence[str], customer_segments: Sequence[str]) -> np.ndarray:
+    """bool (I, C): the two notes are in the same segment."""
+    codes: dict[str, int] = {}
+    internal_codes = np.array([codes.setdefault(key, len(codes)) for key in internal_segments])
+    customer_codes = np.array([codes.setdefault(key, len(codes)) for key in customer_segments])
+    return internal_codes[:, None] == customer_codes[None, :]
+
+
+def pair_signals(
+    base: EmbeddingScorer, same: np.ndarray, *, lexical: bool
+) -> link_model.PairSignals:
+    """What the link model reads of the whole map pair `base` scores: the cosines, the
+    guards, `same` (see `same_segment`) and (`lexical`) the word scores of `base`, which
+    hybrid gives without the negation discount. `bench.fit_link_model` fits on these."""
+    rows = np.arange(len(base.internal), dtype=np.int64)
+    columns = np.arange(len(base.customer), dtype=np.int64)
+    cosines = base.internal @ base.customer.T
+    negation, feeling = base.guards(rows, columns, cosines)
+    words = None
+    if lexical:
+        if base.lexical is None:
+            raise ValueError("this link model reads word scores; the scorer has none")
+        words = base.lexical.matrix(rows, columns)
+    return link_model.PairSignals(cosines, same, negation, feeling, words)
+
+
+class CalibratedScorer:
+    """Scores 0-100 from the link model (`link_model`), judged against the whole map pair
+    and computed once, when the scorer is made: every later stage (same segment, across
+    segments, also-matches, hand links, suggestions) reads the same matrix. Rows and
+    columns are global note indices.
+
+    Built on the run's 1.4 scorer `base`, whose vectors, guards, empty notes, cap and
+    (hybrid) word scorer it reuses: the score is 100 x p(link); a pair a guard sets apart
+    is capped at `base.cap`, below the partial threshold.
+    """
+
+    def __init__(
+        self, base: EmbeddingScorer, model: link_model.LinkModel, signals: link_model.PairSignals
+    ) -> None:
+        self.base = base
+        self.model = model
+        self.cap = np.float32(base.cap)
+        self.guarded = signals.negation | signals.feeling
+        likelihood = link_model.link_probabilities(signals, model)
+        likelihood *= np.float32(100.0)
+        likelihood[base.internal_empty, :] = 0.0
+        likelihood[:, base.customer_empty] = 0.0
+        self.likelihood = likelihood  # uncapped, (I, C) float32
+
+    def matrix(
+        self, rows: np.ndarray, columns: np.ndarray, workers: int | None = None
+    ) -> np.ndarray:
+        """Scores of every (rows x columns) pair, guards capped (float32)."""
+        block = np.ix_(np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64))
+        scores = self.likelihood[block]
+        return np.where(self.guarded[block], np.minimum(scores, self.cap), scores)
+
+    def ranking(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """The uncapped scores: what suggestions are ranked by (see EmbeddingScorer)."""
+        return self.likelihood[np.ix_(np.asarray(rows, np.int64), np.asarray(columns, np.int64))]
+
+    def pairwise(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        rows, columns = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
+        scores = self.likelihood[rows, columns]
+        return np.where(self.guarded[rows, columns], np.minimum(scores, self.cap), scores)
+
+    def candidates(
+        self, rows: np.ndarray, columns: np.ndarray, minimum: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(local rows, local columns, scores) of the pairs scoring at least `minimum`."""
+        scores = self.matrix(rows, columns)
+        found_rows, found_columns = np.nonzero(scores >= minimum)
+        return found_rows, found_columns, scores[found_rows, found_columns]
+
+
+def scoring_of_run(
+    mode: str,
+    base: EmbeddingScorer,
+    internal: Sequence[NoteIn],
+    customer: Sequence[NoteIn],
+    parameters: SemanticParameters,
+) -> tuple[EmbeddingScorer | CalibratedScorer, str, str]:
+    """The scorer a semantic or hybrid run decides with, how it scores and why not
+    calibrated: (CalibratedScorer, CALIBRATED, "") where the link model applies (see
+    `link_model.applies_to`), else (`base`, PER_SEGMENT, the reason)."""
+    if not parameters.calibrated:
+        return base, PER_SEGMENT, "the calibrated score is switched off for this run"
+    reason = link_model.applies_to(len(internal), len(customer))
+    if reason:
+        return base, PER_SEGMENT, reason
+    model = parameters.hybrid_model if mode == "hybrid" else parameters.semantic_model
+    same = same_segment([note.segment for note in internal], [note.segment for note in customer])
+    signals = pair_signals(base, same, lexical=model.uses("lexical"))
+    return CalibratedScorer(base, model, signals), CALIBRATED, ""
 
 
 def embedding_scorer(

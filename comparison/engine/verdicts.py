@@ -14,10 +14,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from comparison.engine.records import BestMatch, CustomerVerdict, InternalVerdict, MatchPair
+from comparison.engine.records import (
+    BestMatch,
+    CustomerVerdict,
+    InternalVerdict,
+    MatchPair,
+    NoteIn,
+)
 
 if TYPE_CHECKING:
-    from comparison.engine.matching import Matches
+    from comparison.engine.matching import Edges, Matches
     from comparison.engine.preparation import PreparedRun
 
 CONFIRMED, PARTIAL, MISPLACED, UNCONFIRMED = 0, 1, 2, 3
@@ -33,6 +39,13 @@ _INTERNAL_VERDICTS = ("confirmed", "partial", "misplaced", "unconfirmed")
 ALSO_MATCHES_PER_NOTE = 3
 
 
+def as_score(threshold: float) -> float:
+    """A threshold as the float32 score matrices compare it (numpy casts a Python float to
+    the array's float32): every comparison of a score with a threshold then agrees, also
+    for thresholds float32 cannot hold exactly (50.3, or 1e-100, which is 0 in float32)."""
+    return float(np.float32(threshold))
+
+
 @dataclass
 class Verdicts:
     """Per internal note a verdict code (CONFIRMED, PARTIAL, MISPLACED, UNCONFIRMED); per
@@ -45,7 +58,8 @@ class Verdicts:
 def verdicts_from_same_segment(run: PreparedRun, matches: Matches) -> Verdicts:
     """Confirmed, partial or unconfirmed by each internal note's best same-segment score;
     a customer note is anticipated when it is in a pair, an also-match or a hand link."""
-    threshold, partial = run.settings.threshold, run.settings.partial_threshold
+    threshold = as_score(run.settings.threshold)
+    partial = as_score(run.settings.partial_threshold)
     best = matches.best.internal_score
     codes = np.where(best >= threshold, CONFIRMED, np.where(best >= partial, PARTIAL, UNCONFIRMED))
     anticipated = np.zeros(len(run.customer), dtype=bool)
@@ -79,12 +93,14 @@ def verdict_records(
     verdicts: Verdicts,
     manual_scores: dict[tuple[int, int], float],
     also_limit: int | None,
+    suggestions: Edges | None = None,
 ) -> VerdictRecords:
     """The result's records. Pairs are the engine's (same segment and misplaced) and the
     hand links, ordered by note; they never share a note, so each note has at most one
     partner, which is the best counterpart it shows. Also-matches are the engine's (minus
     any pair linked by hand), capped per note (`also_limit`, None: all), then the hand
-    links beyond one-to-one."""
+    links beyond one-to-one. `suggestions`: as `suggestions.suggest` lists them (ordered
+    by internal note, then as listed; None: none)."""
     manual = run.decisions.manual
     pair_records = _PairRecords(run)
 
@@ -113,13 +129,15 @@ def verdict_records(
     best.customer_other[columns] = rows
     best.customer_score[columns] = scores
 
+    suggested = _suggested_per_note(suggestions, len(run.internal), run.customer)
     internal_verdicts: list[InternalVerdict] = []
-    for note, verdict, column, score, partnered in zip(
+    for note, verdict, column, score, partnered, listed in zip(
         run.internal,
         [_INTERNAL_VERDICTS[code] for code in verdicts.codes.tolist()],
         best.internal_other.tolist(),
         best.internal_score.tolist(),
         internal_partnered.tolist(),
+        suggested,
         strict=True,
     ):
         best_match = None
@@ -127,7 +145,9 @@ def verdict_records(
             other = run.customer[column]
             best_match = BestMatch(other.id, other.segment, round(score, 1))
         internal_verdicts.append(
-            InternalVerdict(note.id, note.segment, note.text, verdict, best_match, note.votes)
+            InternalVerdict(
+                note.id, note.segment, note.text, verdict, best_match, note.votes, listed
+            )
         )
     customer_verdicts: list[CustomerVerdict] = []
     for note, anticipated, row, score, partnered in zip(
@@ -147,6 +167,27 @@ def verdict_records(
             CustomerVerdict(note.id, note.segment, note.text, verdict, best_match, note.votes)
         )
     return VerdictRecords(internal_verdicts, customer_verdicts, pairs, also_matches)
+
+
+def _suggested_per_note(
+    suggestions: Edges | None, count: int, customer: Sequence[NoteIn]
+) -> list[list[BestMatch]]:
+    """Per internal note, its suggestions as records, in order (one pass over all of
+    them: on big maps there are tens of thousands)."""
+    if suggestions is None:
+        return [[] for _ in range(count)]
+    rows, columns, scores = suggestions.rows, suggestions.columns, suggestions.scores
+    others = [customer[column] for column in columns.tolist()]
+    records = list(
+        map(
+            BestMatch,
+            [note.id for note in others],
+            [note.segment for note in others],
+            [round(score, 1) for score in scores.tolist()],
+        )
+    )
+    bounds = np.searchsorted(rows, np.arange(count + 1)).tolist()
+    return [records[bounds[row] : bounds[row + 1]] for row in range(count)]
 
 
 def _also_items(
@@ -189,7 +230,7 @@ class _PairRecords:
     """MatchPair records for (row, column, score, source) items, in their order."""
 
     def __init__(self, run: PreparedRun) -> None:
-        self.threshold = run.settings.threshold
+        self.threshold = as_score(run.settings.threshold)
         self.internal_ids = [note.id for note in run.internal]
         self.customer_ids = [note.id for note in run.customer]
         self.internal_segments = [note.segment for note in run.internal]

@@ -48,8 +48,10 @@ def test_semantic_benchmark_rows_cold_and_warm(monkeypatch):
     assert by_key[2, "hybrid"]["cold_ran"] == "hybrid"
     assert by_key[2, "hybrid"]["cold_embedded"] == by_key[2, "hybrid"]["texts"]
     assert by_key[2, "lexical"]["cold_embedded"] == 0
-    # Warm: every vector is cached, nothing is embedded again.
+    # Warm: every vector is cached, nothing is embedded again; the row says how it decided.
     assert all(row["warm_embedded"] == 0 for row in rows)
+    assert by_key[20, "hybrid"]["warm_scoring"] == "calibrated"
+    assert by_key[20, "lexical"]["warm_scoring"] == "-"
     # Past the limit the cold run falls back to lexical, as a report would.
     assert by_key[20, "semantic"]["texts"] > 100
     assert by_key[20, "semantic"]["cold_ran"] == "lexical*"

@@ -67,12 +67,22 @@ def test_json_output_follows_the_contract(files, capsys):
         "gains",
     ]
     internal = {note["id"]: note for note in data["internal"]}
+    for note in data["internal"]:
+        assert set(note) == {"id", "segment", "text", "verdict", "best", "suggestions"}
+        assert len(note["suggestions"]) <= 3
+        for suggestion in note["suggestions"]:
+            assert set(suggestion) == {"id", "segment", "score"}
+            assert isinstance(suggestion["id"], str)
+            assert 0 <= suggestion["score"] <= 100
+        scores = [suggestion["score"] for suggestion in note["suggestions"][1:]]
+        assert scores == sorted(scores, reverse=True)  # most likely first
     assert internal["h1"]["verdict"] == "confirmed"
     assert internal["h1"]["best"] == {
         "id": "row-1",
         "segment": "pains",
         "score": pytest.approx(internal["h1"]["best"]["score"]),
     }
+    assert internal["h1"]["suggestions"][0] == internal["h1"]["best"]  # the partner first
     assert internal["h2"]["verdict"] == "unconfirmed"
     customer = {note["id"]: note for note in data["customer"]}
     assert customer["row-2"]["verdict"] == "missed"
@@ -114,6 +124,24 @@ def test_text_output_reads_per_segment(files, capsys):
     assert "== Pains" in out
     assert "[confirmed] Too many tools that don't talk to each other" in out
     assert "[missed] Auditors ask for a complete paper trail" in out
+
+
+def test_text_output_lists_possible_evidence_under_an_open_hypothesis(tmp_path, capsys):
+    internal = tmp_path / "internal.csv"
+    internal.write_text(
+        "segment,text\npains,Delivery dates are unreliable\n"
+        "gains,Wants lower prices on spare parts every month\n",
+        encoding="utf-8",
+    )
+    customer = tmp_path / "customer.csv"
+    customer.write_text(
+        "segment,text\npains,Unreliable delivery dates\ngains,Spare parts cost too much\n",
+        encoding="utf-8",
+    )
+    out = _run(capsys, internal, customer, "--scorer", "lexical")
+    assert "[partly confirmed] Wants lower prices on spare parts every month" in out
+    assert "? Spare parts cost too much  (possible evidence, score 48)" in out
+    assert "? Unreliable delivery dates" not in out  # a confirmed match is shown as the pair
 
 
 def test_bad_file_exits_2_with_row_errors(tmp_path, files, capsys):

