@@ -3,9 +3,11 @@
 - `ThrottledLoginView`: the login form refuses further attempts (HTTP 429, a form error)
   after `GAPMAP_LOGIN_MAX_FAILURES` failed logins for one username from one IP address, or
   `GAPMAP_LOGIN_MAX_FAILURES_PER_IP` failed logins from one IP address for any usernames,
-  within `GAPMAP_LOGIN_WINDOW_SECONDS`. Counters live in Django's default cache, which is
-  Redis in production (shared by every gunicorn worker); a per-process cache would let an
-  attacker multiply the limit by the number of workers. Like any throttle this slows
+  within `GAPMAP_LOGIN_WINDOW_SECONDS`. The API token endpoint (maps.api.views) shares
+  these counters, so switching from the form to the API gains nothing. Counters live in
+  Django's default cache, which is Redis in production (shared by every gunicorn
+  worker); a per-process cache would let an attacker multiply the limit by the number of
+  workers. Like any throttle this slows
   guessing down; it is not an account lock and not a security boundary on its own.
 - `bad_request`: the project's `handler400`, which names the limit an oversized or
   over-long request broke instead of Django's bare "Bad Request (400)".
@@ -36,10 +38,14 @@ LOCKED_MESSAGE = (
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR, not X-Forwarded-For: a client can write any X-Forwarded-For it likes, so
-    # trusting it would let each attempt claim a new address. Behind a proxy, the proxy must
-    # set REMOTE_ADDR (gunicorn's --forwarded-allow-ips does).
+    # REMOTE_ADDR, never X-Forwarded-For directly: a client can write any X-Forwarded-For it
+    # likes. Behind a trusted proxy config.proxies.TrustedProxyMiddleware has already put
+    # the client's address (as that proxy reported it) into REMOTE_ADDR.
     return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def login_locked_message() -> str:
+    return LOCKED_MESSAGE % {"minutes": max(1, settings.GAPMAP_LOGIN_WINDOW_SECONDS // 60)}
 
 
 def _digest(value: str) -> str:
@@ -99,10 +105,7 @@ class ThrottledLoginView(LoginView):
             # unvalidated form by hand instead.
             form._errors = ErrorDict()
             form.cleaned_data = {}
-            form.add_error(
-                None,
-                LOCKED_MESSAGE % {"minutes": max(1, settings.GAPMAP_LOGIN_WINDOW_SECONDS // 60)},
-            )
+            form.add_error(None, login_locked_message())
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 429
             response["Retry-After"] = str(settings.GAPMAP_LOGIN_WINDOW_SECONDS)

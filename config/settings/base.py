@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: REMOTE_ADDR becomes the client's address when a trusted proxy forwarded the
+    # request, before anything (throttles, lock-outs, logs) reads it.
+    "config.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -153,6 +156,11 @@ GAPMAP_LOGIN_MAX_FAILURES = env.int("GAPMAP_LOGIN_MAX_FAILURES", default=5)
 GAPMAP_LOGIN_MAX_FAILURES_PER_IP = env.int("GAPMAP_LOGIN_MAX_FAILURES_PER_IP", default=50)
 GAPMAP_LOGIN_WINDOW_SECONDS = env.int("GAPMAP_LOGIN_WINDOW_SECONDS", default=900)
 
+# The reverse proxies whose X-Forwarded-For is believed (config.proxies): addresses or
+# networks, e.g. "127.0.0.1" for nginx on the same host (deploy/nginx.conf). Empty: no
+# proxy, the connection's own address is the client's and X-Forwarded-For is ignored.
+GAPMAP_TRUSTED_PROXIES = env.list("GAPMAP_TRUSTED_PROXIES", default=[])
+
 # Security: strict by default; `make run` (DEBUG) relaxes only what needs HTTPS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -211,6 +219,9 @@ REST_FRAMEWORK = {
         "user": env.str("GAPMAP_USER_THROTTLE", default="3000/min"),
     },
     "EXCEPTION_HANDLER": "maps.api.errors.exception_handler",
+    # Throttles key on REMOTE_ADDR only, which config.proxies has already resolved from the
+    # trusted proxy's header; DRF's default (None) would believe any X-Forwarded-For.
+    "NUM_PROXIES": 0,
     # `?format=csv|json` selects an export file format, not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
 }

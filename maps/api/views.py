@@ -4,6 +4,7 @@ Thin: parse with a serializer, fetch parents through the scoped selectors (so ot
 workspaces' objects are 404), call one service, render with an output serializer.
 """
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,11 +19,17 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from config.throttling import (
+    login_failed,
+    login_is_locked,
+    login_locked_message,
+    login_succeeded,
+)
 from maps import selectors, services
 from maps.api import serializers as s
 from maps.api.filters import IdFilter
@@ -55,14 +62,29 @@ _SEALED_RESPONSE = OpenApiResponse(
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """`POST {username, password}` → `{token}`; throttled against password guessing."""
+    """`POST {username, password}` → `{token}`; throttled against password guessing, and
+    under the web login's lock-out (the same per username+address and per address
+    counters): a locked-out guesser gains nothing by switching to the API."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(request=None, responses=s.TokenSerializer)
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        data = request.data
+        username = str(data.get("username", "")) if hasattr(data, "get") else ""
+        if login_is_locked(request, username):
+            # The password is not checked while locked, so a right guess gains nothing.
+            raise Throttled(
+                wait=settings.GAPMAP_LOGIN_WINDOW_SECONDS, detail=login_locked_message()
+            )
+        try:
+            response = super().post(request, *args, **kwargs)
+        except ValidationError:
+            login_failed(request, username)
+            raise
+        login_succeeded(request, username)
+        return response
 
 
 class WorkspaceViewSet(viewsets.ModelViewSet):

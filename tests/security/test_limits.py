@@ -98,6 +98,8 @@ def test_the_lock_ends_with_the_window():
 # --- API throttles ------------------------------------------------------------------------------
 
 
+# The lock-out (5 failures per username) would answer 429 first: this checks the rate alone.
+@override_settings(GAPMAP_LOGIN_MAX_FAILURES=1000)
 def test_the_token_endpoint_is_throttled():
     UserFactory(username="alice")
     client = APIClient()
