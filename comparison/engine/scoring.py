@@ -306,10 +306,6 @@ class LexicalScorer:
             left, right, self.scorer, negation_factor=self.negation_factor, workers=workers
         )
 
-    def ranking(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        """What suggestions are ranked by: the word score itself."""
-        return self.matrix(rows, columns)
-
     def pairwise(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
         left, right = self._notes(rows, columns)
         return pair_scores(left, right, self.scorer, negation_factor=self.negation_factor)

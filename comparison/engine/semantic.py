@@ -388,16 +388,6 @@ class EmbeddingScorer:
         self, rows: np.ndarray, columns: np.ndarray, workers: int | None = None
     ) -> np.ndarray:
         """Scores of every (rows x columns) pair: matrix products, no Python loop."""
-        return self._scores(rows, columns, workers, guarded=True)
-
-    def ranking(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        """`matrix` without the guards' cap: what suggestions are ranked by (a person
-        judges a suggestion; the guards decide only what the engine confirms)."""
-        return self._scores(rows, columns, None, guarded=False)
-
-    def _scores(
-        self, rows: np.ndarray, columns: np.ndarray, workers: int | None, *, guarded: bool
-    ) -> np.ndarray:
         rows, columns = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
         if not len(rows) or not len(columns):
             return np.zeros((len(rows), len(columns)), dtype=np.float32)
@@ -407,9 +397,8 @@ class EmbeddingScorer:
             weight = self.parameters.hybrid_weight
             lexical = self.lexical.matrix(rows, columns, workers)
             scores = weight * scores + (1.0 - weight) * lexical
-        if guarded:
-            negation, feeling = self.guards(rows, columns, cosines)
-            scores = self._guard(scores, negation | feeling)
+        negation, feeling = self.guards(rows, columns, cosines)
+        scores = self._guard(scores, negation | feeling)
         # A note without a single word says nothing comparable (as for the lexical scores).
         scores[self.internal_empty[rows], :] = 0.0
         scores[:, self.customer_empty[columns]] = 0.0
@@ -555,10 +544,6 @@ class CalibratedScorer:
         block = np.ix_(np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64))
         scores = self.likelihood[block]
         return np.where(self.guarded[block], np.minimum(scores, self.cap), scores)
-
-    def ranking(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        """The uncapped scores: what suggestions are ranked by (see EmbeddingScorer)."""
-        return self.likelihood[np.ix_(np.asarray(rows, np.int64), np.asarray(columns, np.int64))]
 
     def pairwise(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
         rows, columns = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)

@@ -6,12 +6,14 @@ likely first:
 
 * its partner comes first: the customer note of its confirmed or misplaced pair, or the
   one an editor linked by hand (then any further hand links of the note);
-* then the other customer notes by the scorer's *ranking* score, highest first, ties to
-  the earlier customer note. For the link model (semantic and hybrid runs) that is
-  100 x p(link) before the guards' cap: the model already favours the same segment
-  (its `same` feature), and a pair a guard sets apart is not confirmed by the engine but
-  may still be shown to a person, who reads both notes. Lexical runs rank by the word
-  score, the 1.4 formula (maps too small or too big for the model) by its score;
+* then the other customer notes by the run's score, highest first, ties to the earlier
+  customer note. For the link model (semantic and hybrid runs) that is 100 x p(link): the
+  model already favours the same segment (its `same` feature). A pair a guard sets apart
+  (a negation on one side, opposite feelings) keeps the guards' cap, below the partial
+  threshold: it may still be listed when nothing likelier is, but never with a
+  confidence that hides the contradiction ("Always asks about the price first" is not
+  shown as 99 % evidence for "Never asks about the price"). Lexical runs rank by the
+  word score, the 1.4 formula (maps too small or too big for the model) by its score;
 * a pair an editor rejected is never suggested again, and a candidate must reach the
   floor of its score's kind (CALIBRATED_FLOOR or SCORE_FLOOR): below it, a suggestion
   would only be noise for the person reviewing.
@@ -21,7 +23,7 @@ ranking every pair across segments would cost several times the run itself; ther
 candidates are each segment's best few (from the matrices the matching stage computes
 anyway) and the pairs the matching found across segments.
 
-A suggestion's score is the ranking score (0-100), rounded to one decimal where the
+A suggestion's score is the run's score of the pair (0-100), rounded to one decimal where the
 records are made.
 """
 
@@ -58,7 +60,7 @@ WHOLE_PAIR_CELLS = 1_000_000
 
 
 def floor_of(run: PreparedRun) -> float:
-    """The least ranking score a candidate needs (a partner needs none)."""
+    """The least score a candidate needs (a partner needs none)."""
     return CALIBRATED_FLOOR if isinstance(run.scorer, CalibratedScorer) else SCORE_FLOOR
 
 
@@ -86,7 +88,7 @@ def suggest(
     count = SUGGESTIONS_PER_NOTE + int(linked_count.max(initial=0))
     floor = floor_of(run)
     if ranks_whole_pair(run):
-        ranking = run.scorer.ranking(
+        ranking = run.scorer.matrix(
             np.arange(count_internal, dtype=np.int64), np.arange(count_customer, dtype=np.int64)
         )
         linked.scores = ranking[linked.rows, linked.columns].astype(np.float32)
