@@ -247,3 +247,45 @@ class MapPair(TimeStamped):
     @property
     def persona(self) -> Persona:
         return self.internal_map.persona
+
+class MembershipAction(models.TextChoices):
+    CREATED = "created", "Created the workspace"
+    JOINED = "joined", "Joined by invitation"
+    ADDED = "added", "Added"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    REMOVED = "removed", "Removed"
+    LEFT = "left", "Left"
+
+
+class MembershipEvent(models.Model):
+    """Audit trail of a workspace's membership: who changed whose role, and when.
+
+    The member's username is copied, so the record still reads after the account is gone.
+    """
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="membership_events"
+    )
+    action = models.CharField(max_length=16, choices=MembershipAction.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    member_username = models.CharField(max_length=150)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    old_role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    new_role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=MembershipAction.values),
+                name="membership_event_action_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_username} {self.action} in {self.workspace_id}"

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from comparison.models import Report, ReportStatus, ShareLink
-from comparison.sharing.tokens import MAX_TOKEN_CHARS, token_hash
+from config.tokens import MAX_TOKEN_CHARS, token_hash
 from maps.selectors import AnyUser, workspaces_for
 
 LinkStatus = Literal["active", "expired", "revoked"]

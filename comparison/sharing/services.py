@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from comparison.models import Report, ReportStatus, ShareLink
-from comparison.sharing.tokens import TOKEN_BYTES, token_hash
+from config.tokens import TOKEN_BYTES, token_hash
 from maps.models import Role
 from maps.selectors import AnyUser, has_role
 

@@ -18,7 +18,14 @@ The entry points and the errors callers catch are importable from here too
 from maps.services.demo_workspace import demo_load
 from maps.services.empathy_maps import map_create, map_delete, map_update
 from maps.services.imports import ImportRejected, map_import, map_import_board
-from maps.services.memberships import membership_add, membership_remove, membership_update
+from maps.services.memberships import (
+    LAST_OWNER_MESSAGE,
+    membership_add,
+    membership_join,
+    membership_leave,
+    membership_remove,
+    membership_update,
+)
 from maps.services.notes import (
     BulkRejected,
     NoteData,
@@ -37,6 +44,7 @@ from maps.services.sealing import MapSealed, map_seal, map_unseal
 from maps.services.workspaces import workspace_create, workspace_delete, workspace_update
 
 __all__ = [
+    "LAST_OWNER_MESSAGE",
     "BulkRejected",
     "ImportRejected",
     "MapSealed",
@@ -50,6 +58,8 @@ __all__ = [
     "map_unseal",
     "map_update",
     "membership_add",
+    "membership_join",
+    "membership_leave",
     "membership_remove",
     "membership_update",
     "note_create",

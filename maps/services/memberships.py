@@ -1,15 +1,58 @@
 """Who belongs to a workspace and in which role; owners manage it, and a workspace
-always keeps at least one owner."""
+always keeps at least one owner. Every change is recorded (`MembershipEvent`: who did
+what to whom, and when)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from maps.models import Membership, Role, Workspace
+from maps.models import Membership, MembershipAction, MembershipEvent, Role, Workspace
 from maps.selectors import require_role
+
+LAST_OWNER_MESSAGE = "A workspace needs at least one owner: make someone else owner first."
+
+
+def _record(
+    *,
+    workspace_id: int,
+    action: MembershipAction,
+    member: AbstractBaseUser,
+    actor: AbstractBaseUser | None,
+    old_role: str = "",
+    new_role: str = "",
+) -> MembershipEvent:
+    event = MembershipEvent(
+        workspace_id=workspace_id,
+        action=action,
+        member=member,
+        member_username=member.get_username(),
+        actor=actor,
+        old_role=old_role,
+        new_role=new_role,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def membership_insert(
+    *,
+    workspace: Workspace,
+    member: AbstractBaseUser,
+    role: str,
+    actor: AbstractBaseUser,
+    action: MembershipAction,
+) -> Membership:
+    """Insert and record a membership; no role check (callers do it, and own the
+    transaction)."""
+    membership = Membership(workspace=workspace, user=member, role=role)
+    membership.full_clean()
+    membership.save()
+    _record(workspace_id=workspace.pk, action=action, member=member, actor=actor, new_role=role)
+    return membership
 
 
 @transaction.atomic
@@ -22,33 +65,78 @@ def membership_add(
         raise ValidationError({"username": f"No user is called '{username}'."})
     if Membership.objects.filter(workspace=workspace, user=member).exists():
         raise ValidationError({"username": f"'{username}' is already a member."})
-    membership = Membership(workspace=workspace, user=member, role=role)
-    membership.full_clean()
-    membership.save()
-    return membership
+    return membership_insert(
+        workspace=workspace, member=member, role=role, actor=user, action=MembershipAction.ADDED
+    )
+
+
+def membership_join(*, user: AbstractBaseUser, workspace: Workspace, role: str) -> Membership:
+    """The user joins by an accepted invitation (the caller checked it and owns the
+    transaction); recorded as joined, by the user themselves."""
+    if Membership.objects.filter(workspace=workspace, user=user).exists():
+        raise ValidationError("You are already a member of this workspace.")
+    return membership_insert(
+        workspace=workspace, member=user, role=role, actor=user, action=MembershipAction.JOINED
+    )
 
 
 def _ensure_another_owner(membership: Membership) -> None:
-    others = Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.OWNER)
-    if not others.exclude(pk=membership.pk).exists():
-        raise ValidationError({"role": "A workspace needs at least one owner."})
+    # Locks the workspace's owner rows, so two owners demoting each other at the same
+    # time cannot both pass this check and leave no owner.
+    owners = Membership.objects.select_for_update().filter(
+        workspace_id=membership.workspace_id, role=Role.OWNER
+    )
+    if not [owner for owner in owners if owner.pk != membership.pk]:
+        raise ValidationError({"role": LAST_OWNER_MESSAGE})
 
 
 @transaction.atomic
 def membership_update(*, user: AbstractBaseUser, membership: Membership, role: str) -> Membership:
     require_role(user, membership.workspace_id, Role.OWNER)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.role == Role.OWNER and role != Role.OWNER:
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    old_role = membership.role
+    if old_role == role:
+        return membership
+    if old_role == Role.OWNER:
         _ensure_another_owner(membership)
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role", "updated_at"])
+    _record(
+        workspace_id=membership.workspace_id,
+        action=MembershipAction.ROLE_CHANGED,
+        member=membership.user,
+        actor=user,
+        old_role=old_role,
+        new_role=role,
+    )
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, user: AbstractBaseUser, membership: Membership) -> None:
     require_role(user, membership.workspace_id, Role.OWNER)
+    _delete(membership=membership, actor=user, action=MembershipAction.REMOVED)
+
+
+@transaction.atomic
+def membership_leave(*, user: AbstractBaseUser, workspace: Workspace) -> None:
+    """The user leaves the workspace; the last owner cannot."""
+    membership = Membership.objects.filter(workspace=workspace, user=user).first()
+    if membership is None:
+        raise PermissionDenied("You are not a member of this workspace.")
+    _delete(membership=membership, actor=user, action=MembershipAction.LEFT)
+
+
+def _delete(*, membership: Membership, actor: AbstractBaseUser, action: MembershipAction) -> None:
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     if membership.role == Role.OWNER:
         _ensure_another_owner(membership)
+    _record(
+        workspace_id=membership.workspace_id,
+        action=action,
+        member=membership.user,
+        actor=actor,
+        old_role=membership.role,
+    )
     membership.delete()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from maps.models import Membership, Role, Workspace
+from maps.models import MembershipAction, Role, Workspace
 from maps.selectors import require_role
+from maps.services.memberships import membership_insert
 
 
 @transaction.atomic
@@ -14,7 +15,13 @@ def workspace_create(*, user: AbstractBaseUser, name: str) -> Workspace:
     workspace = Workspace(name=name.strip())
     workspace.full_clean()
     workspace.save()
-    Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
+    membership_insert(
+        workspace=workspace,
+        member=user,
+        role=Role.OWNER,
+        actor=user,
+        action=MembershipAction.CREATED,
+    )
     return workspace
 
 
