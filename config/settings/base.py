@@ -218,6 +218,13 @@ REST_FRAMEWORK = {
         "anon": env.str("GAPMAP_ANON_THROTTLE", default="120/min"),
         "user": env.str("GAPMAP_USER_THROTTLE", default="3000/min"),
     },
+    # JSON bodies nested deeper than config.parsers.MAX_JSON_DEPTH answer 400, not a 500
+    # from the decoder's RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "maps.api.errors.exception_handler",
     # Throttles key on REMOTE_ADDR only, which config.proxies has already resolved from the
     # trusted proxy's header; DRF's default (None) would believe any X-Forwarded-For.

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.parsers import loads_bounded
 from maps.api.filters import MAX_ID
 from maps.models import (
     EmpathyMap,
@@ -205,11 +206,13 @@ class BoardImportSerializer(serializers.Serializer):
         if not value.strip():
             return {}
         try:
-            mapping = json.loads(value)
+            mapping = loads_bounded(value)
         except json.JSONDecodeError as error:
             raise serializers.ValidationError(
                 f"mapping is not valid JSON ({error.msg} at column {error.colno})."
             ) from None
+        except ValueError as error:  # nested too deeply (JSONTooDeep), or a huge number
+            raise serializers.ValidationError(f"mapping is not usable JSON: {error}") from None
         if not isinstance(mapping, dict) or not all(
             isinstance(segment, str) for segment in mapping.values()
         ):

@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from config.throttling import (
@@ -68,6 +69,8 @@ class ObtainTokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    # The project's parsers (depth-bounded JSON), not ObtainAuthToken's own list.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     @extend_schema(request=None, responses=s.TokenSerializer)
     def post(self, request, *args, **kwargs):
