@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
 
 from comparison import services
 
@@ -14,11 +15,27 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
+# Back-off between attempts: doubling from 2 s, then once a minute. Fourteen retries span
+# 2+4+8+16+32+9x60 = 602 s, so a database or broker restart, a fail-over or a short network
+# outage ends in a finished run, not a failed one (five doubling retries gave up after 62 s).
+RETRY_MAX_COUNTDOWN = 60
+RUN_MAX_RETRIES = 14
+# A run that gave up while the database was still away cannot write its own failure: a
+# separate task keeps trying, once a minute for a day, so the report ends `failed` within a
+# minute of the database's return. Past that day the reaper fails it (services.reports_reap).
+FAIL_RETRY_COUNTDOWN = 60
+FAIL_MAX_RETRIES = 24 * 60
+
+
+def retry_countdown(retries: int) -> int:
+    return min(2 ** (retries + 1), RETRY_MAX_COUNTDOWN)
+
+
 @shared_task(
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=5,
+    max_retries=RUN_MAX_RETRIES,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
@@ -33,13 +50,43 @@ def report_run_task(self, report_id: int) -> None:
         )
     except TRANSIENT_ERRORS as error:
         if self.request.retries >= self.max_retries:
-            services.report_fail(
-                report_id=report_id, error=f"The database was unavailable: {error}"
-            )
+            _fail_when_possible(report_id, f"The database was unavailable: {error}")
             return
         logger.warning("Report %s: transient error, retrying: %s", report_id, error)
-        # Exponential backoff: 2, 4, 8, 16, 32 seconds.
-        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
+
+
+def _fail_when_possible(report_id: int, error: str) -> None:
+    try:
+        services.report_fail(report_id=report_id, error=error)
+    except TRANSIENT_ERRORS as still_down:
+        logger.warning(
+            "Report %s: cannot record the failure yet (%s); trying again every minute",
+            report_id,
+            still_down,
+            extra={"report_id": report_id},
+        )
+        try:
+            report_fail_task.apply_async(args=[report_id, error], countdown=FAIL_RETRY_COUNTDOWN)
+        except BrokerError as broker_down:
+            # Database and broker both away: the reaper fails the run once they are back.
+            logger.warning(
+                "Report %s: broker unreachable too (%s); left to the reaper",
+                report_id,
+                broker_down,
+                extra={"report_id": report_id},
+            )
+
+
+@shared_task(bind=True, acks_late=True, max_retries=FAIL_MAX_RETRIES)
+def report_fail_task(self, report_id: int, error: str) -> None:
+    """Record a run's failure once the database answers again (see FAIL_MAX_RETRIES)."""
+    try:
+        services.report_fail(report_id=report_id, error=error)
+    except TRANSIENT_ERRORS as still_down:
+        if self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=still_down, countdown=FAIL_RETRY_COUNTDOWN) from still_down
 
 
 @shared_task
@@ -63,4 +110,4 @@ def note_embeddings_refresh_task(self, map_id: int) -> int:
     except TRANSIENT_ERRORS as error:
         if self.request.retries >= self.max_retries:
             raise
-        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error

@@ -7,6 +7,8 @@ from config.throttling import ThrottledLoginView
 
 # Oversized or over-long requests get a message naming the limit.
 handler400 = "config.throttling.bad_request"
+# JSON on /api/, and 503 + Retry-After while the database is unreachable.
+handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

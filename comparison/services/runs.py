@@ -13,6 +13,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from comparison import engine
@@ -65,6 +66,11 @@ def report_request(
     require_role(user, pair.internal_map.persona.workspace_id, Role.EDITOR)
     run_settings = settings_from_request(settings)
     active = Report.objects.filter(pair=pair, status__in=ACTIVE_STATUSES).first()
+    if active is not None and _abandoned(active, timezone.now()):
+        # Its worker gave up or died (e.g. a long database outage): a new request must not
+        # be answered with a report that will never move.
+        report_fail(report_id=active.pk, error=ABANDONED_ERROR)
+        active = None
     if active is not None:
         return active, False
     try:
@@ -130,8 +136,9 @@ def _progress_writer(report_id: int):
         now = time.monotonic()
         if now - last_write >= PROGRESS_INTERVAL_SECONDS or percent >= 100:
             last_write = now
+            # updated_at is the run's sign of life for the reaper (`run_abandoned_before`).
             Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
-                progress=min(int(percent), 99)
+                progress=min(int(percent), 99), updated_at=timezone.now()
             )
 
     return write
@@ -244,15 +251,41 @@ def report_fail(*, report_id: int, error: str) -> Report | None:
     return report
 
 
+ABANDONED_ERROR = (
+    "The comparison stopped: its worker gave up or was lost (for example during a database "
+    "outage). Run it again."
+)
+
+
+def run_abandoned_before(now: datetime.datetime) -> datetime.datetime:
+    """A running report whose last sign of life (its claim or a progress write, both
+    touching `updated_at`) is older than this has no worker any more: one attempt cannot
+    outlast the hard time limit, and a retrying task claims the report again within the
+    longest back-off (a minute), so past both plus GAPMAP_RUN_ABANDONED_SLACK seconds
+    nobody is running it. Far sooner than the broker's redelivery window (30 minutes)."""
+    return now - datetime.timedelta(
+        seconds=django_settings.CELERY_TASK_TIME_LIMIT
+        + 60
+        + django_settings.GAPMAP_RUN_ABANDONED_SLACK
+    )
+
+
+def _abandoned(report: Report, now: datetime.datetime) -> bool:
+    return report.status == ReportStatus.RUNNING and report.updated_at < run_abandoned_before(now)
+
+
 def reports_reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Re-send reports queued for longer than GAPMAP_REQUEUE_QUEUED_AFTER seconds; re-queue
-    runs stuck in `running` past the broker's redelivery window (their worker died and the
-    message was lost), and fail those after three attempts."""
+    runs stuck in `running` whose worker is gone: past the broker's redelivery window (the
+    worker died and the message was lost) or without a sign of life since
+    `run_abandoned_before` (the worker gave up, e.g. during a long database outage); fail
+    those after three attempts."""
     now = now or timezone.now()
     visibility = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     deadline = now - datetime.timedelta(
         seconds=max(visibility, django_settings.CELERY_TASK_TIME_LIMIT) + 60
     )
+    silent_since = run_abandoned_before(now)
     requeued = failed = 0
     # A queued report whose message was lost (broker restarted without persistence, or
     # unreachable when it was sent) is sent again; a duplicate message is harmless because
@@ -266,11 +299,15 @@ def reports_reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
             if touched:
                 _enqueue(report)
                 requeued += 1
-    stuck = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=deadline)
+    stuck = Report.objects.filter(status=ReportStatus.RUNNING).filter(
+        Q(started_at__lt=deadline) | Q(updated_at__lt=silent_since)
+    )
     for report_id in stuck.values_list("pk", flat=True):
         with transaction.atomic():
             report = Report.objects.select_for_update().get(pk=report_id)
-            if report.status != ReportStatus.RUNNING or report.started_at >= deadline:
+            if report.status != ReportStatus.RUNNING or (
+                report.started_at >= deadline and report.updated_at >= silent_since
+            ):
                 continue
             if report.attempts >= 3:
                 report_fail(report_id=report.pk, error="The comparison was interrupted 3 times.")

@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # A report still queued after this long has probably lost its message (a Redis restart
 # without persistence): the reaper sends it again. Longer than a busy queue's usual wait.
 GAPMAP_REQUEUE_QUEUED_AFTER = env.int("GAPMAP_REQUEUE_QUEUED_AFTER", default=900)
+# A running report without a sign of life (claim or progress write) for the hard time
+# limit + the longest retry back-off (60 s) + this many seconds has no worker any more: the
+# reaper re-queues or fails it, and a new compare request replaces it
+# (comparison.services.runs.run_abandoned_before).
+GAPMAP_RUN_ABANDONED_SLACK = env.int("GAPMAP_RUN_ABANDONED_SLACK", default=120)
 # What a comparison that names no scorer runs: "auto" = hybrid where the semantic extra
 # is installed, else lexical; or one of lexical, semantic, hybrid.
 GAPMAP_DEFAULT_SCORER = env.str("GAPMAP_DEFAULT_SCORER", default="auto")
