@@ -31,9 +31,10 @@ MEASURE_HELP: dict[str, str] = {
     "coverage": "share of the customers' notes the team anticipated",
 }
 RIGHT_VERDICTS = (Verdict.CONFIRMED, Verdict.PARTIAL)
-WRONG_TITLE = "Most-voted hypotheses no customer confirmed"
-MISSED_TITLE = "Most-voted customer notes the team missed"
 WEIGHTED_SCORES_TITLE = "Vote-weighted scores by segment"
+# The report's first screen names this many items per question; the sections below list
+# them all. Three fit a 1440x900 screen next to the scores (tests/e2e/test_report_layout.py).
+SUMMARY_TOP_ITEMS = 3
 
 
 @dataclass(frozen=True)
@@ -223,9 +224,16 @@ def report_reflection(matches: list[Match]) -> dict:
         if m.customer_text
     ]
     pairs = [m for m in rows if m.kind == MatchKind.PAIR]
+    # Most-voted first, like the other sections: the hypothesis' votes, then its customer
+    # note's, then the score.
     right = sorted(
         (m for m in pairs if m.verdict in RIGHT_VERDICTS),
-        key=lambda m: (-(m.score or 0), m.internal_text.casefold()),
+        key=lambda m: (
+            -m.internal_votes,
+            -m.customer_votes,
+            -(m.score or 0),
+            m.internal_text.casefold(),
+        ),
     )
     misplaced = sorted(
         (m for m in pairs if m.verdict == Verdict.MISPLACED),
@@ -248,12 +256,95 @@ def report_reflection(matches: list[Match]) -> dict:
     }
 
 
-def report_charts(summary: dict, reflection: dict) -> dict[str, charts.Chart]:
-    """The report's figures: verdicts and scores per segment, and the most-voted wrong
-    hypotheses and missed customer notes (note texts reach plotly escaped: see charts)."""
-    wrong = [charts.RankedNote(n.text, n.votes, segment=n.segment) for n in reflection["wrong"]]
-    missed = [charts.RankedNote(n.text, n.votes, segment=n.segment) for n in reflection["missed"]]
-    result = {
+@dataclass(frozen=True)
+class SummaryItem:
+    """One of the top items of a question on the report's first screen."""
+
+    text: str
+    votes: int
+    segment_label: str
+    # The customer note that confirmed a hypothesis ("Where we were right" only).
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class SummaryQuestion:
+    """One of the three questions the report answers, with its count and top items."""
+
+    key: str  # the anchor of its section below: right, wrong, missed
+    title: str
+    verdict: str  # the verdict whose colour and icon it wears
+    count: int
+    total: int  # hypotheses (right, wrong) or customer notes (missed)
+    total_label: str
+    items: tuple[SummaryItem, ...]
+    partial: int = 0  # of `count`, the partly confirmed ones (right only)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+def report_summary(reflection: dict) -> list[SummaryQuestion]:
+    """The three questions as the report's first screen answers them: how many notes each,
+    and the top `SUMMARY_TOP_ITEMS`, most-voted first (no query; from `report_reflection`).
+    """
+    boards = {board["side"]: board for board in reflection["boards"]}
+    hypotheses = boards["internal"]["count"]
+    customer_notes = boards["customer"]["count"]
+    right = reflection["right"]  # most-voted first already
+    top = SUMMARY_TOP_ITEMS
+    return [
+        SummaryQuestion(
+            key="right",
+            title="Where we were right",
+            verdict=Verdict.CONFIRMED,
+            count=len(right),
+            total=hypotheses,
+            total_label="hypotheses",
+            partial=sum(1 for m in right if m.verdict == Verdict.PARTIAL),
+            items=tuple(
+                SummaryItem(
+                    m.internal_text,
+                    m.internal_votes,
+                    SEGMENT_LABELS.get(m.internal_segment, ""),
+                    evidence=m.customer_text,
+                )
+                for m in right[:top]
+            ),
+        ),
+        SummaryQuestion(
+            key="wrong",
+            title="Where we were wrong",
+            verdict=Verdict.UNCONFIRMED,
+            count=len(reflection["wrong"]),
+            total=hypotheses,
+            total_label="hypotheses",
+            items=tuple(
+                SummaryItem(n.text, n.votes, n.segment_label) for n in reflection["wrong"][:top]
+            ),
+        ),
+        SummaryQuestion(
+            key="missed",
+            title="What we missed",
+            verdict=Verdict.MISSED,
+            count=len(reflection["missed"]),
+            total=customer_notes,
+            total_label="customer notes",
+            items=tuple(
+                SummaryItem(n.text, n.votes, n.segment_label) for n in reflection["missed"][:top]
+            ),
+        ),
+    ]
+
+
+def report_charts(summary: dict) -> dict[str, charts.Chart]:
+    """The report's figures: verdicts and scores per segment, and the vote-weighted scores.
+
+    The most-voted wrong hypotheses and missed notes are not drawn: the first screen names
+    the top ones and the sections below list them all, so a chart would say it a third
+    time."""
+    return {
         "verdicts": charts.page_chart(
             "report-chart-verdicts",
             charts.verdict_bars(summary),
@@ -270,19 +361,6 @@ def report_charts(summary: dict, reflection: dict) -> dict[str, charts.Chart]:
             charts.segment_scores_table(summary, weighted=True, title=WEIGHTED_SCORES_TITLE),
         ),
     }
-    if wrong:
-        result["wrong"] = charts.page_chart(
-            "report-chart-wrong",
-            charts.top_items(wrong, WRONG_TITLE, verdict=Verdict.UNCONFIRMED),
-            charts.top_items_table(wrong, WRONG_TITLE),
-        )
-    if missed:
-        result["missed"] = charts.page_chart(
-            "report-chart-missed",
-            charts.top_items(missed, MISSED_TITLE, verdict=Verdict.MISSED),
-            charts.top_items_table(missed, MISSED_TITLE),
-        )
-    return result
 
 
 def report_scores(summary: dict) -> dict:
@@ -377,7 +455,8 @@ def report_page_context(
         context.update(
             reflection=reflection,
             scores=report_scores(report.summary or {}),
-            charts=report_charts(report.summary or {}, reflection),
+            summary_questions=report_summary(reflection),
+            charts=report_charts(report.summary or {}),
         )
     return context
 

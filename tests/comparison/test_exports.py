@@ -171,7 +171,7 @@ def test_html_export_is_self_contained(compared_report):
     assert len(page) > 3_000_000
     assert "Content-Security-Policy" in page
     assert "default-src 'none'" in page
-    for chart_id in ("report-chart-verdicts", "report-chart-scores", "report-chart-missed"):
+    for chart_id in ("report-chart-verdicts", "report-chart-scores"):
         assert f'id="{chart_id}"' in page
     assert ".verdict-legend" in page  # the report stylesheet, inline
     assert "Where we were right" in page

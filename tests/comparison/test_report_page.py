@@ -59,16 +59,35 @@ def test_header_names_persona_workshops_settings_and_run(client, viewer, compare
 def test_scores_show_overall_and_weighted_variants(client, viewer, compared_report):
     text = page(client, viewer, compared_report)
     summary = compared_report.summary
-    scores = text[text.index('class="scores"') : text.index("report-segment-scores")]
+    scores = section(text, "report-scores")
     assert f"{summary['empathy_score']:.0f}" in scores
     assert f"vote-weighted: <strong>{summary['weighted_precision']:.0f}%" in scores
     assert f"vote-weighted: <strong>{summary['weighted_coverage']:.0f}%" in scores
-    table = text[
-        text.index("report-segment-scores") : text.index(
-            "</table>", text.index("report-segment-scores")
-        )
-    ]
-    assert table.count("<tr>") == 1 + 6  # header and one row per segment
+    # The per-segment figures are the "Segment by segment" charts' tables, not a second table.
+    assert "report-segment-scores" not in text
+
+
+def test_the_first_screen_answers_the_three_questions_most_voted_first(
+    client, viewer, compared_report
+):
+    text = page(client, viewer, compared_report)
+    summary = text[text.index('id="summary"') : text.index('id="right"')]
+    # the scores, then the three questions in order, each with its count
+    assert summary.index('id="report-scores"') < summary.index('id="summary-right-heading"')
+    assert (
+        summary.index("Where we were right")
+        < summary.index("Where we were wrong")
+        < summary.index("What we missed")
+    )
+    wrong = summary[summary.index('id="summary-wrong-heading"') :]
+    wrong = wrong[: wrong.index("</section>")]
+    assert re.search(r'summary-count-value">2</strong> of 4 hypotheses', wrong)
+    assert wrong.index("Wants to be seen as the one") < wrong.index("Lower prices from suppliers")
+    missed = summary[summary.index('id="summary-missed-heading"') :]
+    assert missed.index("=HYPERLINK") < missed.index("Auditors ask")
+    assert "right insight" in summary  # the misplaced one, pointed to below
+    # Who took part and how it was compared close the report, folded.
+    assert text.index('id="about"') > text.index('id="all-matches"')
 
 
 def test_sections_list_the_right_notes_most_voted_first(client, viewer, compared_report):
@@ -91,7 +110,7 @@ def test_sections_list_the_right_notes_most_voted_first(client, viewer, compared
 
 def test_maps_show_every_note_with_its_verdict_and_a_legend(client, viewer, compared_report):
     text = page(client, viewer, compared_report)
-    maps = text[text.index('id="maps-heading"') : text.index('id="right"')]
+    maps = text[text.index('id="maps-heading"') : text.index('id="all-matches"')]
     for label in (
         "Confirmed",
         "Partly confirmed",
@@ -116,12 +135,7 @@ def test_charts_are_drawn_with_the_request_nonce_and_plotly_from_this_origin(
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
     assert f'<script src="{reverse("plotly-js")}" defer></script>' in text
     assert f'<style id="plotly.js-style-global" nonce="{nonce}">' in text
-    for chart_id in (
-        "report-chart-verdicts",
-        "report-chart-scores",
-        "report-chart-wrong",
-        "report-chart-missed",
-    ):
+    for chart_id in ("report-chart-verdicts", "report-chart-scores"):
         assert f'id="{chart_id}"' in text
         assert f'id="{chart_id}-table"' in text  # the table fallback
     inline_scripts = re.findall(r"<script( [^>]*)?>(?!</script>)", text)
@@ -138,18 +152,10 @@ def test_note_texts_are_escaped_on_the_page_and_in_chart_hover_text(
     assert IMG not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&lt;img src=x onerror=alert(2)&gt;" in text
-    # In the figure JSON the text is HTML-escaped for plotly, and < > & are JSON-escaped.
-    wrong_chart = text[text.index('id="report-chart-wrong"') :]
-    wrong_chart = wrong_chart[: wrong_chart.index("</script>")]
-    assert "alert(1)" in wrong_chart
-    assert "\\u0026lt;script\\u0026gt;alert(1)" in wrong_chart
-    assert "<script>alert" not in wrong_chart
-    missed_chart = text[text.index('id="report-chart-missed"') :]
-    missed_chart = missed_chart[: missed_chart.index("</script>")]
-    # Long hover lines wrap (at a space), so look for both halves.
-    assert "\\u0026lt;img" in missed_chart
-    assert "onerror=alert(2)\\u0026gt;" in missed_chart
-    assert "<img" not in missed_chart
+    # The first screen cuts long notes; what it shows is escaped as well.
+    summary = text[text.index('id="summary"') : text.index('id="right"')]
+    assert "<script>alert" not in summary
+    assert "<img" not in summary
 
 
 def test_viewer_sees_no_editing_controls(client, viewer, compared_report):
