@@ -122,9 +122,21 @@ def _refuse_oversized(upload: UploadedFile) -> UploadedFile:
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV or JSON file",
-        help_text="Columns segment, text, votes, author, id; at most 2 MB.",
-        widget=forms.FileInput(attrs={"accept": ".csv,.json,.txt,.tsv"}),
+        label="Excel, CSV or JSON file",
+        help_text="Columns segment, text, votes, author, id (English or German names); "
+        "at most 2 MB.",
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".xlsx,.csv,.json,.txt,.tsv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    sheet = forms.CharField(
+        label="Sheet (Excel only)",
+        required=False,
+        max_length=31,  # Excel's limit for a sheet name
+        help_text="Leave empty to read the first sheet.",
     )
     replace = forms.BooleanField(
         label="Replace existing notes",
@@ -139,8 +151,9 @@ class ImportForm(forms.Form):
 
 class BoardUploadForm(forms.Form):
     file = forms.FileField(
-        label="Miro or Mural board export (JSON)",
-        help_text="Frames or areas titled with the segments (English or German); at most 2 MB.",
+        label="Miro or Mural board (JSON file)",
+        help_text="Frames or areas titled with the segments or their questions (English or "
+        "German); at most 2 MB.",
         widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
     )
 
@@ -160,6 +173,12 @@ class BoardMappingForm(forms.Form):
     because area ids come from the file and need not be valid field names."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    replace = forms.BooleanField(
+        label="Replace the map's notes with the board's",
+        required=False,
+        help_text="Otherwise the board's notes are added; notes imported from this board "
+        "before are updated, not added twice.",
+    )
 
     def __init__(self, *args, areas: list[boards.BoardArea], **kwargs) -> None:
         super().__init__(*args, **kwargs)

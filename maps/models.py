@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 
-from maps.io.limits import MAX_NOTE_CHARS
+from maps.io.limits import MAX_COLOUR_CHARS, MAX_ID_CHARS, MAX_NOTE_CHARS
 from maps.segments import SEGMENTS
 
 # `text__length` in the note's check constraint.
@@ -173,6 +173,10 @@ class Note(TimeStamped):
     votes = models.PositiveIntegerField(default=0)
     author = models.CharField(max_length=100, blank=True)
     order = models.PositiveIntegerField(default=0)
+    # Where a board import found the note: the sticky's id on the Miro/Mural board (so a
+    # re-import updates the note instead of adding it again) and its colour.
+    source_id = models.CharField(max_length=MAX_ID_CHARS, blank=True, default="")
+    colour = models.CharField(max_length=MAX_COLOUR_CHARS, blank=True, default="")
 
     class Meta:
         ordering = ["map_id", "segment", "order", "id"]
@@ -247,6 +251,7 @@ class MapPair(TimeStamped):
     @property
     def persona(self) -> Persona:
         return self.internal_map.persona
+
 
 class MembershipAction(models.TextChoices):
     CREATED = "created", "Created the workspace"

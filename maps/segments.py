@@ -35,12 +35,26 @@ SEGMENTS: tuple[Segment, ...] = (
 SEGMENT_KEYS: tuple[str, ...] = tuple(segment.key for segment in SEGMENTS)
 SEGMENT_LABELS: dict[str, str] = {segment.key: segment.label for segment in SEGMENTS}
 
+# Names a whole cell or title may be, folded by _alias_key (case, accents, "&"/"and"/
+# "und", punctuation). Gerunds and the German 4-quadrant names are here because
+# workshop templates use them as headings; the 4-quadrant map's Says/Does and
+# Thinks/Feels fold into our combined segments. Longer titles and questions are read by
+# maps.io.boards.titles, which uses these names first.
 _ALIASES: dict[str, tuple[str, ...]] = {
     "sees": ("see", "seeing", "sieht", "sehen", "sehen sie"),
     "says_does": (
         "say and do",
         "says",
         "does",
+        "say",
+        "do",
+        "saying",
+        "doing",
+        "saying and doing",
+        "sagt",
+        "tut",
+        "sagen",
+        "tun",
         "sagt und tut",
         "sagen und tun",
     ),
@@ -49,6 +63,15 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "think and feel",
         "thinks",
         "feels",
+        "think",
+        "feel",
+        "thinking",
+        "feeling",
+        "thinking and feeling",
+        "denkt",
+        "fuhlt",
+        "denken",
+        "fuhlen",
         "denkt und fuhlt",
         "denken und fuhlen",
     ),
@@ -60,8 +83,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "schmerz",
         "frust",
         "frustrationen",
+        "angste",
+        "probleme",
     ),
-    "gains": ("gain", "gewinne", "gewinn", "nutzen"),
+    "gains": ("gain", "gewinne", "gewinn", "nutzen", "wunsche ziele", "ziele", "wunsche"),
 }
 
 
@@ -77,8 +102,10 @@ def _alias_key(name: str) -> str:
 
 
 _LOOKUP: dict[str, str] = {}
+_QUESTIONS = {segment.key: segment.question for segment in SEGMENTS}
 for _key, _names in _ALIASES.items():
-    for _name in (_key, SEGMENT_LABELS[_key], *_names):
+    # Gapmap's own questions too: a board drawn from our template uses them as titles.
+    for _name in (_key, SEGMENT_LABELS[_key], _QUESTIONS[_key], *_names):
         _LOOKUP[_alias_key(_name)] = _key
 
 

@@ -20,6 +20,18 @@ urlpatterns = [
     path("maps/<int:pk>/delete/", empathy_maps.map_delete, name="map-delete"),
     path("maps/<int:pk>/import/", imports.map_import, name="map-import"),
     path("maps/<int:pk>/import-board/", imports.map_import_board, name="map-import-board"),
+    path(
+        "import-template.csv",
+        imports.import_template,
+        {"file_format": "csv"},
+        name="import-template-csv",
+    ),
+    path(
+        "import-template.xlsx",
+        imports.import_template,
+        {"file_format": "xlsx"},
+        name="import-template-xlsx",
+    ),
     path("maps/<int:pk>/seal/", sealing.map_seal, name="map-seal"),
     path("maps/<int:pk>/unseal/", sealing.map_unseal, name="map-unseal"),
     path("maps/<int:pk>/export/<slug:file_format>/", empathy_maps.map_export, name="map-export"),

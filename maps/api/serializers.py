@@ -187,8 +187,14 @@ class MapUpdateSerializer(serializers.Serializer):
 
 
 class MapImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(help_text="An Excel workbook (XLSX), CSV or JSON, at most 2 MB.")
     replace = serializers.BooleanField(required=False, default=False)
+    sheet = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=31,  # Excel's limit for a sheet name
+        help_text="The worksheet of an XLSX file to read; the first one when empty.",
+    )
 
 
 class BoardImportSerializer(serializers.Serializer):
@@ -200,6 +206,12 @@ class BoardImportSerializer(serializers.Serializer):
         help_text='JSON object: area title (or id) -> segment or "skip", e.g. '
         '{"Parking lot": "pains", "Ideas": "skip"}. Fixes areas whose title matched no '
         "segment and overrides the others.",
+    )
+    replace = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Replace the map's notes with the board's. Otherwise notes are added, and "
+        "notes imported from this board before (same sticky id) are updated.",
     )
 
     def validate_mapping(self, value: str) -> dict[str, str]:

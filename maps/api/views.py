@@ -240,7 +240,16 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
     @extend_schema(
         request={"multipart/form-data": s.MapImportSerializer},
         responses={
-            201: inline_serializer("ImportResult", {"imported": serializers.IntegerField()}),
+            201: inline_serializer(
+                "ImportResult",
+                {
+                    "imported": serializers.IntegerField(),
+                    "layout": serializers.CharField(help_text="CSV, JSON or XLSX"),
+                    "encoding": serializers.CharField(help_text="as guessed, for text files"),
+                    "sheet": serializers.CharField(help_text="the worksheet read (XLSX)"),
+                    "notices": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
             # Either field errors ({"file": [...]}) or {detail, errors} listing each
             # rejected row: documented as an object so both conform.
             400: OpenApiResponse(
@@ -274,14 +283,25 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
                     )
                 ]
             )
-        count = services.map_import(
+        result = services.map_import_file(
             user=request.user,
             empathy_map=empathy_map,
             data=upload.read(),
             filename=upload.name or "",
             replace=data.validated_data["replace"],
+            sheet=data.validated_data.get("sheet") or None,
         )
-        return Response({"imported": count}, status=status.HTTP_201_CREATED)
+        read = result.read
+        return Response(
+            {
+                "imported": result.imported,
+                "layout": read.layout,
+                "encoding": read.encoding,
+                "sheet": read.sheet,
+                "notices": list(read.notices),
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("format", enum=["csv", "json"], default="csv")],
@@ -338,7 +358,15 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="Dry run: the preview."),
             201: inline_serializer(
                 "BoardImportResult",
-                {"imported": serializers.IntegerField(), "source": serializers.CharField()},
+                {
+                    "imported": serializers.IntegerField(),
+                    "added": serializers.IntegerField(),
+                    "updated": serializers.IntegerField(help_text="re-imported stickies"),
+                    "skipped": serializers.IntegerField(help_text="notes of skipped areas"),
+                    "source": serializers.CharField(),
+                    "format": serializers.CharField(),
+                    "left_out": serializers.ListField(child=serializers.DictField()),
+                },
             ),
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT,
@@ -388,11 +416,24 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
         mapping = data.validated_data.get("mapping") or {}
         if query.validated_data["dry_run"]:
             return Response(boards.describe(preview, mapping))
-        notes = services.map_import_board(
-            user=request.user, empathy_map=empathy_map, preview=preview, mapping=mapping
+        result = services.map_import_board(
+            user=request.user,
+            empathy_map=empathy_map,
+            preview=preview,
+            mapping=mapping,
+            replace=data.validated_data["replace"],
         )
         return Response(
-            {"imported": len(notes), "source": preview.source}, status=status.HTTP_201_CREATED
+            {
+                "imported": result.imported,
+                "added": result.added,
+                "updated": result.updated,
+                "skipped": result.skipped,
+                "source": preview.source,
+                "format": preview.format,
+                "left_out": boards.left_out_dicts(preview),
+            },
+            status=status.HTTP_201_CREATED,
         )
 
 

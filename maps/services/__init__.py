@@ -17,7 +17,14 @@ The entry points and the errors callers catch are importable from here too
 
 from maps.services.demo_workspace import demo_load
 from maps.services.empathy_maps import map_create, map_delete, map_update
-from maps.services.imports import ImportRejected, map_import, map_import_board
+from maps.services.imports import (
+    BoardImportResult,
+    FileImportResult,
+    ImportRejected,
+    map_import,
+    map_import_board,
+    map_import_file,
+)
 from maps.services.memberships import (
     LAST_OWNER_MESSAGE,
     membership_add,
@@ -46,6 +53,8 @@ from maps.services.workspaces import workspace_create, workspace_delete, workspa
 __all__ = [
     "LAST_OWNER_MESSAGE",
     "BulkRejected",
+    "BoardImportResult",
+    "FileImportResult",
     "ImportRejected",
     "MapSealed",
     "NoteData",
@@ -54,6 +63,7 @@ __all__ = [
     "map_delete",
     "map_import",
     "map_import_board",
+    "map_import_file",
     "map_seal",
     "map_unseal",
     "map_update",

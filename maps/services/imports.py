@@ -4,6 +4,8 @@ map's note limit and the transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,11 +14,9 @@ from maps.io import boards, map_files
 from maps.io.limits import MAX_NOTES_PER_MAP
 from maps.models import EmpathyMap, Note
 from maps.services.notes import (
-    NoteData,
     announce_note_texts_changed,
     mark_map_changed,
     next_note_orders,
-    notes_bulk_create,
 )
 from maps.services.sealing import require_editor_unsealed
 
@@ -29,6 +29,15 @@ class ImportRejected(ValidationError):
         super().__init__([row.reason for row in rows])
 
 
+@dataclass(frozen=True)
+class FileImportResult:
+    """What a map-file import stored, and how the file was read (layout, encoding,
+    sheet, notices such as ignored columns) so the person can check the guess."""
+
+    imported: int
+    read: map_files.MapFileRead
+
+
 @transaction.atomic
 def map_import(
     *,
@@ -38,17 +47,36 @@ def map_import(
     filename: str = "",
     replace: bool = False,
 ) -> int:
-    """Import a CSV/JSON map file, all or nothing; returns the number of notes stored.
+    """Import a CSV/JSON/XLSX map file, all or nothing; returns the number of notes stored
+    (see `map_import_file`)."""
+    return map_import_file(
+        user=user, empathy_map=empathy_map, data=data, filename=filename, replace=replace
+    ).imported
+
+
+@transaction.atomic
+def map_import_file(
+    *,
+    user: AbstractBaseUser,
+    empathy_map: EmpathyMap,
+    data: bytes,
+    filename: str = "",
+    replace: bool = False,
+    sheet: str | None = None,
+) -> FileImportResult:
+    """Import a CSV/JSON/XLSX map file, all or nothing.
 
     With `replace`, the map's notes are replaced by the file's. Otherwise notes are
     appended, except that a row whose `id` names a note of this map updates that note,
-    so an exported and edited file can be imported back.
+    so an exported and edited file can be imported back. `sheet` names the worksheet
+    of a workbook (the first one otherwise).
     """
     empathy_map = require_editor_unsealed(user, empathy_map)
     try:
-        parsed = map_files.parse_map_file(data, filename=filename)
+        read = map_files.read_map_file(data, filename=filename, sheet=sheet)
     except map_files.MapFileError as error:
         raise ImportRejected(error.errors) from error
+    parsed = read.notes
 
     existing = {} if replace else {str(note.pk): note for note in empathy_map.notes.all()}
     updates = [row for row in parsed if row.id in existing]
@@ -95,7 +123,21 @@ def map_import(
         nexts[row.segment] += 1
     Note.objects.bulk_create(new_notes)
     announce_note_texts_changed(empathy_map)
-    return len(parsed)
+    return FileImportResult(imported=len(parsed), read=read)
+
+
+@dataclass(frozen=True)
+class BoardImportResult:
+    """What a board import did: notes added and updated (by their board id), and the
+    areas' notes left out because the person skipped them."""
+
+    added: int
+    updated: int
+    skipped: int
+
+    @property
+    def imported(self) -> int:
+        return self.added + self.updated
 
 
 @transaction.atomic
@@ -105,20 +147,70 @@ def map_import_board(
     empathy_map: EmpathyMap,
     preview: boards.BoardPreview,
     mapping: dict[str, str] | None = None,
-) -> list[Note]:
+    replace: bool = False,
+) -> BoardImportResult:
     """Store a parsed Miro/Mural board (see `maps.io.boards`) as notes, all or nothing.
 
     `mapping` fixes or overrides the segment of areas, keyed by area id or title
     (see `boards.assign_segments`); every area with notes must end with a
-    segment or be skipped, otherwise nothing is stored.
+    segment or be skipped, otherwise nothing is stored. A sticky whose board id names a
+    note this map already imported updates that note (text, segment, votes, author,
+    colour), so importing the same board again changes nothing; with `replace` the
+    map's notes are replaced by the board's.
     """
-    require_editor_unsealed(user, empathy_map)
+    empathy_map = require_editor_unsealed(user, empathy_map)
     try:
         assigned = boards.assign_segments(preview, mapping or {})
     except boards.BoardFileError as error:
         raise ValidationError({"mapping": error.problems}) from error
-    notes = [
-        NoteData(segment=segment, text=note.text, votes=note.votes, author=note.author)
-        for segment, note in assigned
-    ]
-    return notes_bulk_create(user=user, empathy_map=empathy_map, notes=notes)
+    existing: dict[str, Note] = {}
+    if not replace:
+        for note in empathy_map.notes.exclude(source_id=""):
+            existing.setdefault(note.source_id, note)
+    updates: list[Note] = []
+    additions: list[tuple[str, boards.BoardNote]] = []
+    seen: set[str] = set()
+    for segment, board_note in assigned:
+        source_id = board_note.source_id
+        if source_id and source_id in seen:
+            continue  # one sticky listed twice (a page saved twice) is one note
+        if source_id:
+            seen.add(source_id)
+        note = existing.get(source_id) if source_id else None
+        if note is None:
+            additions.append((segment, board_note))
+            continue
+        note.segment, note.text, note.votes = segment, board_note.text, board_note.votes
+        note.author, note.colour = board_note.author, board_note.colour
+        updates.append(note)
+    kept = 0 if replace else empathy_map.notes.count()
+    if kept + len(additions) > MAX_NOTES_PER_MAP:
+        raise ValidationError(
+            f"A map holds at most {MAX_NOTES_PER_MAP:,} notes; the map has {kept:,} and "
+            f"the board adds {len(additions):,}."
+        )
+    if replace:
+        empathy_map.notes.all().delete()
+        mark_map_changed(empathy_map)
+    # The preview validated every value already (maps.io.boards); full_clean here would
+    # cost queries per note for its constraints.
+    Note.objects.bulk_update(updates, ["segment", "text", "votes", "author", "colour"])
+    nexts = next_note_orders(empathy_map)
+    new_notes = []
+    for segment, board_note in additions:
+        note = Note(
+            map=empathy_map,
+            segment=segment,
+            text=board_note.text,
+            votes=board_note.votes,
+            author=board_note.author,
+            source_id=board_note.source_id,
+            colour=board_note.colour,
+            order=nexts[segment],
+        )
+        new_notes.append(note)
+        nexts[segment] += 1
+    Note.objects.bulk_create(new_notes)
+    announce_note_texts_changed(empathy_map)
+    skipped = preview.note_count - len(assigned)
+    return BoardImportResult(added=len(new_notes), updated=len(updates), skipped=skipped)

@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from maps import forms, services
-from maps.io import boards
+from maps.io import boards, map_files
 from maps.models import EmpathyMap
+from maps.segments import SEGMENT_LABELS
 from maps.services import notes as note_services
 from maps.views.pages import (
     GET_POST,
@@ -44,12 +45,13 @@ def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
     def save(data: dict) -> HttpResponse | None:
         upload = data["file"]
         try:
-            count = services.map_import(
+            result = services.map_import_file(
                 user=request.user,
                 empathy_map=empathy_map,
                 data=upload.read(),
                 filename=upload.name,
                 replace=data["replace"],
+                sheet=data["sheet"] or None,
             )
         except services.ImportRejected as rejected:
             row_errors.extend(rejected.rows)
@@ -61,7 +63,13 @@ def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
             )
             return None
         replaced = " replacing the previous notes" if data["replace"] else ""
-        messages.success(request, f"Imported {plural(count, 'note')}{replaced}.")
+        messages.success(
+            request,
+            f"Imported {plural(result.imported, 'note')}{replaced} from {upload.name} "
+            f"({_how_read(result.read)}).",
+        )
+        for notice in result.read.notices:
+            messages.warning(request, f"{upload.name}: {notice}.")
         return redirect("map-board", pk=empathy_map.pk)
 
     return form_page(
@@ -74,6 +82,26 @@ def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
     )
 
 
+def _how_read(read: map_files.MapFileRead) -> str:
+    if read.layout == "XLSX":
+        return f"Excel workbook, sheet “{read.sheet}”"
+    return f"{read.layout}, {read.encoding}" if read.encoding else read.layout
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The import template (see ``maps.io.map_files.template``) as CSV or XLSX."""
+    if file_format == "xlsx":
+        content = map_files.template_xlsx()
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, content_type = map_files.template_csv(), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="gapmap-template.{file_format}"'
+    return response
+
+
 # --- board import (Miro, Mural) ---------------------------------------------------------
 
 
@@ -81,6 +109,7 @@ def _board_areas_view(preview: boards.BoardPreview) -> list[dict]:
     return [
         {
             "area": area,
+            "candidates": [SEGMENT_LABELS[key] for key in area.candidates],
             "count": len(area.notes),
             "sample": area.notes[:BOARD_SAMPLE_NOTES],
             "more": max(len(area.notes) - BOARD_SAMPLE_NOTES, 0),
@@ -116,6 +145,9 @@ def _board_preview_page(
             "existing": existing,
             "max_notes": note_services.MAX_NOTES_PER_MAP,
             "over_capacity": existing + preview.note_count > note_services.MAX_NOTES_PER_MAP,
+            "format_name": boards.FORMAT_NAMES.get(preview.format, preview.source),
+            "ambiguous_count": sum(1 for area in preview.areas if area.ambiguous),
+            "left_out_counts": _left_out_counts(preview),
         },
         workspace=empathy_map.persona.workspace,
         status=status,
@@ -208,13 +240,41 @@ def _confirm_board_import(request: HttpRequest, empathy_map: EmpathyMap) -> Http
     form = forms.BoardMappingForm(request.POST, areas=list(preview.areas))
     if form.is_valid():
         try:
-            notes = services.map_import_board(
-                user=request.user, empathy_map=empathy_map, preview=preview, mapping=form.mapping()
+            result = services.map_import_board(
+                user=request.user,
+                empathy_map=empathy_map,
+                preview=preview,
+                mapping=form.mapping(),
+                replace=form.cleaned_data["replace"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             request.session.pop(BOARD_SESSION_KEY, None)
-            messages.success(request, f"Imported {plural(len(notes), 'note')} from {filename}.")
+            messages.success(request, f"{_board_outcome(result)} from {filename}.")
+            if preview.left_out or result.skipped:
+                messages.warning(request, _left_out_summary(preview, result.skipped))
             return redirect("map-board", pk=empathy_map.pk)
     return _board_preview_page(request, empathy_map, preview, form, filename=filename, status=400)
+
+
+def _board_outcome(result: services.BoardImportResult) -> str:
+    parts = [f"Imported {plural(result.added, 'new note')}"]
+    if result.updated:
+        parts.append(f"updated {plural(result.updated, 'note')} imported before")
+    return ", ".join(parts)
+
+
+def _left_out_counts(preview: boards.BoardPreview) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for _, reason in preview.left_out:
+        counts[reason] = counts.get(reason, 0) + 1
+    return list(counts.items())
+
+
+def _left_out_summary(preview: boards.BoardPreview, skipped: int) -> str:
+    """One line naming what was not imported and why (the preview listed each item)."""
+    parts = [f"{count} × {reason}" for reason, count in _left_out_counts(preview)]
+    if skipped:
+        parts.append(f"{plural(skipped, 'note')} of skipped areas")
+    return "Not imported: " + "; ".join(parts) + "."

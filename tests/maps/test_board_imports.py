@@ -16,6 +16,7 @@ from maps.io import boards as board_imports
 from maps.io import limits as importers
 from maps.io.boards import BoardFileError, clean_markup, parse_board, segment_for_title
 from maps.models import Note
+from maps.services import imports as import_services
 from maps.services import notes as note_services
 from maps.views.imports import BOARD_SESSION_KEY
 
@@ -278,7 +279,7 @@ def test_preview_round_trips_through_plain_data_and_rejects_garbage():
     ("name", "message"),
     [
         ("malformed_truncated.json", "not valid JSON: Expecting ',' delimiter at line 3"),
-        ("malformed_shape.json", 'under "data", "items", "widgets" or "value"; got an object'),
+        ("malformed_shape.json", "got an object with the keys 'board', 'count'"),
         ("no_stickies.json", "no sticky notes found"),
     ],
 )
@@ -507,6 +508,7 @@ def test_viewers_cannot_import_boards(viewer, internal_map):
 
 def test_import_is_all_or_nothing_at_the_map_limit(browser, internal_map, monkeypatch):
     monkeypatch.setattr(note_services, "MAX_NOTES_PER_MAP", 5)
+    monkeypatch.setattr(import_services, "MAX_NOTES_PER_MAP", 5)
     url, response = _preview_page(browser, internal_map, "mural_board.json")
     token = browser.session[BOARD_SESSION_KEY]["token"]
     choices = _detected_choices(response)
@@ -539,7 +541,13 @@ def test_api_dry_run_returns_the_preview_and_stores_nothing(api, editor, interna
     assert body["ready"] is False
     assert body["unknown_areas"] == ["Parking lot", board_imports.OUTSIDE_TITLE]
     pains = next(area for area in body["areas"] if area["detected_segment"] == "pains")
-    assert pains["notes"][0] == {"text": "Too many tools", "votes": 5, "author": "Sam"}
+    assert pains["notes"][0] == {
+        "text": "Too many tools",
+        "votes": 5,
+        "author": "Sam",
+        "source_id": "3458764601000000105",
+        "colour": "",
+    }
     assert internal_map.notes.count() == 2
 
 
@@ -566,7 +574,15 @@ def test_api_import_with_mapping_creates_the_notes(api, editor, internal_map):
     )
 
     assert response.status_code == 201
-    assert response.json() == {"imported": 7, "source": "miro"}
+    assert response.json() == {
+        "imported": 7,
+        "added": 7,
+        "updated": 0,
+        "skipped": 0,
+        "source": "miro",
+        "format": "miro_v2",
+        "left_out": [],
+    }
     texts = {(note.segment, note.text) for note in internal_map.notes.all()}
     assert ("gains", "Rahmenverträge prüfen") in texts
     assert ("hears", "Hört vom Chef: Budget ist eingefroren") in texts

@@ -29,6 +29,7 @@ from maps.io.map_files import (
     export_csv,
     export_json,
     parse_map_file,
+    read_map_file,
 )
 from maps.io.note_values import normalize_note_text, validate_note_text
 from maps.io.spreadsheet import neutralize_spreadsheet_cell
@@ -205,24 +206,23 @@ def test_utf8_bom_is_accepted_for_csv_and_json():
     assert parse(bom + b'  \n[{"segment": "sees", "text": "x"}]')[0].segment == "sees"
 
 
-def test_invalid_utf8_names_the_encoding_and_position():
-    data = b"segment,text\nsees,caf\xe9\n"  # Latin-1 é
-    error = only_error(data)
-    assert (error.row, error.column) == (None, None)
-    assert "must be UTF-8" in error.reason
-    assert "byte offset 21 (line 2)" in error.reason
+def test_latin1_and_windows1252_files_are_read_and_the_guess_is_said():
+    read = read_map_file("segment,text\nsees,café für 5 €\n".encode("cp1252"))
+    assert read.notes[0].text == "café für 5 €"
+    assert read.encoding == "Windows-1252"
+    assert any("Windows-1252" in notice for notice in read.notices)
 
 
-def test_invalid_utf8_position_counts_the_bom():
-    error = only_error(codecs.BOM_UTF8 + b"sees,\xff")
-    assert "byte offset 8 (line 1)" in error.reason
+def test_a_bom_is_not_part_of_the_first_cell():
+    read = read_map_file(codecs.BOM_UTF8 + "sees,Grüße\n".encode())
+    assert (read.notes[0].segment, read.notes[0].text, read.encoding) == ("sees", "Grüße", "UTF-8")
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
-def test_utf16_files_get_a_clear_message(encoding):
-    error = only_error("segment\ttext\nsees\tx\n".encode(encoding))
-    assert "UTF-16" in error.reason
-    assert error.row is None
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_are_read(encoding):
+    read = read_map_file("segment\ttext\nsees\tÄrger über x\n".encode(encoding))
+    assert read.notes[0].text == "Ärger über x"
+    assert read.encoding == "UTF-16"
 
 
 def test_nul_in_text_is_a_row_error():
@@ -348,29 +348,30 @@ def test_a_note_whose_text_is_a_column_name_is_not_a_header():
 
 def test_a_header_with_one_known_name_first_is_still_a_header():
     reasons = [error.reason for error in errors_of("Segment;Beschreibung\nsees;x\n")]
-    assert reasons[0].startswith("unknown column 'Beschreibung' in the header")
-    assert reasons[1:] == ["the header has no text column"]
+    assert reasons == [
+        "the header has no text column (accepted names: text, note, notes, note text, "
+        "sticky, sticky note, sticky notes, stickies, post it, post its, idea, content, "
+        "statement, insight, notiz, notizen, haftnotiz, klebezettel, inhalt, aussage, idee, "
+        "karte, text der notiz)"
+    ]
 
 
-def test_unknown_header_columns_are_named():
-    error = only_error("segment,text,colour,Prio\nsees,x,red,1\n")
-    assert (error.row, error.column) == (None, None)
-    assert error.reason.startswith("unknown columns 'colour', 'Prio' in the header")
+def test_unknown_header_columns_are_ignored_with_a_notice():
+    read = read_map_file(b"segment,text,colour,Prio\nsees,x,red,1\n")
+    assert [(note.segment, note.text) for note in read.notes] == [("sees", "x")]
+    assert read.notices == (
+        "columns 'colour', 'Prio' ignored: not a note field (segment, text, votes, author, id)",
+    )
 
 
 def test_header_problems_are_all_reported():
     reasons = [error.reason for error in errors_of("Segment;Beschreibung;;Note;Notiz\nsees;x\n")]
-    assert reasons == [
-        "unknown column 'Beschreibung' in the header; accepted: segment, text, votes, author, "
-        "id (or Notiz, Stimmen, Punkte, Autor)",
-        "header column 3 has no name",
-        "the header names the text column twice ('Note' and 'Notiz')",
-    ]
+    assert reasons == ["the header names the text column twice ('Note' and 'Notiz')"]
 
 
 def test_header_without_the_text_column():
     error = only_error("segment,votes\nsees,1\n")
-    assert error == RowError(None, None, "the header has no text column")
+    assert error.reason.startswith("the header has no text column (accepted names: text, note")
 
 
 def test_quoted_fields_with_newlines_delimiters_and_quotes():

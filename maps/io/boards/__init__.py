@@ -36,7 +36,8 @@ Both
     matches none are "unknown" and must be mapped (or skipped) before importing.
 """
 
-from maps.io.boards.mapping import SKIP, assign_segments, describe
+from maps.io.boards.formats import FORMAT_NAMES
+from maps.io.boards.mapping import SKIP, assign_segments, describe, left_out_dicts
 from maps.io.boards.parsing import parse_board
 from maps.io.boards.preview import (
     MAX_NOTES,
@@ -47,10 +48,12 @@ from maps.io.boards.preview import (
     BoardNote,
     BoardPreview,
 )
-from maps.io.boards.text import clean_markup, segment_for_title
+from maps.io.boards.text import clean_markup
+from maps.io.boards.titles import TitleMatch, match_title, segment_for_title
 from maps.io.limits import MAX_FILE_BYTES, MAX_NOTE_CHARS
 
 __all__ = [
+    "FORMAT_NAMES",
     "MAX_FILE_BYTES",
     "MAX_NOTES",
     "MAX_NOTE_CHARS",
@@ -61,9 +64,12 @@ __all__ = [
     "BoardFileError",
     "BoardNote",
     "BoardPreview",
+    "TitleMatch",
     "assign_segments",
     "clean_markup",
     "describe",
+    "left_out_dicts",
+    "match_title",
     "parse_board",
     "segment_for_title",
 ]

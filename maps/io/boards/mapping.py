@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from maps.io.boards.preview import BoardArea, BoardFileError, BoardNote, BoardPreview
 from maps.io.note_values import quoted
-from maps.segments import SEGMENT_KEYS, resolve_segment
+from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS, resolve_segment
 
 SKIP = "skip"  # mapping value that leaves an area's notes out
 
@@ -68,8 +68,7 @@ def assign_segments(
     for area, segment in resolved_areas:
         if segment is None:
             problems.append(
-                f"area {quoted(area.title)} ({len(area.notes)} notes) has no segment: map it "
-                f'to one of {", ".join(SEGMENT_KEYS)} or "{SKIP}"'
+                f"area {quoted(area.title)} ({len(area.notes)} notes) {why_unmapped(area)}"
             )
         elif segment != SKIP:
             assigned.extend((segment, note) for note in area.notes)
@@ -78,6 +77,15 @@ def assign_segments(
     if not assigned:
         raise BoardFileError(["every area is skipped; there are no notes to import"])
     return assigned
+
+
+def why_unmapped(area: BoardArea) -> str:
+    """Why an area needs the person's choice, and what to answer."""
+    choices = f'map it to one of {", ".join(SEGMENT_KEYS)} or "{SKIP}"'
+    if area.ambiguous:
+        named = " and ".join(SEGMENT_LABELS[key] for key in area.candidates)
+        return f"has a title that could mean {named}: {choices}"
+    return f"has no segment: {choices}"
 
 
 def describe(preview: BoardPreview, mapping: Mapping[str, str]) -> dict:
@@ -93,24 +101,34 @@ def describe(preview: BoardPreview, mapping: Mapping[str, str]) -> dict:
         problems, importing = [], len(assigned)
     return {
         "source": preview.source,
+        "format": preview.format,
         "note_count": preview.note_count,
         "empty_notes": preview.empty_notes,
+        "left_out": left_out_dicts(preview),
         "importing": importing,
         "ready": not problems,
         "problems": problems,
         "unknown_areas": [area.title for area in preview.unknown_areas],
+        "ambiguous_areas": [
+            {"title": area.title, "could_be": list(area.candidates)}
+            for area in preview.areas
+            if area.ambiguous
+        ],
         "areas": [
             {
                 "id": area.id,
                 "title": area.title,
                 "detected_segment": area.segment,
+                "could_be": list(area.candidates),
                 "segment": segment,
                 "note_count": len(area.notes),
-                "notes": [
-                    {"text": note.text, "votes": note.votes, "author": note.author}
-                    for note in area.notes
-                ],
+                "notes": [note.to_dict() for note in area.notes],
             }
             for area, segment in resolved_areas
         ],
     }
+
+
+def left_out_dicts(preview: BoardPreview) -> list[dict[str, str]]:
+    """What the board held that is not imported, each item with its reason."""
+    return [{"item": label, "reason": reason} for label, reason in preview.left_out]

@@ -1,19 +1,26 @@
-"""Parsing a board export: the file is read, its items sorted into areas and notes,
-and each note placed in the area it lies in."""
+"""Parsing a board export: the file is read, its format recognised, its items sorted into
+areas and notes, and each note placed in the area it lies in."""
 
 from __future__ import annotations
 
 import json
 
+from maps.io.boards.formats import (
+    FORMAT_NAMES,
+    NotABoard,
+    collect,
+    detect_format,
+    load_documents,
+)
 from maps.io.boards.items import (
     MIRO_FRAME,
     MIRO_SHAPE,
+    BoardRead,
     Box,
     Problems,
     Sticky,
-    board_items,
-    detect_source,
     read_miro,
+    read_miro_v1,
     read_mural,
 )
 from maps.io.boards.preview import (
@@ -22,13 +29,11 @@ from maps.io.boards.preview import (
     OUTSIDE_TITLE,
     BoardArea,
     BoardFileError,
-    BoardNote,
     BoardPreview,
 )
-from maps.io.boards.text import segment_for_title
-from maps.io.decoding import NotUtf8Error, decode_utf8
+from maps.io.boards.titles import match_title
+from maps.io.decoding import NotUtf8Error, decode_utf8, looks_like_spreadsheet
 from maps.io.limits import MAX_FILE_BYTES
-from maps.io.note_values import json_type_name
 
 
 def parse_board(data: bytes, *, filename: str = "") -> BoardPreview:
@@ -44,6 +49,14 @@ def parse_board(data: bytes, *, filename: str = "") -> BoardPreview:
                 f"({MAX_FILE_BYTES:,} bytes) can be imported"
             ]
         )
+    spreadsheet = looks_like_spreadsheet(data, filename)
+    if spreadsheet:
+        raise BoardFileError(
+            [
+                f"{name}this is {spreadsheet}, not a board export: use “Import a file (CSV, "
+                "JSON or Excel)” on the map instead"
+            ]
+        )
     try:
         text = decode_utf8(data)
     except NotUtf8Error as error:
@@ -51,58 +64,69 @@ def parse_board(data: bytes, *, filename: str = "") -> BoardPreview:
     if not text.strip():
         raise BoardFileError([f"{name}the file is empty"])
     try:
-        document = json.loads(text)
+        document = collect(load_documents(text))
+        kind = detect_format(document.items)
     except json.JSONDecodeError as error:
         raise BoardFileError(
             [
                 f"{name}not valid JSON: {error.msg} at line {error.lineno}, column "
-                f"{error.colno}; export the board as JSON from Miro or Mural"
+                f"{error.colno}; save the API's answer (or the miro-export tool's output) "
+                "as it is"
             ]
         ) from None
     except RecursionError:
         raise BoardFileError([f"{name}the JSON is nested too deeply"]) from None
-    items = board_items(document)
-    if items is None:
-        raise BoardFileError(
-            [
-                f"{name}expected a list of board items, or an object with one under "
-                f'"data", "items", "widgets" or "value"; got {json_type_name(document)}'
-            ]
-        )
-    source = detect_source(items)
-    if source is None:
-        raise BoardFileError(
-            [
-                f"{name}no sticky notes found: expected a Miro export (items of type "
-                f'"sticky_note" inside "frame" items) or a Mural export (widgets of type '
-                '"sticky note" inside "area" widgets)'
-            ]
-        )
+    except ValueError as error:
+        # NotABoard, or Python refusing an integer of more than 4,300 digits.
+        reason = error.reason if isinstance(error, NotABoard) else "a number is far too long"
+        raise BoardFileError([f"{name}{reason}"]) from None
     problems = Problems()
-    if source == "miro":
-        boxes, stickies, empty = read_miro(items, problems)
+    if kind == "miro_v1":
+        read = read_miro_v1(document.items, problems, document.tags_by_id)
+    elif kind == "mural":
+        read = read_mural(document.items, problems, document.tags_by_id)
     else:
-        boxes, stickies, empty = read_mural(items, problems)
-    if len(stickies) > MAX_NOTES:
+        read = read_miro(document.items, problems, document.tags_by_id, sdk=kind == "miro_sdk")
+    if len(read.stickies) > MAX_NOTES:
         raise BoardFileError(
             [
-                f"{name}the board has {len(stickies):,} sticky notes; a map holds at most "
-                f"{MAX_NOTES:,}"
+                f"{name}the board has {len(read.stickies):,} sticky notes; a map holds at "
+                f"most {MAX_NOTES:,}"
             ]
         )
-    areas = _place(boxes, stickies)
     if problems:
         raise BoardFileError([f"{name}{problem}" for problem in problems])
-    if not stickies:
-        raise BoardFileError([f"{name}the board's sticky notes are all empty; nothing to import"])
-    return BoardPreview(source=source, areas=tuple(areas), empty_notes=empty)
+    if not read.stickies:
+        raise BoardFileError([f"{name}{_nothing_to_import(read, FORMAT_NAMES[kind])}"])
+    return BoardPreview(
+        source="mural" if kind == "mural" else "miro",
+        areas=tuple(_place(read.boxes, read.stickies)),
+        empty_notes=read.empty,
+        format=kind,
+        left_out=tuple(read.left_out),
+    )
+
+
+def _nothing_to_import(read: BoardRead, format_name: str) -> str:
+    images = sum(1 for _, reason in read.left_out if reason.startswith("an image"))
+    if read.empty:
+        return (
+            f"the board ({format_name}) has {read.empty:,} sticky notes and all are empty "
+            "(a template before use?); nothing to import"
+        )
+    if images:
+        return (
+            f"the board ({format_name}) has no sticky notes: its {images:,} images cannot be "
+            "imported as notes; nothing to import"
+        )
+    return f"the board ({format_name}) has no sticky notes; nothing to import"
 
 
 def _place(boxes: list[Box], stickies: list[Sticky]) -> list[BoardArea]:
     """Put each sticky into its area; returns the areas that received notes, in file order.
 
-    A sticky with a parent belongs to it, unless a titled shape (Miro) under the same
-    parent contains it: a board drawn with rectangles inside one big frame means the
+    A sticky with a parent belongs to it, unless a titled shape under the same parent
+    contains it: a board drawn with rectangles inside one big frame means the
     rectangles. A sticky without a parent goes to the smallest area containing it
     (nested areas: the inner one).
     """
@@ -122,14 +146,20 @@ def _place(boxes: list[Box], stickies: list[Sticky]) -> list[BoardArea]:
                 home = min(containing, key=lambda box: box.size)
         if home is None and sticky.parent is not None:
             home = by_id.get(sticky.parent)
-        (home or outside).notes.append(
-            BoardNote(text=sticky.text, votes=sticky.votes, author=sticky.author)
-        )
+        (home or outside).notes.append(sticky.note)
     areas = []
     for box in [*boxes, outside]:
         if not box.notes:
             continue  # empty frames and decorative shapes have nothing to map
         title = box.title or ("(untitled frame)" if box.kind == MIRO_FRAME else "(untitled area)")
-        segment = segment_for_title(box.title) if box.kind != "outside" else None
-        areas.append(BoardArea(id=box.id, title=title, segment=segment, notes=tuple(box.notes)))
+        match = match_title(box.title) if box.kind != "outside" else None
+        areas.append(
+            BoardArea(
+                id=box.id,
+                title=title,
+                segment=match.segment if match else None,
+                notes=tuple(box.notes),
+                candidates=match.candidates if match and match.ambiguous else (),
+            )
+        )
     return areas

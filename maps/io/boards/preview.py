@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from maps.io.limits import MAX_AUTHOR_CHARS, MAX_NOTES_PER_MAP, MAX_VOTES
+from maps.io.limits import (
+    MAX_AUTHOR_CHARS,
+    MAX_COLOUR_CHARS,
+    MAX_ID_CHARS,
+    MAX_NOTES_PER_MAP,
+    MAX_VOTES,
+)
 from maps.io.note_values import validate_note_text
 from maps.segments import SEGMENT_KEYS
 
@@ -31,22 +37,43 @@ class BoardFileError(ValueError):
 
 @dataclass(frozen=True)
 class BoardNote:
+    """A sticky note: its text, votes, author, colour, and its id on the board
+    (``source_id``), which lets a re-import update the note instead of adding it again."""
+
     text: str
     votes: int = 0
     author: str = ""
+    source_id: str = ""
+    colour: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "votes": self.votes,
+            "author": self.author,
+            "source_id": self.source_id,
+            "colour": self.colour,
+        }
 
 
 @dataclass(frozen=True)
 class BoardArea:
     """A frame, shape or area of the board and the notes inside it.
 
-    ``segment`` is what the title resolved to, or None when it matched no segment.
+    ``segment`` is what the title resolved to, or None when it matched no segment;
+    ``candidates`` are the segments an ambiguous title names (two or more), for the
+    question put to the person.
     """
 
     id: str
     title: str
     segment: str | None
     notes: tuple[BoardNote, ...]
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.segment is None and len(self.candidates) > 1
 
 
 @dataclass(frozen=True)
@@ -54,6 +81,9 @@ class BoardPreview:
     source: str  # "miro" or "mural"
     areas: tuple[BoardArea, ...]
     empty_notes: int = 0  # sticky notes without text, left out
+    format: str = ""  # which export: "miro_v2", "miro_sdk", "miro_v1", "mural"
+    # Each item left out, as (how the item is named, why): empty stickies, images, ...
+    left_out: tuple[tuple[str, str], ...] = ()
 
     @property
     def note_count(self) -> int:
@@ -67,16 +97,16 @@ class BoardPreview:
         """Plain JSON data (for the session between preview and confirm, and the API)."""
         return {
             "source": self.source,
+            "format": self.format,
             "empty_notes": self.empty_notes,
+            "left_out": [list(entry) for entry in self.left_out],
             "areas": [
                 {
                     "id": area.id,
                     "title": area.title,
                     "segment": area.segment,
-                    "notes": [
-                        {"text": note.text, "votes": note.votes, "author": note.author}
-                        for note in area.notes
-                    ],
+                    "candidates": list(area.candidates),
+                    "notes": [note.to_dict() for note in area.notes],
                 }
                 for area in self.areas
             ],
@@ -93,6 +123,7 @@ class BoardPreview:
                 for note in area["notes"]:
                     text = note["text"]
                     votes, author = note["votes"], note["author"]
+                    source_id, colour = note.get("source_id", ""), note.get("colour", "")
                     if (
                         not isinstance(text, str)
                         or validate_note_text(text)
@@ -101,11 +132,26 @@ class BoardPreview:
                         or not 0 <= votes <= MAX_VOTES
                         or not isinstance(author, str)
                         or len(author) > MAX_AUTHOR_CHARS
+                        or not isinstance(source_id, str)
+                        or len(source_id) > MAX_ID_CHARS
+                        or not isinstance(colour, str)
+                        or len(colour) > MAX_COLOUR_CHARS
                     ):
                         raise ValueError("invalid note")
-                    notes.append(BoardNote(text=text, votes=votes, author=author))
+                    notes.append(
+                        BoardNote(
+                            text=text,
+                            votes=votes,
+                            author=author,
+                            source_id=source_id,
+                            colour=colour,
+                        )
+                    )
                 segment = area["segment"]
-                if segment is not None and segment not in SEGMENT_KEYS:
+                candidates = tuple(area.get("candidates", ()))
+                if (segment is not None and segment not in SEGMENT_KEYS) or not set(
+                    candidates
+                ) <= set(SEGMENT_KEYS):
                     raise ValueError("invalid segment")
                 areas.append(
                     BoardArea(
@@ -113,12 +159,18 @@ class BoardPreview:
                         title=str(area["title"]),
                         segment=segment,
                         notes=tuple(notes),
+                        candidates=candidates,
                     )
                 )
             preview = cls(
                 source=str(data["source"]),  # type: ignore[index]
                 areas=tuple(areas),
                 empty_notes=int(data.get("empty_notes", 0)),  # type: ignore[union-attr]
+                format=str(data.get("format", "")),  # type: ignore[union-attr]
+                left_out=tuple(
+                    (str(label), str(reason))
+                    for label, reason in data.get("left_out", ())  # type: ignore[union-attr]
+                ),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise BoardFileError(

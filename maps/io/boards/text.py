@@ -1,17 +1,10 @@
-"""The text of a board: sticky notes' HTML made plain, and area titles read as segments."""
+"""The text of a board: sticky notes' HTML made plain, and area titles shortened."""
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 
-from maps.segments import resolve_segment
-
 MAX_TITLE_CHARS = 200  # longer "titles" are paragraphs of text, shown shortened
-# Title parts worth trying alone: "2. Pains – what frustrates them?" -> "Pains".
-_TITLE_SPLIT = re.compile(r"\s*(?:[:–—|?!()\[\]/\n]|\s-\s)\s*")
-_NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s*")
-_WORD = re.compile(r"\w+")
 
 
 class _TextOnly(HTMLParser):
@@ -63,24 +56,6 @@ def clean_markup(value: str) -> str:
     parser.close()
     # str.split() also splits on non-breaking spaces (&nbsp;) and other Unicode blanks.
     return " ".join("".join(parser.parts).split())
-
-
-def segment_for_title(title: str) -> str | None:
-    """The segment an area title names, through the English and German aliases.
-
-    Tries the whole title, then its parts ("2. Pains – what hurts?" -> "Pains"),
-    then its single words when exactly one segment is named ("Was sieht der Kunde?").
-    A title naming two segments ("Pains and gains") or none is unknown (None).
-    """
-    candidates = [title, *_TITLE_SPLIT.split(title)]
-    for candidate in candidates:
-        candidate = _NUMBERING.sub("", candidate).strip()
-        if candidate:
-            key = resolve_segment(candidate)
-            if key is not None:
-                return key
-    named = {resolve_segment(word) for word in _WORD.findall(title)} - {None}
-    return named.pop() if len(named) == 1 else None
 
 
 def area_title(raw: str | None) -> str:

@@ -20,16 +20,21 @@ Spreadsheet formulas
 """
 
 from maps.io.map_files.export import ExportNote, export_csv, export_json
-from maps.io.map_files.parsing import parse_map_file
+from maps.io.map_files.parsing import MapFileRead, parse_map_file, read_map_file
 from maps.io.map_files.rows import COLUMNS, MapFileError, ParsedNote, RowError
+from maps.io.map_files.template import template_csv, template_xlsx
 
 __all__ = [
     "COLUMNS",
     "ExportNote",
     "MapFileError",
+    "MapFileRead",
     "ParsedNote",
     "RowError",
     "export_csv",
     "export_json",
     "parse_map_file",
+    "read_map_file",
+    "template_csv",
+    "template_xlsx",
 ]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterator
 from itertools import chain, islice
 from typing import NamedTuple
@@ -30,20 +32,28 @@ from maps.io.note_values import quoted
 from maps.io.spreadsheet import restore_spreadsheet_cell
 from maps.segments import resolve_segment
 
-# Header names (case-insensitive), English and German, mapped to the canonical column.
-_HEADER_NAMES: dict[str, str] = {
-    "segment": "segment",
-    "segments": "segment",
-    "text": "text",
-    "note": "text",
-    "notiz": "text",
-    "votes": "votes",
-    "vote": "votes",
-    "stimmen": "votes",
-    "punkte": "votes",
-    "author": "author",
-    "autor": "author",
-    "id": "id",
+# Header names, English and German, mapped to the canonical column; compared folded
+# (case, accents, "_" and "-" as spaces), so "Dot-Votes" and "Stimmen" both read as votes.
+# Exports of workshop tools and hand-made sheets use these (Miro's CSV: "Sticky note").
+_HEADER_SYNONYMS: dict[str, str] = {
+    "segment": (
+        "segment, segments, segment name, quadrant, quadrants, area, section, category, "
+        "field, frame, bereich, kategorie, feld, abschnitt, rubrik, quadrant name"
+    ),
+    "text": (
+        "text, note, notes, note text, sticky, sticky note, sticky notes, stickies, "
+        "post it, post its, idea, content, statement, insight, notiz, notizen, haftnotiz, "
+        "klebezettel, inhalt, aussage, idee, karte, text der notiz"
+    ),
+    "votes": (
+        "votes, vote, dot votes, dot vote, dots, dot voting, likes, points, weight, "
+        "stimmen, stimme, punkte, klebepunkte, gewicht, anzahl stimmen"
+    ),
+    "author": (
+        "author, authors, name, by, written by, created by, person, participant, autor, "
+        "autorin, von, erstellt von, verfasser, verfasserin, teilnehmer, teilnehmerin"
+    ),
+    "id": "id, note id, notiz id",
 }
 _DELIMITERS = (",", ";", "\t")  # in order of preference when the evidence is tied
 # A row of nothing but whitespace and delimiters is an empty spreadsheet row, whichever
@@ -51,9 +61,10 @@ _DELIMITERS = (",", ";", "\t")  # in order of preference when the evidence is ti
 _BLANK = " \t\r\n\f\v,;"
 _SAMPLE_RECORDS = 20  # enough rows to outvote one odd first row
 _SAMPLE_CHARS = 64 * 1024  # where to look for them: 20 full notes fit many times over
+_MAX_COUNTED_ROWS = 1_000_000  # past a map's limit, rows are only counted, up to this
 
 
-class _Record(NamedTuple):
+class Record(NamedTuple):
     """One non-blank CSV record: its 1-based position and its cells, or why it is unreadable.
 
     A NamedTuple, not a dataclass: a 2 MB file can hold a million records, and the
@@ -65,7 +76,7 @@ class _Record(NamedTuple):
     error: str | None = None
 
 
-def _records(text: str, delimiter: str) -> Iterator[_Record]:
+def _records(text: str, delimiter: str) -> Iterator[Record]:
     """Yield the non-blank records of ``text``; blank ones still advance ``index``.
 
     Strict mode turns a quote that is never closed, or text after a closing quote,
@@ -81,10 +92,10 @@ def _records(text: str, delimiter: str) -> Iterator[_Record]:
             for cells in reader:
                 index += 1
                 if "".join(cells).strip(_BLANK):
-                    yield _Record(index, cells)
+                    yield Record(index, cells)
         except csv.Error as error:
             index += 1
-            yield _Record(index, None, _csv_problem(str(error)))
+            yield Record(index, None, _csv_problem(str(error)))
         else:
             return
 
@@ -102,8 +113,21 @@ def _csv_problem(message: str) -> str:
     return f"the row cannot be read as CSV ({message})"
 
 
+def _fold_header(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold().replace("ß", "ss"))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+_HEADER_NAMES: dict[str, str] = {
+    _fold_header(name): column
+    for column, names in _HEADER_SYNONYMS.items()
+    for name in names.split(",")
+}
+
+
 def _header_name(cell: str) -> str | None:
-    return _HEADER_NAMES.get(cell.strip().casefold())
+    return _HEADER_NAMES.get(_fold_header(cell)) if len(cell) <= 60 else None
 
 
 def _looks_like_header(cells: list[str]) -> bool:
@@ -165,19 +189,22 @@ def _without_trailing_blanks(cells: list[str]) -> list[str]:
     return cells[:end]
 
 
-def _header_columns(cells: list[str]) -> list[str]:
-    """Map header cells to canonical columns, or raise with every header problem."""
+def _header_columns(cells: list[str], notices: list[str]) -> list[str]:
+    """Map header cells to canonical columns, or raise with every header problem.
+
+    Columns the header names but Gapmap has no field for (a priority, a date) are
+    ignored, and ``notices`` says so: a sheet with an extra column still imports."""
     cells = _without_trailing_blanks(cells)
     columns: list[str] = []
     problems: list[str] = []
-    unknown: list[str] = []
+    ignored: list[str] = []
     seen: dict[str, str] = {}
     for position, cell in enumerate(cells, start=1):
         name = _header_name(cell)
         if not cell.strip():
-            problems.append(f"header column {position} has no name")
+            ignored.append(f"column {position} (no name)")
         elif name is None:
-            unknown.append(quoted(cell.strip()))
+            ignored.append(quoted(cell.strip()))
         elif name in seen:
             problems.append(
                 f"the header names the {name} column twice ({quoted(seen[name])} and "
@@ -186,50 +213,65 @@ def _header_columns(cells: list[str]) -> list[str]:
         else:
             seen[name] = cell.strip()
         columns.append(name or "")
-    if unknown:
-        plural = "s" if len(unknown) > 1 else ""
-        problems.insert(
-            0,
-            f"unknown column{plural} {', '.join(unknown)} in the header; accepted: "
-            f"{', '.join(COLUMNS)} (or Notiz, Stimmen, Punkte, Autor)",
-        )
     problems.extend(
-        f"the header has no {required} column"
+        f"the header has no {required} column (accepted names: {_HEADER_SYNONYMS[required]})"
         for required in ("segment", "text")
         if required not in seen
     )
     if problems:
         raise MapFileError([RowError(None, None, reason) for reason in problems])
+    if ignored:
+        plural = "s" if len(ignored) > 1 else ""
+        notices.append(
+            f"column{plural} {', '.join(ignored[:10])} ignored: not a note field "
+            f"(segment, text, votes, author, id)"
+        )
     return columns
 
 
-def csv_rows(text: str, max_notes: int) -> tuple[list[RawRow], list[RowError]]:
+# Excel writes "sep=;" as the first line of a CSV to name its delimiter.
+_SEP_LINE = re.compile(r'\s*"?sep=(.)"?[,;\t]*\s*', re.IGNORECASE)
+
+
+def csv_rows(text: str, max_notes: int, notices: list[str]) -> tuple[list[RawRow], list[RowError]]:
     """The rows of a CSV map file; header problems raise at once, row problems stay
     with their row (the second list, for problems outside any row, is always empty)."""
-    delimiter = _detect_delimiter(text)
-    records = _records(text, delimiter)
+    first_line, newline, rest = text.partition("\n")
+    sep = _SEP_LINE.fullmatch(first_line.rstrip("\r"))
+    if sep and newline:
+        delimiter, text = sep.group(1), rest
+    elif sep:
+        return [], []
+    else:
+        delimiter = _detect_delimiter(text)
+    return table_rows(_records(text, delimiter), max_notes, notices), []
+
+
+def table_rows(records: Iterator[Record], max_notes: int, notices: list[str]) -> list[RawRow]:
+    """The rows of a table (CSV records or a worksheet's rows), with or without header."""
     first = next(records, None)
     if first is None:
-        return [], []
+        return []
     columns: list[str] = list(COLUMNS)
     header_rows = 0
     pending = [first]
     if first.cells is not None and _looks_like_header(first.cells):
-        columns = _header_columns(first.cells)
+        columns = _header_columns(first.cells, notices)
         header_rows = 1
         pending = []
     rows: list[RawRow] = []
     for record in chain(pending, records):
         if len(rows) == max_notes:
-            # Count the rest without building rows: the message gives the real number.
-            raise too_many_notes(max_notes + 1 + sum(1 for _ in records), max_notes)
+            # Count the rest without building rows (bounded): the message gives the number.
+            rest = sum(1 for _ in islice(records, _MAX_COUNTED_ROWS))
+            raise too_many_notes(max_notes + 1 + rest, max_notes)
         rows.append(_csv_row(record, record.index - header_rows, columns, header_rows > 0))
     if not rows and header_rows:
         raise file_error("no notes found: the file has a header row but no notes under it")
-    return rows, []
+    return rows
 
 
-def _csv_row(record: _Record, row: int, columns: list[str], has_header: bool) -> RawRow:
+def _csv_row(record: Record, row: int, columns: list[str], has_header: bool) -> RawRow:
     if record.cells is None:
         return RawRow(row, None, [RowError(row, None, record.error or "unreadable row")])
     cells = [restore_spreadsheet_cell(cell) for cell in _without_trailing_blanks(record.cells)]

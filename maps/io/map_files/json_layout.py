@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 
+from maps.io.boards.formats import looks_like_board
 from maps.io.map_files.rows import COLUMNS, RawRow, RowError, file_error, too_many_notes
 from maps.io.note_values import json_type_name, quoted
 from maps.segments import resolve_segment
@@ -35,6 +36,11 @@ def json_rows(text: str, max_notes: int) -> tuple[list[RawRow], list[RowError]]:
         # Python refuses to convert integers of more than 4,300 digits.
         raise file_error("the file is not valid JSON: a number is far too long") from None
 
+    if looks_like_board(document):
+        raise file_error(
+            "this is a Miro or Mural board export, not a map file: use “Import a Miro or "
+            "Mural board” on the map instead, which maps its frames or areas to segments"
+        )
     if isinstance(document, list):
         return _json_note_list(document, max_notes), []
     if isinstance(document, dict):

@@ -1,0 +1,51 @@
+"""The downloadable import template: the columns with one example note per segment, as
+CSV (UTF-8 with BOM, so Excel shows umlauts) and as an Excel workbook. Both import as
+they are, so a team can start from them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from maps.io.map_files.rows import COLUMNS
+from maps.segments import SEGMENT_LABELS
+
+_EXAMPLES: tuple[tuple[str, str, int, str], ...] = (
+    ("sees", "Three competitors' brochures on the desk", 2, "Lena"),
+    ("says_does", "“We always compare three offers”", 0, "Omar"),
+    ("hears", "Colleagues say the old supplier was cheaper", 1, ""),
+    ("thinks_feels", "Worries about picking the wrong supplier", 4, "Lena"),
+    ("pains", "Approval takes weeks", 5, ""),
+    ("gains", "Fewer surprises at month end", 3, "Omar"),
+)
+
+
+def template_rows() -> list[list[str]]:
+    """The header and example rows; segments by their labels, as people type them."""
+    rows = [list(COLUMNS[:4])]
+    rows.extend(
+        [SEGMENT_LABELS[segment], text, str(votes), author]
+        for segment, text, votes, author in _EXAMPLES
+    )
+    return rows
+
+
+def template_csv() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(template_rows())
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx() -> bytes:
+    # Imported here: openpyxl takes ~0.2 s to import, and only this download needs it.
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Notes")
+    for index, row in enumerate(template_rows()):
+        sheet.append(
+            [int(cell) if index and column == 2 else cell for column, cell in enumerate(row)]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
