@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("comparison.api.urls")),
     path("api/", include("maps.api.urls")),
+    path("api/", include("accounts.api.urls")),
     path("", include("comparison.urls")),
     path("", include("maps.urls")),
+    path("", include("accounts.urls")),
 ]

@@ -13,7 +13,7 @@ from tests.support.factories import (
     WorkspaceFactory,
 )
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.smtp"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

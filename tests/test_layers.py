@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT = ("config", "maps", "comparison")
+PRODUCT = ("config", "maps", "comparison", "accounts")
 # Where writes belong: a services package or module (maps.services, comparison.services,
 # comparison.sharing.services, ...), and the embedding cache (comparison.embeddings is the
 # service that stores and refreshes note vectors).

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "maps",
     "comparison",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maps.context_processors.workspace_switcher",
+                "accounts.context_processors.signup",
             ],
         },
     },
@@ -134,6 +136,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
+# Log in by username or by e-mail address (accounts.backends).
+AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -149,6 +153,34 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # The import takes one file per request; a handful leaves room and stops file floods.
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# E-mail (accounts): EMAIL_URL like smtp://user:pass@host:587, smtp+tls://…, smtp+ssl://…;
+# `make run` (DEBUG) prints mail in its terminal (console backend). Mail goes out from the
+# Celery worker, with retries on SMTP errors (accounts.tasks).
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+_smtp_options = {}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _smtp_options = {
+        "host": _email["EMAIL_HOST"] or "localhost",
+        "port": _email["EMAIL_PORT"] or 25,
+        "username": _email["EMAIL_HOST_USER"] or "",
+        "password": _email["EMAIL_HOST_PASSWORD"] or "",
+        "use_tls": _email.get("EMAIL_USE_TLS", False),
+        "use_ssl": _email.get("EMAIL_USE_SSL", False),
+        # A stalled mail server fails the attempt (it is retried) instead of holding a worker.
+        "timeout": env.int("GAPMAP_EMAIL_TIMEOUT", default=20),
+    }
+# Django 6.1's mail configuration (the EMAIL_HOST… settings are deprecated).
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _smtp_options}}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Gapmap <gapmap@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Invitation links expire after this many days (accounts.services.invitations).
+GAPMAP_INVITATION_DAYS = env.int("GAPMAP_INVITATION_DAYS", default=7)
+# Anyone may create an account and a first workspace at /signup/. Off unless asked for;
+# `make run`'s demo turns it on.
+GAPMAP_OPEN_SIGNUP = env.bool("GAPMAP_OPEN_SIGNUP", default=False)
+# Django's password-reset links expire after this many seconds (Django's default, 3 days).
+PASSWORD_RESET_TIMEOUT = env.int("GAPMAP_PASSWORD_RESET_TIMEOUT", default=259_200)
 
 # Login throttling (config.throttling.ThrottledLoginView): failed logins per username+IP and
 # per IP within the window; further attempts answer 429 without checking the password.

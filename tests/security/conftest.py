@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from accounts.models import Invitation
+from accounts.services import invitation_create
 from comparison.models import NextAction, ReportCommentary, ShareLink
 from maps import services
 from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Workspace
@@ -49,6 +51,7 @@ class World:
     share_token: str
     next_action: NextAction
     other_workspace: Workspace
+    invitation: Invitation
 
 
 def build_world() -> World:
@@ -104,6 +107,14 @@ def build_world() -> World:
         question=f"How might we {MARKER}?",
         created_by=owner,
     )
+    # Its mail would be queued on commit, which never comes inside a test transaction.
+    invitation, _token = invitation_create(
+        user=owner,
+        workspace=workspace,
+        email=f"{MARKER}@example.com",
+        role="viewer",
+        base_url="http://testserver/",
+    )
     other_workspace = WorkspaceFactory(owner=outsider, name="Globex workspace")
     other_persona = PersonaFactory(workspace=other_workspace, name="Bob")
     EmpathyMapFactory(
@@ -125,6 +136,7 @@ def build_world() -> World:
         share_token=token,
         next_action=next_action,
         other_workspace=other_workspace,
+        invitation=invitation,
     )
 
 

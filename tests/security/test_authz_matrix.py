@@ -34,6 +34,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.test import APIClient
 
+from accounts.models import Invitation
 from comparison.models import (
     Match,
     NextAction,
@@ -44,7 +45,7 @@ from comparison.models import (
     Suggestion,
 )
 from maps import services
-from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Workspace
+from maps.models import EmpathyMap, MapPair, Membership, MembershipEvent, Note, Persona, Workspace
 from tests.security.conftest import MARKER, World
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,17 @@ PUBLIC: dict[str, str] = {
     "session and redirects (comparison/views/sharing.py, tested with it)",
     "shared-report": "the one report the session's share token grants, read-only; 404 "
     "without a valid token (tested with comparison/views/sharing.py)",
+    "invitation-open": "an invitation link: the token in the URL is the credential; it moves "
+    "into the session and redirects (tests/accounts/test_pages.py)",
+    "invitation-accept": "the invitation the session's token opened: create an account or "
+    "join; 404 without one (tests/accounts/test_pages.py)",
+    "api:api-invitation-accept": "the token in the URL is the credential; every dead link is "
+    "the same 404 (throttled: scope auth; tests/accounts/test_invitations.py)",
+    "signup": "open sign-up, 404 unless GAPMAP_OPEN_SIGNUP (tests/accounts/test_pages.py)",
+    "password_reset": "asks for a reset mail; the same answer for any address",
+    "password_reset_done": "says a mail may be on its way; no data",
+    "password_reset_confirm": "the reset link: Django's token in the URL is the credential",
+    "password_reset_complete": "says the password is set; no data",
 }
 
 # Prefixes outside this matrix: Django's admin has its own staff login and permissions.
@@ -219,6 +231,42 @@ AUTHZ: dict[str, Route] = {
     ),
     "pair-detail": Route(lambda w: {"pk": w.pair.pk}, (_get(),)),
     "pair-delete": Route(lambda w: {"pk": w.pair.pk}, (_get("editor"), _post("editor", CONFIRM))),
+    # --- HTML: accounts app
+    "workspace-members": Route(_ws, (_get(),)),
+    "member-invite": Route(
+        _ws, (_post("owner", lambda w: {"email": "new@example.com", "role": "viewer"}),)
+    ),
+    "member-role": Route(
+        lambda w: {"pk": w.workspace.pk, "membership_pk": w.viewer_membership.pk},
+        (_post("owner", lambda w: {"role": "editor"}),),
+    ),
+    "member-remove": Route(
+        lambda w: {"pk": w.workspace.pk, "membership_pk": w.viewer_membership.pk},
+        (_post("owner"),),
+    ),
+    # Every member may leave (the only owner is refused with a message: a redirect too).
+    "workspace-leave": Route(_ws, (_post("member"),)),
+    "invitation-resend": Route(lambda w: {"pk": w.invitation.pk}, (_post("owner"),)),
+    "invitation-revoke": Route(lambda w: {"pk": w.invitation.pk}, (_post("owner"),)),
+    "password_change": Route(
+        _none,
+        (
+            _get("user"),
+            _post(
+                "user",
+                lambda w: {
+                    "old_password": "pw-for-tests",
+                    "new_password1": "a-new-Passphrase-9",
+                    "new_password2": "a-new-Passphrase-9",
+                },
+            ),
+        ),
+        extra_methods={
+            "put": "Django's FormView answers PUT as POST: CSRF guards it and the form needs "
+            "the old password"
+        },
+    ),
+    "password_change_done": Route(_none, (_get("user"),)),
     # --- HTML: comparison app
     "pair-compare": Route(lambda w: {"pk": w.pair.pk}, (_post("editor"),)),
     "report-page": Route(
@@ -302,6 +350,14 @@ AUTHZ: dict[str, Route] = {
         lambda w: {"workspace_pk": w.workspace.pk, "pk": w.viewer_membership.pk},
         (Op("patch", "owner", lambda w: {"role": "editor"}), Op("delete", "owner")),
     ),
+    "api:api-workspace-invitations": Route(
+        _ws,
+        (
+            _get("owner"),
+            _post("owner", lambda w: {"email": "new@example.com", "role": "viewer"}),
+        ),
+    ),
+    "api:api-invitation-detail": Route(lambda w: {"pk": w.invitation.pk}, (Op("delete", "owner"),)),
     "api:persona-list": Route(
         _none,
         (
@@ -523,6 +579,8 @@ def db_state() -> list:
         ReportCommentary,
         ShareLink,
         NextAction,
+        Invitation,
+        MembershipEvent,
     ]
     return [list(model.objects.order_by("pk").values()) for model in models]
 

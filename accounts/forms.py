@@ -1,0 +1,68 @@
+"""Forms of the accounts pages. They parse and check input; the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.template import loader
+
+from maps.models import Role
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail address", max_length=254)
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.VIEWER,
+        help_text="Viewers read; editors also change maps and run comparisons; owners also "
+        "manage members.",
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class AcceptForm(UserCreationForm):
+    """Django's own user-creation fields (username, password1, password2) with its
+    password validators; the invitation service creates the account."""
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        label="E-mail address", max_length=254, help_text="For resetting your password."
+    )
+    workspace_name = forms.CharField(
+        label="Your first workspace",
+        max_length=120,
+        help_text="Your team's name, for instance. You become its owner and can invite others.",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, whose mail goes out from the worker after commit instead of
+    inside the request: the answer takes as long for a known address as for an unknown
+    one, and a slow mail server never holds the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from accounts.services import mail_queue
+
+        subject = loader.render_to_string(subject_template_name, context)
+        body = loader.render_to_string(email_template_name, context)
+        html_body = (
+            loader.render_to_string(html_email_template_name, context)
+            if html_email_template_name
+            else ""
+        )
+        mail_queue(to=to_email, subject=subject, body=body, html_body=html_body)
