@@ -38,6 +38,12 @@ _EXPECTED = (
 )
 
 
+_MAP_FILE_HINT = (
+    "this is a Gapmap map file (notes with segment and text), not a board export: use "
+    "“Import a file (CSV, JSON or Excel)” on the map instead"
+)
+
+
 class NotABoard(ValueError):
     """The document is not a board export of a known shape; ``reason`` says why."""
 
@@ -113,6 +119,8 @@ def collect(documents: list[object]) -> Document:
             pages.extend(document)
         elif _is_page(document):
             pages.append(document)  # type: ignore[arg-type]
+        elif looks_like_map_file(document):
+            raise NotABoard(_MAP_FILE_HINT)
         elif isinstance(document, list):
             loose.extend(document)
         else:
@@ -177,10 +185,7 @@ def detect_format(items: list) -> str:
 
 def _no_stickies(items: list, types: set) -> str:
     if looks_like_map_file(items):
-        return (
-            "this is a Gapmap map file (notes with segment and text), not a board export: "
-            "use “Import a file (CSV, JSON or Excel)” on the map instead"
-        )
+        return _MAP_FILE_HINT
     named = sorted(str(kind) for kind in types if isinstance(kind, str))[:8]
     found = f" (item types found: {', '.join(named)})" if named else ""
     return f"no sticky notes found{found}; {_EXPECTED}"
@@ -210,10 +215,5 @@ def looks_like_board(value: object) -> bool:
 def _describe(document: object) -> str:
     if isinstance(document, dict):
         keys = ", ".join(repr(str(key))[:40] for key in list(document)[:6])
-        if looks_like_map_file(document):
-            return (
-                "a Gapmap map file (notes with segment and text): use “Import a file (CSV, "
-                "JSON or Excel)” on the map instead"
-            )
         return f"an object with the keys {keys}" if keys else "an empty object"
     return json_type_name(document)
