@@ -22,9 +22,15 @@ $(STAMP): pyproject.toml
 
 # `make run` is the local demo: DEBUG on unless the caller says otherwise.
 run: export DJANGO_DEBUG ?= true
+# The demo lets anyone sign up, and prints mail (invitations, password resets) in this
+# terminal instead of sending it; set EMAIL_URL=smtp://… to send for real.
+run: export GAPMAP_OPEN_SIGNUP ?= true
+run: export EMAIL_URL ?= consolemail://
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@echo "E-mail $(if $(filter consolemail://%,$(EMAIL_URL)),is printed in this terminal (Django's console backend; EMAIL_URL=smtp://… sends it),goes out through EMAIL_URL);"
+	@echo "sign-up is $(if $(filter true 1 yes on,$(GAPMAP_OPEN_SIGNUP)),open at /signup/,closed) (GAPMAP_OPEN_SIGNUP=$(GAPMAP_OPEN_SIGNUP))."
 	@$(MAKE) --no-print-directory serve
 
 # The web server and the worker on the data as it is (`make run` migrates and loads the
