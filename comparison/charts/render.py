@@ -33,6 +33,43 @@ CONFIG: dict[str, Any] = {
     "typesetMath": False,
 }
 
+# Below this width (px) a chart lays out for a phone: legend under the plot, narrow margins,
+# a smaller title. Above it plotly's own layout (legend at the right) reads best.
+NARROW_CHART_PX = 560
+# A4 portrait less the print stylesheet's margins, in CSS pixels: charts are redrawn at this
+# width before printing, so their text stays legible on paper.
+PRINT_CHART_PX = 680
+
+# Defined once per page (the first chart's script), used by every chart's (written without
+# "<", so the fragment's only markup stays its own two elements):
+# - draw: a phone layout when the box is narrow, then a viewBox on plotly's SVG layers so
+#   the print stylesheet can scale the drawing to the page's width (it is never cut);
+# - before printing, every chart is redrawn at the page's width with its legend below (the
+#   right-hand legend would squeeze the plot), and back afterwards.
+DRAW_HELPERS = (
+    "if(!window.GapmapChart){window.GapmapChart={"
+    "below:{orientation:'h',x:0,xanchor:'left',y:0,yanchor:'bottom',yref:'container'},"
+    "fit:function(el){var s=el.querySelectorAll('svg.main-svg');for(var i=0;s.length>i;i++){"
+    "var w=s[i].getAttribute('width'),h=s[i].getAttribute('height');if(w&&h){"
+    "s[i].setAttribute('viewBox','0 0 '+w+' '+h);el.style.setProperty('--chart-ratio',w+' / '+h);"
+    "}}},"
+    "draw:function(el,data,layout,config){var G=window.GapmapChart;"
+    f"if({NARROW_CHART_PX}>el.clientWidth){{"
+    "layout.legend=Object.assign({},layout.legend,G.below);"
+    "layout.margin=Object.assign({},layout.margin,{l:8,r:8});"
+    "if(layout.title&&layout.title.font){layout.title.font.size=14;}}"
+    "window.Plotly.newPlot(el,data,layout,config).then(function(){G.fit(el);"
+    "el.on('plotly_afterplot',function(){G.fit(el);});});},"
+    "print:function(width){var G=window.GapmapChart,c=document.querySelectorAll('.js-plotly-plot');"
+    "for(var i=0;c.length>i;i++){if(width){c[i].gapmapLegend=Object.assign({},c[i].layout.legend);"
+    "window.Plotly.relayout(c[i],{width:width,legend:Object.assign({},c[i].gapmapLegend,G.below)});}"
+    "else if(c[i].gapmapLegend){window.Plotly.relayout(c[i],{width:null,autosize:true,"
+    "legend:c[i].gapmapLegend});}}}};"
+    "window.addEventListener('beforeprint',function(){"
+    f"window.GapmapChart.print({PRINT_CHART_PX});}});"
+    "window.addEventListener('afterprint',function(){window.GapmapChart.print(0);});}"
+)
+
 # CSP nonces are base64 or base64url; anything else would need escaping in the attribute.
 _NONCE = re.compile(r"[A-Za-z0-9+/=_-]{1,200}")
 _ELEMENT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]{0,99}")
@@ -107,9 +144,10 @@ def chart_html(
         attributes += f' aria-describedby="{described_by}"'
     # Draw now if plotly.js is loaded, else once deferred scripts have run.
     script = (
-        "(function(){var draw=function(){var el=document.getElementById("
-        f'"{div_id}");if(el&&window.Plotly){{window.Plotly.newPlot(el,{parts.data},'
+        f'(function(){{var el=document.getElementById("{div_id}");'
+        f"var draw=function(){{if(el&&window.Plotly){{window.GapmapChart.draw(el,{parts.data},"
         f"{parts.layout},{config});}}}};"
+        f"{DRAW_HELPERS}"
         'if(window.Plotly){draw();}else{window.addEventListener("DOMContentLoaded",draw);}})();'
     )
     return (
