@@ -14,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from accounts import selectors, services
 from accounts.api import serializers as s
+from accounts.models import Invitation
 from maps.models import Role
 from maps.selectors import require_role, workspaces_for
 
@@ -23,6 +24,8 @@ class WorkspaceInvitationsView(generics.GenericAPIView):
     commit). Owners only."""
 
     serializer_class = s.InvitationSerializer
+    # The list comes from `selectors.invitations_for`; this only names the model.
+    queryset = Invitation.objects.none()
 
     def _workspace(self):
         workspace = get_object_or_404(workspaces_for(self.request.user), pk=self.kwargs["pk"])

@@ -125,3 +125,41 @@ def test_share_answers_expose_no_token_hash_or_email(api, editor, report):
     assert link.token_hash not in str(listed)
     assert created["url"].rsplit("/s/", 1)[1].strip("/") not in str(listed)
     assert "@" not in str(listed)
+
+
+def test_invitation_answers_carry_no_token_or_hash(api, owner, workspace):
+    client = api(owner)
+
+    created = client.post(
+        f"/api/workspaces/{workspace.pk}/invitations/",
+        {"email": "ada@example.com", "role": "viewer"},
+        format="json",
+    )
+    listed = client.get(f"/api/workspaces/{workspace.pk}/invitations/").json()["results"]
+
+    allowed = {
+        "id", "email", "role", "status", "invited_by", "created_at", "expires_at", "sent_at",
+        "send_error",
+    }  # fmt: skip
+    assert set(created.json()) == allowed
+    assert [set(row) for row in listed] == [allowed]
+    assert "hash" not in created.content.decode()
+    assert "token" not in created.content.decode()
+
+
+def test_a_member_change_through_the_api_ignores_extra_fields(api, owner, viewer, workspace):
+    membership = workspace.memberships.get(user=viewer)
+
+    answer = api(owner).patch(
+        f"/api/workspaces/{workspace.pk}/members/{membership.pk}/",
+        {"role": "editor", "workspace": 999, "user": owner.pk},
+        format="json",
+    )
+
+    membership.refresh_from_db()
+    assert answer.status_code == 200
+    assert (membership.role, membership.workspace_id, membership.user_id) == (
+        "editor",
+        workspace.pk,
+        viewer.pk,
+    )

@@ -142,6 +142,7 @@ LIST_ROUTES = [
     "/api/pairs/",
     "/api/reports/",
     "/api/workspaces/{workspace}/members/",
+    "/api/workspaces/{workspace}/invitations/",
     "/api/maps/{map}/notes/",
     "/api/reports/{report}/matches/",
     "/api/reports/{report}/decisions/",
