@@ -9,6 +9,7 @@
   worker); a per-process cache would let an attacker multiply the limit by the number of
   workers. Like any throttle this slows
   guessing down; it is not an account lock and not a security boundary on its own.
+- `CompareRateThrottle`: how many comparisons one user may start per minute.
 - `bad_request`: the project's `handler400`, which names the limit an oversized or
   over-long request broke instead of Django's bare "Bad Request (400)".
 """
@@ -16,6 +17,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 
 from django.conf import settings
 from django.contrib.auth.views import LoginView
@@ -28,6 +30,7 @@ from django.core.exceptions import (
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+from rest_framework.throttling import UserRateThrottle
 
 API_PREFIX = "/api/"
 
@@ -119,6 +122,24 @@ class ThrottledLoginView(LoginView):
     def form_valid(self, form) -> HttpResponse:
         login_succeeded(self.request, form.get_user().get_username())
         return super().form_valid(form)
+
+
+class CompareRateThrottle(UserRateThrottle):
+    """Comparisons one user may start per period (`GAPMAP_COMPARE_THROTTLE`), on the API and
+    the pair page alike: a burst of compare requests must not queue a run for each (only
+    one run per pair is active, but each finished one lets the next request start another).
+    """
+
+    scope = "compare"
+
+
+def compare_wait_seconds(request: HttpRequest) -> int | None:
+    """None when `request.user` may start a comparison now (and count it), else the
+    seconds to wait; for the pages, which have no DRF throttling of their own."""
+    throttle = CompareRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    return max(1, math.ceil(throttle.wait() or 1))
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from comparison import exports, selectors, services
@@ -19,13 +20,17 @@ from comparison.models import (
     Verdict,
 )
 from comparison.selectors.suggestions import AWAITING_REVIEW
+from config.throttling import CompareRateThrottle
 from maps.api.filters import IdFilter
 from maps.models import Role, Segment
 from maps.selectors import pairs_for, require_role
 
 
 class CompareView(APIView):
-    """`POST /api/pairs/{id}/compare/`: queue a comparison (202)."""
+    """`POST /api/pairs/{id}/compare/`: queue a comparison (202); 429 past the user's
+    compare budget (`GAPMAP_COMPARE_THROTTLE`)."""
+
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, CompareRateThrottle]
 
     @extend_schema(request=s.CompareRequestSerializer, responses={202: s.CompareResponseSerializer})
     def post(self, request, pk: int):

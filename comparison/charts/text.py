@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,8 +34,22 @@ def escape_for_plotly(text: object) -> str:
     return html.escape(str(text), quote=True).replace("&quot;", "&#34;")
 
 
+# Marks stacked on one letter beyond this are dropped: real scripts use up to about three
+# (Vietnamese, IPA), and 499 of them drew a glyph 150 px tall over the chart.
+MAX_COMBINING_MARKS = 3
+
+
+def _clip_combining(text: str) -> str:
+    kept, stacked = [], 0
+    for char in text:
+        stacked = stacked + 1 if unicodedata.combining(char) else 0
+        if stacked <= MAX_COMBINING_MARKS:
+            kept.append(char)
+    return "".join(kept)
+
+
 def one_line(text: object) -> str:
-    return " ".join(str(text).split())
+    return " ".join(_clip_combining(str(text)).split())
 
 
 def shorten(text: object, limit: int = AXIS_LABEL_CHARS) -> str:

@@ -19,6 +19,7 @@ from comparison.pages.report import report_page_context, report_review_update_co
 from comparison.pages.review import review_page_context
 from comparison.selectors.polarity import polarity_findings
 from comparison.selectors.suggestions import hypothesis_verdict
+from config.throttling import compare_wait_seconds
 from maps.models import Role
 from maps.selectors import has_role, pairs_for, require_role
 
@@ -36,6 +37,12 @@ _RETURN_ANCHOR = re.compile(r"review|link-heading|(note|suggestion)-\d+(-\d+)?")
 @require_POST
 def pair_compare(request, pk: int):
     pair = get_object_or_404(pairs_for(request.user), pk=pk)
+    wait = compare_wait_seconds(request)
+    if wait is not None:
+        messages.error(
+            request, f"You started many comparisons just now. Try again in {wait} seconds."
+        )
+        return redirect("pair-detail", pk=pair.pk)
     try:
         scorer = request.POST.get("scorer") or None
         report, created = services.report_request(

@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Dynamic answers (pages, API, exports) are private: static files, answered by
+    # WhiteNoise above, keep their long cache lifetimes.
+    "config.middleware.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -249,6 +252,9 @@ REST_FRAMEWORK = {
         "auth": env.str("GAPMAP_AUTH_THROTTLE", default="20/min"),
         "anon": env.str("GAPMAP_ANON_THROTTLE", default="120/min"),
         "user": env.str("GAPMAP_USER_THROTTLE", default="3000/min"),
+        # Comparisons one user may start (config.throttling.CompareRateThrottle): a person
+        # compares, reads, edits and compares again; a script's burst stops here.
+        "compare": env.str("GAPMAP_COMPARE_THROTTLE", default="10/min"),
     },
     # JSON bodies nested deeper than config.parsers.MAX_JSON_DEPTH answer 400, not a 500
     # from the decoder's RecursionError.
@@ -257,6 +263,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # JSON only: DRF's browsable API draws with inline styles the CSP refuses, and the
+    # interactive documentation is /api/docs/ (Swagger UI, CSP-clean).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "maps.api.errors.exception_handler",
     # Throttles key on REMOTE_ADDR only, which config.proxies has already resolved from the
     # trusted proxy's header; DRF's default (None) would believe any X-Forwarded-For.
