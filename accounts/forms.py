@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.template import loader
 
 from maps.models import Role
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, saying that an e-mail address works too
+    (accounts.backends.UsernameOrEmailBackend)."""
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Username or e-mail address"
 
 
 class InviteForm(forms.Form):
