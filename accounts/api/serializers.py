@@ -45,7 +45,7 @@ class InvitationAcceptSerializer(serializers.Serializer):
 
     username = serializers.CharField(max_length=150, required=False, allow_blank=True)
     password = serializers.CharField(
-        max_length=128, required=False, allow_blank=True, style={"input_type": "password"}
+        max_length=256, required=False, allow_blank=True, style={"input_type": "password"}
     )
 
 

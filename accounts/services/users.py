@@ -7,10 +7,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+# Hashing cost grows with a password's length; no person or password manager needs more.
+MAX_PASSWORD_CHARS = 256
+
 
 def user_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
-    """A new active account. Errors are keyed `username` and `password`; the username
-    must differ from every other in more than letter case (as Django's sign-up form)."""
+    """A new active account. Errors are keyed `username`, `email` and `password`; the
+    username must differ from every other in more than letter case (as Django's sign-up
+    form), and the address from every other account's."""
     model = get_user_model()
     username = model.normalize_username((username or "").strip())
     user = model(username=username, email=model.objects.normalize_email(email or ""))
@@ -22,8 +26,17 @@ def user_create(*, username: str, email: str, password: str) -> AbstractBaseUser
             errors.setdefault(field, []).extend(messages)
     if username and model.objects.filter(username__iexact=username).exists():
         errors.setdefault("username", []).append("A user with that username already exists.")
+    if user.email and model.objects.filter(email__iexact=user.email).exists():
+        # Two accounts on one address could log in by e-mail with neither.
+        errors.setdefault("email", []).append(
+            "An account already uses this e-mail address: log in with it, or reset its password."
+        )
     if not password:
         errors.setdefault("password", []).append("Choose a password.")
+    elif len(password) > MAX_PASSWORD_CHARS:
+        errors.setdefault("password", []).append(
+            f"A password has at most {MAX_PASSWORD_CHARS} characters."
+        )
     else:
         try:
             validate_password(password, user=user)

@@ -80,20 +80,24 @@ def membership_join(*, user: AbstractBaseUser, workspace: Workspace, role: str) 
     )
 
 
+def _lock_workspace(workspace_id: int) -> None:
+    """Serialise membership changes per workspace: two owners demoting each other at the
+    same time cannot both see the other as the remaining owner (and locking one row, the
+    workspace, first cannot deadlock the way locking member rows in two orders could)."""
+    Workspace.objects.select_for_update().filter(pk=workspace_id).first()
+
+
 def _ensure_another_owner(membership: Membership) -> None:
-    # Locks the workspace's owner rows, so two owners demoting each other at the same
-    # time cannot both pass this check and leave no owner.
-    owners = Membership.objects.select_for_update().filter(
-        workspace_id=membership.workspace_id, role=Role.OWNER
-    )
-    if not [owner for owner in owners if owner.pk != membership.pk]:
+    owners = Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.OWNER)
+    if not owners.exclude(pk=membership.pk).exists():
         raise ValidationError({"role": LAST_OWNER_MESSAGE})
 
 
 @transaction.atomic
 def membership_update(*, user: AbstractBaseUser, membership: Membership, role: str) -> Membership:
     require_role(user, membership.workspace_id, Role.OWNER)
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    _lock_workspace(membership.workspace_id)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
     old_role = membership.role
     if old_role == role:
         return membership
@@ -129,7 +133,8 @@ def membership_leave(*, user: AbstractBaseUser, workspace: Workspace) -> None:
 
 
 def _delete(*, membership: Membership, actor: AbstractBaseUser, action: MembershipAction) -> None:
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    _lock_workspace(membership.workspace_id)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
     if membership.role == Role.OWNER:
         _ensure_another_owner(membership)
     _record(

@@ -373,3 +373,36 @@ def test_the_invitation_link_in_the_mail_is_the_one_that_opens(
     link = re.search(r"http://testserver/invitations/(\S+)/", smtp_server.text(message))
     assert link
     assert link[1] == token
+
+
+def test_passwords_are_limited_to_256_characters(owner, workspace):
+    from accounts.services.users import MAX_PASSWORD_CHARS
+
+    first, _token = invite(owner, workspace, email="long@example.com")
+    second, _token = invite(owner, workspace, email="longer@example.com")
+    longest = ("Xy7-" * 100)[:MAX_PASSWORD_CHARS]
+
+    services.invitation_accept(invitation=first, username="long", password=longest)
+    with pytest.raises(ValidationError) as raised:
+        services.invitation_accept(invitation=second, username="longer", password=longest + "z")
+
+    assert MAX_PASSWORD_CHARS == 256
+    assert get_user_model().objects.get(username="long").check_password(longest)
+    assert "at most 256 characters" in " ".join(raised.value.message_dict["password"])
+    assert not get_user_model().objects.filter(username="longer").exists()
+
+
+def test_an_address_with_an_account_is_told_to_log_in_and_join(owner, workspace, outsider):
+    outsider.email = "ada@example.com"
+    outsider.save()
+    invitation, _token = invite(owner, workspace, email="ada@example.com")
+
+    with pytest.raises(ValidationError) as raised:
+        services.invitation_accept(invitation=invitation, username="ada2", password=NEW)
+
+    assert "log in with it" in " ".join(raised.value.message_dict["email"])
+    membership = services.invitation_accept(invitation=invitation, user=outsider)
+    assert membership.user == outsider
+
+
+NEW = "a-long-Passphrase-9"
