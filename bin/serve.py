@@ -1,13 +1,14 @@
-"""`make serve` (and `make run` after its set-up): the web server and the Celery worker,
+"""`make serve` (and `make run` after its set-up): the web server and two Celery workers
+(comparisons on the `interactive` queue, with beat; note embedding on `background`),
 started together and stopped together.
 
     python bin/serve.py [ADDRESS:PORT]
 
 Ctrl-C (SIGINT to the terminal's process group) and SIGTERM (a process manager or a
-container stop signalling the whole group) end here, once: the worker gets one SIGTERM,
+container stop signalling the whole group) end here, once: each worker gets one SIGTERM,
 a warm shutdown that lets a running comparison finish, and the web server stops. A
-second Ctrl-C asks the worker for a cold shutdown. If either child exits on its own, the
-other is stopped too.
+second Ctrl-C asks the workers for a cold shutdown. If any child exits on its own, the
+others are stopped too.
 
 Each child runs in its own session, so a signal to our group never reaches the worker's
 pool processes directly: a pool process killed that way can die holding the pool's queue
@@ -27,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 POLL_SECONDS = 0.2  # how soon a child's own exit is noticed; signals are handled at once
+WORKERS = ("worker", "background")  # the Celery workers: interactive (with beat), background
 
 
 class Supervisor:
@@ -34,9 +36,12 @@ class Supervisor:
         python = sys.executable
         celery = str(Path(python).with_name("celery"))
         self.requested: list[int] = []
+        worker = [celery, "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1"]
+        # One worker per queue (CELERY_TASK_ROUTES): comparisons never wait behind the
+        # background embedding of a big import. Beat (the reaper) runs in the first.
         commands = {
-            "worker": [celery, "-A", "config", "worker", "--beat", "--loglevel=INFO"]
-            + ["--concurrency=2"],
+            "worker": [*worker, "-Q", "interactive", "-n", "interactive@%h", "--beat"],
+            "background": [*worker, "-Q", "background", "-n", "background@%h"],
             "web": [python, "manage.py", "runserver", address],
         }
         self.children: dict[str, subprocess.Popen] = {
@@ -62,10 +67,12 @@ class Supervisor:
             self.stop(signal.SIGQUIT)  # Celery's cold shutdown
 
     def stop(self, worker_signal: int) -> None:
-        worker, web = self.children["worker"], self.children["web"]
-        # The worker's main process only: it shuts its pool down itself.
-        if worker.poll() is None:
-            worker.send_signal(worker_signal)
+        web = self.children["web"]
+        # Each worker's main process only: it shuts its pool down itself.
+        for name in WORKERS:
+            worker = self.children[name]
+            if worker.poll() is None:
+                worker.send_signal(worker_signal)
         # runserver's whole session: the autoreloader and the server it restarts.
         if web.poll() is None:
             with contextlib.suppress(ProcessLookupError):  # it ended meanwhile

@@ -243,19 +243,29 @@ def map_embeddings_refresh(map_id: int, *, backend: semantic.Embedder | None = N
 
 
 def refresh_queue(map_id: int) -> bool:
-    """Queue the embedding of a map's uncached note texts; whether a task was sent.
+    """Queue the embedding of a map's uncached note texts on the background queue;
+    whether a task was sent (not when one is queued already or the workspace has used up
+    its queued background work: `comparison.background`).
 
     Called after commits: an unreachable broker is logged, not raised, and the next run
     embeds what is missing itself (or falls back to lexical and queues this again)."""
     from kombu.exceptions import OperationalError as BrokerError
 
+    from comparison.background import background_slot_release, background_slot_take
     from comparison.tasks import note_embeddings_refresh_task
+    from maps.models import EmpathyMap
 
     if not embeddings_available():
+        return False
+    workspace_id = (
+        EmpathyMap.objects.filter(pk=map_id).values_list("persona__workspace_id", flat=True).first()
+    )
+    if workspace_id is None or not background_slot_take(workspace_id=workspace_id, map_id=map_id):
         return False
     try:
         note_embeddings_refresh_task.delay(map_id)
     except BrokerError as error:
+        background_slot_release(map_id=map_id)
         logger.warning("Map %s: could not queue the embedding refresh: %s", map_id, error)
         return False
     return True

@@ -102,9 +102,14 @@ def reports_reap_task() -> dict[str, int]:
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
 def note_embeddings_refresh_task(self, map_id: int) -> int:
-    """Embed a map's new or edited notes so the next semantic run finds them cached."""
+    """Embed a map's new or edited notes so the next semantic run finds them cached.
+    Runs on the `background` queue (CELERY_TASK_ROUTES)."""
+    from comparison.background import background_slot_release
     from comparison.embeddings import map_embeddings_refresh
 
+    # The slot is given back as the work starts: it reads the notes now, so writes from
+    # here on need a refresh of their own.
+    background_slot_release(map_id=map_id)
     try:
         return map_embeddings_refresh(map_id)
     except TRANSIENT_ERRORS as error:

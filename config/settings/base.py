@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -319,6 +320,15 @@ else:
         "unacked_restore_interval": env.int("GAPMAP_RESTORE_SWEEP_SECONDS", default=60),
         "unacked_restore_throttle": 1,
     }
+# Two queues with their own workers (bin/serve.py; README "Production"): comparisons and
+# everything a person waits for on `interactive`, embedding of imported or edited notes on
+# `background`, so a big import never delays another workspace's comparison. A worker
+# started without -Q consumes both (tests, a one-worker set-up).
+CELERY_TASK_QUEUES = (Queue("interactive"), Queue("background"))
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+CELERY_TASK_ROUTES = {"comparison.tasks.note_embeddings_refresh_task": {"queue": "background"}}
+# Maps of one workspace queued for background embedding at once (comparison.background).
+GAPMAP_BACKGROUND_MAX_PER_WORKSPACE = env.int("GAPMAP_BACKGROUND_MAX_PER_WORKSPACE", default=3)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
