@@ -39,7 +39,7 @@ SEGMENT_LABELS: dict[str, str] = {segment.key: segment.label for segment in SEGM
 # "und", punctuation). Gerunds and the German 4-quadrant names are here because
 # workshop templates use them as headings; the 4-quadrant map's Says/Does and
 # Thinks/Feels fold into our combined segments. Longer titles and questions are read by
-# maps.io.boards.titles, which uses these names first.
+# maps.io.titles, which uses these names first.
 _ALIASES: dict[str, tuple[str, ...]] = {
     "sees": ("see", "seeing", "sieht", "sehen", "sehen sie"),
     "says_does": (

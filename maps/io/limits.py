@@ -10,6 +10,7 @@ MAX_NOTE_CHARS = 500  # DESIGN: a note is 1-500 characters after trimming
 MAX_AUTHOR_CHARS = 100  # Note.author's max_length
 MAX_ID_CHARS = 100  # room for UUIDs and board ids (Miro, Mural) with prefixes
 MAX_COLOUR_CHARS = 32  # "#RRGGBBAA" or a Miro colour name such as "light_yellow"
+MAX_TITLE_CHARS = 200  # longer "titles" are paragraphs of text, shown shortened
 MAX_VOTES = 1_000_000  # dot-voting weights are small; this only rejects garbage and overflow
 # A file with every row wrong (wrong delimiter, wrong format) would otherwise answer with
 # tens of thousands of errors; the first thousand already show the pattern.

@@ -8,8 +8,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from maps.io.limits import MAX_AUTHOR_CHARS, MAX_ID_CHARS, MAX_NOTE_CHARS, MAX_VOTES
-from maps.segments import SEGMENT_KEYS, resolve_segment
+from maps.io.limits import (
+    MAX_AUTHOR_CHARS,
+    MAX_ID_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_VOTES,
+)
+from maps.io.titles import match_title
+from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS, resolve_segment
 
 _ACCEPTED_SEGMENTS = (
     f"accepted: {', '.join(SEGMENT_KEYS)} (and aliases such as 'Says & Does', 'Sieht')"
@@ -86,6 +93,16 @@ def clean_segment(value: object, cache: dict[str, str | None]) -> tuple[str | No
         cache[name] = resolve_segment(name)
     key = cache[name]
     if key is None:
+        # A sheet made from a board may hold its frames' titles ("What do they SAY?").
+        # Not a cell holding a delimiter: "pains;x" is a row split at the wrong
+        # character, and reading it as a title would hide that.
+        looks_like_title = len(name) <= MAX_TITLE_CHARS and not any(c in name for c in ",;\t|")
+        match = match_title(name) if looks_like_title else None
+        if match is not None and match.segment is not None:
+            return match.segment, None
+        if match is not None and match.ambiguous:
+            named = " or ".join(SEGMENT_LABELS[key] for key in match.candidates)
+            return None, f"segment {quoted(name)} could mean {named}; {_ACCEPTED_SEGMENTS}"
         return None, f"unknown segment {quoted(name)}; {_ACCEPTED_SEGMENTS}"
     return key, None
 

@@ -18,8 +18,9 @@ from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from maps import services
-from maps.io.limits import MAX_NOTES_PER_MAP, MAX_XLSX_UNCOMPRESSED_BYTES
+from maps.io.limits import MAX_NOTES_PER_MAP, MAX_XLSX_PARTS, MAX_XLSX_UNCOMPRESSED_BYTES
 from maps.io.map_files import MapFileError, read_map_file, template_csv, template_xlsx
+from maps.io.map_files.csv_layout import _header_name
 
 
 def notes_of(read) -> list[tuple]:
@@ -114,6 +115,30 @@ def test_header_synonyms_in_english_and_german(header):
     assert notes_of(read) == [("pains", "Too many tools", 3, "Sam")]
 
 
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Number of votes", "votes"),
+        ("Sticky note text (English)", "text"),
+        ("Segment (quadrant)", "segment"),
+        ("Author name", "author"),
+        ("Created by", "author"),
+        ("Note ID", "id"),
+        ("Votes per note", None),  # names two columns: neither is guessed
+        ("Priority", None),
+    ],
+)
+def test_longer_header_names_are_read_by_their_words(header, column):
+    assert _header_name(header, loose=True) == column
+
+
+def test_segment_cells_may_be_the_boards_questions():
+    data = "Quadrant,Sticky note\nWhat do they SAY?,x\nWas denkt und fühlt sie?,y\n".encode()
+    assert [n.segment for n in read_map_file(data).notes] == ["says_does", "thinks_feels"]
+    (reason,) = reasons_of(b"segment,text\nPains & Gains,z\n")
+    assert reason.startswith("segment 'Pains & Gains' could mean Pains or Gains; accepted:")
+
+
 def test_header_in_any_order_with_extra_columns_ignored_and_said():
     data = b"Date,Name,Sticky note,Priority,Quadrant\n2026-11-20,Sam,Too many tools,high,Pains\n"
     read = read_map_file(data)
@@ -182,6 +207,18 @@ def test_xlsx_row_errors_name_the_excel_row():
         (2, "text"),
         (2, "votes"),
     ]
+
+
+def test_xlsx_reads_the_first_fifty_columns():
+    # A stray cell far to the right would otherwise make the row too wide.
+    data = workbook(("Notes", [["segment", "text"], ["sees", "z", *[None] * 52, "stray"]]))
+    assert notes_of(read_map_file(data)) == [("sees", "z", 0, "")]
+
+
+def test_xlsx_with_too_many_parts():
+    parts = {f"xl/media/image{i}.png": b"x" for i in range(MAX_XLSX_PARTS + 1)}
+    (reason,) = reasons_of(_zip(parts))
+    assert reason == f"the workbook has {MAX_XLSX_PARTS + 1:,} parts; at most 1,000 are read"
 
 
 def test_xlsx_with_too_many_notes():

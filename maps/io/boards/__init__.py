@@ -49,8 +49,8 @@ from maps.io.boards.preview import (
     BoardPreview,
 )
 from maps.io.boards.text import clean_markup
-from maps.io.boards.titles import TitleMatch, match_title, segment_for_title
 from maps.io.limits import MAX_FILE_BYTES, MAX_NOTE_CHARS
+from maps.io.titles import TitleMatch, match_title, segment_for_title
 
 __all__ = [
     "FORMAT_NAMES",

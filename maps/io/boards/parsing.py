@@ -31,9 +31,9 @@ from maps.io.boards.preview import (
     BoardFileError,
     BoardPreview,
 )
-from maps.io.boards.titles import match_title
 from maps.io.decoding import NotUtf8Error, decode_utf8, looks_like_spreadsheet
 from maps.io.limits import MAX_FILE_BYTES
+from maps.io.titles import match_title
 
 
 def parse_board(data: bytes, *, filename: str = "") -> BoardPreview:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-MAX_TITLE_CHARS = 200  # longer "titles" are paragraphs of text, shown shortened
+from maps.io.limits import MAX_TITLE_CHARS
 
 
 class _TextOnly(HTMLParser):

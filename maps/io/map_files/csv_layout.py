@@ -12,6 +12,7 @@ first note under it is row 1; without one, the first line is row 1.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -126,8 +127,30 @@ _HEADER_NAMES: dict[str, str] = {
 }
 
 
-def _header_name(cell: str) -> str | None:
-    return _HEADER_NAMES.get(_fold_header(cell)) if len(cell) <= 60 else None
+# Single words that name a column inside a longer header ("Number of votes",
+# "Sticky note text (English)"); a header naming two columns this way names neither.
+_HEADER_WORDS: dict[str, str] = {
+    name: column for name, column in _HEADER_NAMES.items() if " " not in name and name != "by"
+}
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+@functools.lru_cache(maxsize=256)
+def _header_name(cell: str, *, loose: bool = False) -> str | None:
+    """The column a header cell names: its whole text is a known name (folded); and
+    ``loose``, once the row is known to be a header: without a bracketed remark, or
+    exactly one column's names among its words. Whether a row is a header at all is
+    decided on whole names only, so a note reading "Price per note" is not a header."""
+    if len(cell) > 60:
+        return None  # a note's text, not a header
+    folded = _fold_header(cell)
+    if folded in _HEADER_NAMES or not loose:
+        return _HEADER_NAMES.get(folded)
+    bare = _fold_header(_PARENTHESES.sub(" ", cell))
+    if bare in _HEADER_NAMES:
+        return _HEADER_NAMES[bare]
+    named = {_HEADER_WORDS[word] for word in bare.split() if word in _HEADER_WORDS}
+    return named.pop() if len(named) == 1 else None
 
 
 def _looks_like_header(cells: list[str]) -> bool:
@@ -200,7 +223,7 @@ def _header_columns(cells: list[str], notices: list[str]) -> list[str]:
     ignored: list[str] = []
     seen: dict[str, str] = {}
     for position, cell in enumerate(cells, start=1):
-        name = _header_name(cell)
+        name = _header_name(cell, loose=True)
         if not cell.strip():
             ignored.append(f"column {position} (no name)")
         elif name is None:
