@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> None:
     setup_django()
     from django.conf import settings
 
-    from bench import dashboard, jobs, load, quality, speed
+    from bench import dashboard, jobs, load, quality, review_learning, speed
 
     project = Path(settings.BASE_DIR)
     sizes = tuple(int(size) for size in arguments.sizes.split(","))
@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> None:
     if not arguments.skip_semantic:
         out.write("\n== Matching quality: lexical, semantic and hybrid\n")
         quality.print_semantic_report(out)
+        out.write("\n== Learning from review\n")
+        review_learning.main(out)
         out.write("\n== Semantic and hybrid scorers: embedding, cold and warm runs\n")
         speed.run_semantic_benchmark(out)
     out.write("\n== compare_files and the baselines as whole processes\n")

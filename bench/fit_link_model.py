@@ -9,9 +9,9 @@ tests/data/devset_stories: 10), label = gold link. The features are the engine's
 each pair goes through `prepare_run` (notes, languages, vectors, guards and word scores
 exactly as a run sees them), then `semantic.pair_signals` and `link_model.feature_matrix`.
 
-Fit: logistic regression by IRLS (Newton steps) with an L2 penalty of L2 on standardised
-features (the intercept unpenalised), mapped back to raw feature units. Hybrid reads all
-FEATURES, semantic all but `lexical`.
+Fit: logistic regression by IRLS (Newton steps) with an L2 penalty of `link_model.L2` on
+standardised features (the intercept unpenalised), mapped back to raw feature units.
+Hybrid reads all FEATURES, semantic all but `lexical`.
 
 Offset: added to the logit so that p = 0.5 (the engine's threshold, 50) is the F1-best
 decision of the engine's one-to-one assignment: a regression fitted on cells is
@@ -70,7 +70,6 @@ FEATURES_OF: dict[str, tuple[str, ...]] = {
     "hybrid": FEATURES,
     "semantic": tuple(name for name in FEATURES if name != "lexical"),
 }
-L2 = 1.0  # on standardised features; 0.3-3 gave the same CV F1 within 0.005
 # Offsets tried (logit units). The prototype's nested choices on a wider grid
 # (-3 to 3) all fell in 0.75-2.0.
 OFFSETS: tuple[float, ...] = tuple(float(value) for value in np.arange(-0.5, 2.51, 0.25))
@@ -130,35 +129,11 @@ def labelled_pairs(embedder: Embedder) -> list[LabelledPair]:
     return found
 
 
-def fit_logistic(
-    features: np.ndarray, labels: np.ndarray, l2: float = L2, iterations: int = 100
-) -> tuple[float, np.ndarray]:
-    """(intercept, coefficients) in raw feature units of an L2-penalised logistic
-    regression (penalty on standardised features), by Newton steps."""
-    mean = features.mean(axis=0)
-    scale = features.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    design = np.hstack([np.ones((len(features), 1)), (features - mean) / scale])
-    penalty = l2 * np.eye(design.shape[1])
-    penalty[0, 0] = 0.0
-    weights = np.zeros(design.shape[1])
-    for _ in range(iterations):
-        probability = 1.0 / (1.0 + np.exp(-(design @ weights)))
-        gradient = design.T @ (probability - labels) + penalty @ weights
-        hessian = (design * (probability * (1.0 - probability))[:, None]).T @ design + penalty
-        step = np.linalg.solve(hessian, gradient)
-        weights -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    coefficients = weights[1:] / scale
-    return float(weights[0] - (coefficients * mean).sum()), coefficients
-
-
 def fitted_model(mode: str, pairs: Sequence[LabelledPair], offset: float = 0.0) -> LinkModel:
     """The `mode` model fitted on every cell of `pairs`."""
     columns = [FEATURES.index(name) for name in FEATURES_OF[mode]]
     features = np.concatenate([pair.features for pair in pairs])
-    intercept, coefficients = fit_logistic(
+    intercept, coefficients = link_model.fit_logistic(
         features[:, columns], np.concatenate([pair.labels for pair in pairs])
     )
     weights = np.zeros(len(FEATURES))
@@ -257,6 +232,18 @@ def render_constants(models: dict[str, LinkModel]) -> str:
     return "\n".join(lines)
 
 
+def write_training_data(
+    pairs: Sequence[LabelledPair], path: Path = link_model.TRAINING_DATA
+) -> None:
+    """Every cell the shipped models are fitted on, for the refit with a workspace's
+    review decisions (`link_model.with_reviews`)."""
+    np.savez_compressed(
+        path,
+        features=np.concatenate([pair.features for pair in pairs]).astype(np.float32),
+        labels=np.concatenate([pair.labels for pair in pairs]).astype(np.uint8),
+    )
+
+
 def write_constants(block: str, path: Path = LINK_MODEL_PATH) -> None:
     source = path.read_text(encoding="utf-8")
     pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
@@ -300,7 +287,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> None:
     out.write("\n" + block + "\n")
     if "--write" in arguments:
         write_constants(block)
-        out.write(f"Written to {LINK_MODEL_PATH}\n")
+        write_training_data(pairs)
+        out.write(f"Written to {LINK_MODEL_PATH} and {link_model.TRAINING_DATA}\n")
 
 
 if __name__ == "__main__":

@@ -168,6 +168,12 @@ class ReviewDecision(TimeStamped):
         blank=True,
         related_name="+",
     )
+    # A decision on a suggestion of a link-model run: the link model's features of the
+    # pair in that run and the scorer ("semantic" or "hybrid"), which the workspace's later
+    # runs of that scorer learn from (`engine.link_model.with_reviews`). Empty for a hand
+    # link or a decision on a lexical report.
+    features = models.JSONField(null=True, blank=True)
+    scorer = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["pair_id", "id"]
@@ -210,6 +216,9 @@ class Suggestion(models.Model):
         max_length=16, choices=SuggestionState.choices, default=SuggestionState.OPEN
     )
     learned = models.BooleanField(default=False)
+    # The link model's features of the pair (semantic and hybrid runs), copied to the
+    # ReviewDecision a person makes on this suggestion.
+    features = models.JSONField(null=True, blank=True)
 
     internal_note = models.ForeignKey(
         Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

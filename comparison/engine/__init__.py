@@ -16,6 +16,7 @@ and hybrid decide on a map pair), `pipeline` (`compare`, one call per stage:
 
 from comparison.engine import link_model, semantic
 from comparison.engine.assignment import assign
+from comparison.engine.link_model import ReviewedExamples
 from comparison.engine.metrics import metrics_of, recompute_metrics
 from comparison.engine.pipeline import ENGINE_VERSION, compare
 from comparison.engine.records import (
@@ -48,6 +49,7 @@ __all__ = [
     "MatchPair",
     "Metrics",
     "NoteIn",
+    "ReviewedExamples",
     "Settings",
     "assign",
     "compare",

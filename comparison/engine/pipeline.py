@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from comparison.engine import semantic as semantic_module
+from comparison.engine.link_model import ReviewedExamples
 from comparison.engine.matching import (
     match_across_segments,
     match_same_segments,
@@ -80,6 +81,7 @@ def compare(
     progress: Callable[[int], None] | None = None,
     embeddings: Mapping[str, np.ndarray] | None = None,
     embedder: Embedder | None = None,
+    reviewed: ReviewedExamples | None = None,
 ) -> ComparisonResult:
     """Compare an internal map with a customer map (README, "How matching works").
 
@@ -100,6 +102,8 @@ def compare(
     caller chooses both (`comparison.embeddings` has the bundled backend). Without an
     embedder for the texts that lack a vector (None: the semantic extra is not
     installed), or with too many of them, the run is lexical; `result.semantic` says so.
+    `reviewed`: the suggestions the workspace's editors decided in earlier runs; with
+    enough of them the link model is refitted first (`link_model.with_reviews`).
     """
     return run_comparison(
         internal,
@@ -109,6 +113,7 @@ def compare(
         progress=progress,
         embeddings=embeddings,
         embedder=embedder,
+        reviewed=reviewed,
     )
 
 
@@ -125,6 +130,7 @@ def run_comparison(
     embedder: Embedder | None = None,
     semantic_parameters: SemanticParameters | None = None,
     max_uncached: int | None = None,
+    reviewed: ReviewedExamples | None = None,
 ) -> ComparisonResult:
     """`compare` with the engine's internal knobs exposed, for calibration only.
 
@@ -135,6 +141,7 @@ def run_comparison(
         embedder,
         semantic_parameters or SemanticParameters(),
         semantic_module.MAX_UNCACHED_TEXTS if max_uncached is None else max_uncached,
+        reviewed,
     )
     report = _Progress(progress)
     report(0)

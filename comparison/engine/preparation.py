@@ -9,9 +9,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from comparison.engine.link_model import ReviewedExamples
 from comparison.engine.records import Decision, NoteIn, Settings
 from comparison.engine.scoring import LexicalScorer
 from comparison.engine.semantic import (
+    CALIBRATED,
     EMBEDDING_MODES,
     CalibratedScorer,
     Embedder,
@@ -39,6 +41,9 @@ class SemanticInput:
     embedder: Embedder | None
     parameters: SemanticParameters
     max_uncached: int
+    # What the workspace's editors decided on earlier suggestions (`link_model`,
+    # "Learning from review"); None or too few: the shipped model decides.
+    reviewed: ReviewedExamples | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def prepare_run(
         prepared_customer=prepared_customer,
         scorer=scorer,
         semantic_status=semantic_status,
-        decisions=_index_decisions(decisions, internal, customer),
+        decisions=index_decisions(decisions, internal, customer),
         internal_segment=np.array(
             [segment_number[note.segment] for note in internal], dtype=np.int64
         ),
@@ -213,11 +218,16 @@ def _pair_scorer(
         partial_threshold=settings.partial_threshold,
         parameters=semantic.parameters,
     )
-    scorer, scoring, reason = scoring_of_run(mode, base, internal, customer, semantic.parameters)
-    return scorer, replace(status, scoring=scoring, scoring_reason=reason)
+    reviewed = semantic.reviewed
+    scorer, scoring, reason = scoring_of_run(
+        mode, base, internal, customer, semantic.parameters, reviewed
+    )
+    refitted = reviewed is not None and reviewed.enough() and scoring == CALIBRATED
+    used = len(reviewed) if refitted and reviewed is not None else 0
+    return scorer, replace(status, scoring=scoring, scoring_reason=reason, reviewed=used)
 
 
-def _index_decisions(
+def index_decisions(
     decisions: Sequence[Decision], internal: Sequence[NoteIn], customer: Sequence[NoteIn]
 ) -> ReviewDecisions:
     """Decisions as note indices; a decision about a note no longer compared is dropped,

@@ -137,6 +137,10 @@ class BestMatch:
     id: str
     segment: str
     score: float
+    # A suggestion of a link-model run: the model's features of the pair (`link_model.
+    # FEATURES`), kept so that a person's decision on it can refine the workspace's later
+    # runs. Not part of the JSON result.
+    features: tuple[float, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)

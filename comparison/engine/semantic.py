@@ -178,6 +178,9 @@ class SemanticStatus:
     # whole map pair) or PER_SEGMENT (the engine 1.4 formula), and why not calibrated.
     scoring: str = ""
     scoring_reason: str = ""
+    # Reviewed suggestions of the workspace the link model was refitted with (0: none,
+    # or too few to refit with, see `link_model.ReviewedExamples.enough`).
+    reviewed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -191,6 +194,7 @@ class SemanticStatus:
             "cached": self.cached,
             "scoring": self.scoring,
             "scoring_reason": self.scoring_reason,
+            "reviewed": self.reviewed,
         }
 
 
@@ -529,6 +533,7 @@ class CalibratedScorer:
     ) -> None:
         self.base = base
         self.model = model
+        self.signals = signals
         self.cap = np.float32(base.cap)
         self.guarded = signals.negation | signals.feeling
         likelihood = link_model.link_probabilities(signals, model)
@@ -544,6 +549,11 @@ class CalibratedScorer:
         block = np.ix_(np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64))
         scores = self.likelihood[block]
         return np.where(self.guarded[block], np.minimum(scores, self.cap), scores)
+
+    def cell_features(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """The model's features of the cells (rows[k], columns[k]): kept with a
+        suggestion, so that a person's decision on it can refine later runs."""
+        return link_model.cell_features(self.signals, rows, columns)
 
     def pairwise(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
         rows, columns = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
@@ -565,16 +575,21 @@ def scoring_of_run(
     internal: Sequence[NoteIn],
     customer: Sequence[NoteIn],
     parameters: SemanticParameters,
+    reviewed: link_model.ReviewedExamples | None = None,
 ) -> tuple[EmbeddingScorer | CalibratedScorer, str, str]:
     """The scorer a semantic or hybrid run decides with, how it scores and why not
     calibrated: (CalibratedScorer, CALIBRATED, "") where the link model applies (see
-    `link_model.applies_to`), else (`base`, PER_SEGMENT, the reason)."""
+    `link_model.applies_to`), else (`base`, PER_SEGMENT, the reason). With enough
+    `reviewed` examples of the workspace the model is refitted with them first
+    (`link_model.with_reviews`)."""
     if not parameters.calibrated:
         return base, PER_SEGMENT, "the calibrated score is switched off for this run"
     reason = link_model.applies_to(len(internal), len(customer))
     if reason:
         return base, PER_SEGMENT, reason
     model = parameters.hybrid_model if mode == "hybrid" else parameters.semantic_model
+    if reviewed is not None:
+        model = link_model.with_reviews(model, reviewed)
     same = same_segment([note.segment for note in internal], [note.segment for note in customer])
     signals = pair_signals(base, same, lexical=model.uses("lexical"))
     return CalibratedScorer(base, model, signals), CALIBRATED, ""

@@ -19,8 +19,8 @@ from comparison.engine.records import (
     CustomerVerdict,
     InternalVerdict,
     MatchPair,
-    NoteIn,
 )
+from comparison.engine.semantic import CalibratedScorer
 
 if TYPE_CHECKING:
     from comparison.engine.matching import Edges, Matches
@@ -129,7 +129,7 @@ def verdict_records(
     best.customer_other[columns] = rows
     best.customer_score[columns] = scores
 
-    suggested = _suggested_per_note(suggestions, len(run.internal), run.customer)
+    suggested = _suggested_per_note(suggestions, run)
     internal_verdicts: list[InternalVerdict] = []
     for note, verdict, column, score, partnered, listed in zip(
         run.internal,
@@ -169,21 +169,28 @@ def verdict_records(
     return VerdictRecords(internal_verdicts, customer_verdicts, pairs, also_matches)
 
 
-def _suggested_per_note(
-    suggestions: Edges | None, count: int, customer: Sequence[NoteIn]
-) -> list[list[BestMatch]]:
+def _suggested_per_note(suggestions: Edges | None, run: PreparedRun) -> list[list[BestMatch]]:
     """Per internal note, its suggestions as records, in order (one pass over all of
-    them: on big maps there are tens of thousands)."""
+    them: on big maps there are tens of thousands), with the link model's features of
+    each where it scored the run."""
+    count = len(run.internal)
     if suggestions is None:
         return [[] for _ in range(count)]
     rows, columns, scores = suggestions.rows, suggestions.columns, suggestions.scores
-    others = [customer[column] for column in columns.tolist()]
+    others = [run.customer[column] for column in columns.tolist()]
+    features: list[tuple[float, ...] | None] = [None] * len(rows)
+    if isinstance(run.scorer, CalibratedScorer):
+        features = [
+            tuple(round(value, 5) for value in cell)
+            for cell in run.scorer.cell_features(rows, columns).tolist()
+        ]
     records = list(
         map(
             BestMatch,
             [note.id for note in others],
             [note.segment for note in others],
             [round(score, 1) for score in scores.tolist()],
+            features,
         )
     )
     bounds = np.searchsorted(rows, np.arange(count + 1)).tolist()

@@ -109,13 +109,16 @@ def _open_evidence(suggestions: list[Suggestion]) -> dict[int, tuple[Evidence, .
 
 def report_review_status(report: Report, suggestions: list[Suggestion]) -> dict[str, int]:
     """How many suggestions await review, and the review decisions the report applies
-    (all of them, and those learned from the same two texts elsewhere in the workspace)."""
+    (all of them, and those learned from the same two texts elsewhere in the workspace),
+    and how many earlier decisions on suggestions the link model was refitted with."""
     awaiting = sum(1 for suggestion in suggestions if awaits_review(suggestion))
+    semantic = (report.summary or {}).get("semantic") or {}
     return {
         "awaiting": awaiting,
         "reviewed": report.decisions_applied,
         "learned": report.decisions_learned,
         "total": awaiting + report.decisions_applied,
+        "refitted": semantic.get("reviewed", 0),
     }
 
 

@@ -18,6 +18,9 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
 
 from comparison import engine
 from comparison.models import (
@@ -89,13 +92,21 @@ def compare_notes(
     customer: list[engine.NoteIn],
     run_settings: engine.Settings,
     progress: Callable[[int], None] | None = None,
+    reviewed_before: datetime | None = None,
 ) -> Compared:
     """`engine.compare` of these notes with the review decisions that apply to them (the
     pair's own and those learned in its workspace, `review_decisions`) and, for semantic
-    and hybrid runs, the cached embeddings and an embedder that caches what it adds."""
+    and hybrid runs, the cached embeddings, an embedder that caches what it adds, and the
+    workspace's reviewed suggestions decided before `reviewed_before` (`reviewed_examples`;
+    the report's creation, so that re-computing a report after a review keeps its model)."""
     texts = {note.id: note.text for note in (*internal, *customer)}
     cached, embedder = _semantic_inputs(run_settings, texts.values())
     decisions = review_decisions(pair_id=pair_id, internal=internal, customer=customer)
+    reviewed = None
+    if run_settings.mode != "lexical":
+        reviewed = reviewed_examples(
+            pair_id=pair_id, scorer=run_settings.mode, before=reviewed_before
+        )
     result = engine.compare(
         internal,
         customer,
@@ -104,6 +115,7 @@ def compare_notes(
         progress=progress,
         embeddings=cached,
         embedder=embedder,
+        reviewed=reviewed,
     )
     return Compared(result=result, decisions=decisions)
 
@@ -156,6 +168,44 @@ def review_decisions(
     for key in own:
         learned.pop(key, None)
     return AppliedDecisions(decided={**learned, **own}, learned=frozenset(learned))
+
+
+# The most recent reviewed suggestions a run learns from: a bound on the refit's work
+# (some 6,500 training cells plus these) whatever a workspace's history.
+MAX_REVIEWED_EXAMPLES = 5_000
+
+
+def reviewed_examples(
+    *, pair_id: int, scorer: str, before: datetime | None = None
+) -> engine.ReviewedExamples:
+    """The suggestions of `scorer` runs confirmed or dismissed in the pair's workspace
+    (decided before `before`, if given), most recent first, with the link model's features
+    each was decided on: what `engine.link_model.with_reviews` refits with."""
+    workspace_id = (
+        MapPair.objects.filter(pk=pair_id)
+        .values_list("internal_map__persona__workspace_id", flat=True)
+        .first()
+    )
+    decisions = ReviewDecision.objects.filter(
+        pair__internal_map__persona__workspace_id=workspace_id,
+        scorer=scorer,
+        features__isnull=False,
+    )
+    if before is not None:
+        decisions = decisions.filter(updated_at__lt=before)
+    rows = list(
+        decisions.order_by("-updated_at", "-id").values_list("features", "accepted")[
+            :MAX_REVIEWED_EXAMPLES
+        ]
+    )
+    width = len(engine.link_model.FEATURES)
+    usable = [(features, accepted) for features, accepted in rows if len(features) == width]
+    return engine.ReviewedExamples(
+        features=np.array([features for features, _ in usable], dtype=np.float64).reshape(
+            -1, width
+        ),
+        confirmed=np.array([accepted for _, accepted in usable], dtype=bool),
+    )
 
 
 def _semantic_inputs(run_settings: engine.Settings, texts: Iterable[str]) -> tuple[dict, object]:
@@ -277,6 +327,7 @@ def matches_replace(
                     if decided
                     else SuggestionState.DISMISSED,
                     learned=decided is not None and key in decisions.learned,
+                    features=list(best.features) if best.features is not None else None,
                     internal_note_id=note_id(verdict.id),
                     internal_segment=hypothesis.segment,
                     internal_text=hypothesis.text,

@@ -42,6 +42,10 @@ def decision_record(
         raise ValidationError({"internal_note": "Not an internal note of this report."})
     if customer_note is None:
         raise ValidationError({"customer_note": "Not a customer note of this report."})
+    suggested = report.suggestions.filter(
+        internal_note_id=internal_note_id, customer_note_id=customer_note_id
+    ).first()
+    features = suggested.features if suggested is not None else None
     ReviewDecision.objects.update_or_create(
         pair_id=report.pair_id,
         internal_note_id=internal_note_id,
@@ -51,6 +55,8 @@ def decision_record(
             "customer_text": customer_note.text,
             "accepted": accepted,
             "decided_by": user,
+            "features": features,
+            "scorer": report.settings.get("scorer", "") if features is not None else "",
         },
     )
     _recompute(report, internal, customer)
@@ -89,6 +95,8 @@ def _recompute(
         internal=internal,
         customer=customer,
         run_settings=engine.Settings.from_dict(report.settings),
+        # The model the report ran with: a decision refines later runs, not this one.
+        reviewed_before=report.created_at,
     )
     matches_replace(report, compared, internal, customer)
     report.save(update_fields=["summary", "decisions_applied", "decisions_learned", "updated_at"])

@@ -165,6 +165,7 @@ def report_run(*, report_id: int) -> Report | None:
             customer=customer,
             run_settings=engine.Settings.from_dict(report.settings),
             progress=_progress_writer(report.pk),
+            reviewed_before=report.created_at,
         )
         _warm_embeddings_if_fell_back(compared.result, pair)
     except ValueError as error:

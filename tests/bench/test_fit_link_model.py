@@ -15,7 +15,7 @@ def test_fit_logistic_recovers_a_known_model():
     features = rng.normal(size=(20_000, 3)) * [1.0, 0.5, 2.0] + [0.0, 0.8, 2.0]
     logit = -1.0 + features @ [2.0, -3.0, 0.5]
     labels = (rng.random(len(features)) < 1 / (1 + np.exp(-logit))).astype(float)
-    intercept, coefficients = fit_link_model.fit_logistic(features, labels, l2=0.0)
+    intercept, coefficients = link_model.fit_logistic(features, labels, l2=0.0)
     np.testing.assert_allclose(coefficients, [2.0, -3.0, 0.5], rtol=0.1)
     assert intercept == pytest.approx(-1.0, abs=0.5)
 

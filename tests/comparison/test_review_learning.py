@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from comparison import services
-from comparison.models import Match
+from comparison.models import Match, ReviewDecision
 from comparison.services.results import text_digest
 from maps.models import Note
 from tests.support.factories import (
@@ -143,3 +143,127 @@ def test_the_pairs_own_decision_wins_over_one_learned_elsewhere(editor, persona,
 def test_the_same_text_is_recognised_whatever_its_case_and_spacing():
     assert text_digest("Price  sensitive\n") == text_digest("price sensitive")
     assert text_digest("Price sensitive") != text_digest("Price insensitive")
+
+
+# --- the link model learns from the workspace's decisions (hybrid runs) --------------------
+
+SEGMENTS = ("pains", "gains", "hears", "sees", "says_does", "thinks_feels")
+HYBRID_RUN = {"scorer": "hybrid", "threshold": 50, "partial_threshold": 40}
+
+
+def hybrid_pair_notes(topic: str):
+    internal = [(segment, f"{topic} hypothesis {k}") for k, segment in enumerate(SEGMENTS)]
+    customer = [(segment, f"{topic} story {k} told") for k, segment in enumerate(SEGMENTS)]
+    return internal, customer
+
+
+def decide_every_suggestion(report, user, *, accepted):
+    for suggestion in list(report.suggestions.all()):
+        report = services.decision_record(
+            user=user,
+            report=report,
+            internal_note_id=suggestion.internal_note_id,
+            customer_note_id=suggestion.customer_note_id,
+            accepted=accepted,
+        )
+    return report
+
+
+def test_decisions_on_suggestions_refit_the_model_of_later_runs_in_the_workspace(
+    client, fake, editor, persona, workspace, outsider
+):
+    # given a hybrid report whose suggestions an editor dismissed, one by one
+    internal, customer = hybrid_pair_notes("first")
+    pair = MapPairFactory(
+        internal_map__persona=persona, internal_map__notes=internal, customer_map__notes=customer
+    )
+    first = ReportFactory(pair=pair, by=editor, settings=HYBRID_RUN)
+    assert first.summary["semantic"]["scoring"] == "calibrated"
+    decided = first.suggestions.count()
+    assert decided >= 3
+    decide_every_suggestion(first, editor, accepted=False)
+
+    stored = ReviewDecision.objects.filter(pair=pair)
+    assert stored.count() == decided
+    assert all(len(decision.features) == 15 for decision in stored)
+    assert set(stored.values_list("scorer", flat=True)) == {"hybrid"}
+
+    # a few confirmations too: a refit needs decisions of both kinds
+    second_internal, second_customer = hybrid_pair_notes("second")
+    second = ReportFactory(
+        pair=MapPairFactory(
+            internal_map__persona=persona,
+            internal_map__notes=second_internal,
+            customer_map__notes=second_customer,
+        ),
+        by=editor,
+        settings=HYBRID_RUN,
+    )
+    assert second.summary["semantic"]["reviewed"] == 0  # all dismissals: not enough yet
+    decide_every_suggestion(second, editor, accepted=True)
+
+    # when another pair of the workspace is compared with the hybrid scorer
+    later_internal, later_customer = hybrid_pair_notes("later")
+    later = ReportFactory(
+        pair=MapPairFactory(
+            internal_map__persona=PersonaFactory(workspace=workspace, name="Other"),
+            internal_map__notes=later_internal,
+            customer_map__notes=later_customer,
+        ),
+        by=editor,
+        settings=HYBRID_RUN,
+    )
+    # then its model was refitted with every decision of the workspace, and it says so
+    count = ReviewDecision.objects.count()
+    assert later.summary["semantic"]["reviewed"] == count
+    client.force_login(editor)
+    page = client.get(reverse("report-page", kwargs={"pk": later.pk})).content.decode()
+    assert f"learned from {count} suggestions confirmed or dismissed" in page
+    # and a review of that report keeps the model it ran with (a decision refines later
+    # runs, never the scores under the reviewer's eyes)
+    suggestion = later.suggestions.first()
+    reviewed = services.decision_record(
+        user=editor,
+        report=later,
+        internal_note_id=suggestion.internal_note_id,
+        customer_note_id=suggestion.customer_note_id,
+        accepted=True,
+    )
+    assert reviewed.summary["semantic"]["reviewed"] == later.summary["semantic"]["reviewed"]
+
+    # and nowhere else
+    elsewhere = ReportFactory(
+        pair=MapPairFactory(
+            internal_map__persona=PersonaFactory(
+                workspace=WorkspaceFactory(owner=outsider), name="Bob"
+            ),
+            internal_map__notes=later_internal,
+            customer_map__notes=later_customer,
+        ),
+        by=outsider,
+        settings=HYBRID_RUN,
+    )
+    assert elsewhere.summary["semantic"]["reviewed"] == 0
+
+
+def test_a_hand_link_teaches_the_model_nothing(fake, editor, persona):
+    internal, customer = hybrid_pair_notes("hand")
+    pair = MapPairFactory(
+        internal_map__persona=persona, internal_map__notes=internal, customer_map__notes=customer
+    )
+    report = ReportFactory(pair=pair, by=editor, settings=HYBRID_RUN)
+    suggested = set(report.suggestions.values_list("internal_note_id", "customer_note_id"))
+    notes = list(Note.objects.filter(map=pair.internal_map_id))
+    others = list(Note.objects.filter(map=pair.customer_map_id))
+    unsuggested = next(
+        (a.pk, b.pk) for a in notes for b in others if (a.pk, b.pk) not in suggested
+    )
+    services.decision_record(
+        user=editor,
+        report=report,
+        internal_note_id=unsuggested[0],
+        customer_note_id=unsuggested[1],
+        accepted=True,
+    )
+    decision = ReviewDecision.objects.get(pair=pair)
+    assert (decision.features, decision.scorer) == (None, "")
