@@ -10,6 +10,11 @@ urlpatterns = [
     ),
     path("invitations/<int:pk>/", views.InvitationView.as_view(), name="api-invitation-detail"),
     path(
+        "invitations/<int:pk>/resend/",
+        views.InvitationResendView.as_view(),
+        name="api-invitation-resend",
+    ),
+    path(
         "invitations/<str:token>/accept/",
         views.InvitationAcceptView.as_view(),
         name="api-invitation-accept",

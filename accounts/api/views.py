@@ -74,6 +74,24 @@ class InvitationView(generics.GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class InvitationResendView(generics.GenericAPIView):
+    """`POST`: a new link by mail (the old one stops working) and a new expiry. Owners only;
+    expired invitations too, accepted or revoked ones not (400)."""
+
+    serializer_class = s.InvitationSerializer
+
+    def get_queryset(self):
+        return selectors.invitations_for(self.request.user)
+
+    @extend_schema(summary="Re-send an invitation", request=None, responses=s.InvitationSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        invitation = get_object_or_404(self.get_queryset(), pk=pk)
+        invitation = services.invitation_resend(
+            user=request.user, invitation=invitation, base_url=request.build_absolute_uri("/")
+        )
+        return Response(s.InvitationSerializer(invitation).data)
+
+
 class InvitationAcceptView(generics.GenericAPIView):
     """`POST {username, password}`: create the account and join (201). Every link that
     does not open (unknown, expired, used, revoked) answers the same 404."""

@@ -406,3 +406,38 @@ def test_an_address_with_an_account_is_told_to_log_in_and_join(owner, workspace,
 
 
 NEW = "a-long-Passphrase-9"
+
+
+def test_api_resend_gives_a_new_link_and_expiry(
+    api, owner, workspace, queued, django_capture_on_commit_callbacks
+):
+    invitation, old_token = invite(owner, workspace)
+    _expire(invitation)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api(owner).post(f"/api/invitations/{invitation.pk}/resend/")
+
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "pending"
+    assert queued[-1][1] != old_token
+
+
+@pytest.mark.parametrize(("who", "status"), [("editor", 403), ("viewer", 403), ("outsider", 404)])
+def test_api_resend_is_for_owners_only(api, request, owner, workspace, queued, who, status):
+    invitation, _token = invite(owner, workspace)
+    before = Invitation.objects.get(pk=invitation.pk).token_hash
+
+    answer = api(request.getfixturevalue(who)).post(f"/api/invitations/{invitation.pk}/resend/")
+
+    assert answer.status_code == status
+    assert Invitation.objects.get(pk=invitation.pk).token_hash == before
+
+
+def test_api_resend_of_a_revoked_invitation_is_400(api, owner, workspace):
+    invitation, _token = invite(owner, workspace)
+    _revoke(invitation)
+
+    answer = api(owner).post(f"/api/invitations/{invitation.pk}/resend/")
+
+    assert answer.status_code == 400
+    assert "was revoked" in str(answer.json())

@@ -358,6 +358,7 @@ AUTHZ: dict[str, Route] = {
         ),
     ),
     "api:api-invitation-detail": Route(lambda w: {"pk": w.invitation.pk}, (Op("delete", "owner"),)),
+    "api:api-invitation-resend": Route(lambda w: {"pk": w.invitation.pk}, (_post("owner"),)),
     "api:persona-list": Route(
         _none,
         (
