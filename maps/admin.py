@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Workspace
+from maps.models import (
+    EmpathyMap,
+    MapPair,
+    Membership,
+    MembershipEvent,
+    Note,
+    Persona,
+    Workspace,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -59,3 +67,20 @@ class MapPairAdmin(admin.ModelAdmin):
     list_display = ["internal_map", "customer_map", "created_by", "created_at"]
     list_select_related = ["internal_map", "customer_map", "created_by"]
     raw_id_fields = ["internal_map", "customer_map"]
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(admin.ModelAdmin):
+    """Read-only: the history is what happened. Changes made in the admin's membership
+    pages are not recorded here; the members page and the API record theirs."""
+
+    list_display = ["created_at", "workspace", "action", "member_username", "actor"]
+    list_filter = ["action"]
+    search_fields = ["member_username", "workspace__name"]
+    readonly_fields = [field.name for field in MembershipEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -227,3 +227,27 @@ def test_names_and_addresses_are_escaped_on_the_page(db):
     assert "o'neil&co@example.com" not in html
     assert "o&#x27;neil&amp;co@example.com" in html
     assert "<img src=x" not in refused
+
+
+def test_the_page_shows_the_latest_50_changes(owner, viewer, workspace):
+    from accounts.selectors import HISTORY_ROWS
+
+    target = membership(workspace, viewer)
+    for index in range(30):
+        role = "editor" if index % 2 == 0 else "viewer"
+        map_services.membership_update(user=owner, membership=target, role=role)
+    total = MembershipEvent.objects.filter(workspace=workspace).count()
+
+    html = client_for(owner).get(page_url(workspace)).content.decode()
+
+    assert HISTORY_ROWS == 50
+    assert total == 33
+    rows = html.split('id="history-heading"')[1].count("<tr>") - 1  # less the header row
+    assert rows == total
+    for _more in range(20):
+        map_services.membership_update(
+            user=owner, membership=target, role="editor" if _more % 2 else "viewer"
+        )
+    assert MembershipEvent.objects.filter(workspace=workspace).count() > HISTORY_ROWS
+    html = client_for(owner).get(page_url(workspace)).content.decode()
+    assert html.split('id="history-heading"')[1].count("<tr>") - 1 == HISTORY_ROWS
