@@ -11,10 +11,17 @@ from comparison.selectors.dashboard import PairResult
 from comparison.selectors.notes import SEGMENT_ORDER
 from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS
 
-# A blind spot: coverage below this (percent), or customers giving a segment this many
-# percentage points more of their notes than the team did.
-BLIND_SPOT_COVERAGE = 50.0
+# A blind spot is judged against the workspace's own coverage, not an absolute bar: a team
+# that anticipates 40% of what customers say overall has every segment under 50%, and
+# flagging five of six segments says nothing. A segment is a blind spot when its coverage
+# is this many percentage points below the coverage over all segments, or when customers
+# gave it this many points more of their notes than the team did; in either case only with
+# enough customer notes that one note does not decide it.
+BLIND_SPOT_COVERAGE_MARGIN = 15.0
 BLIND_SPOT_ATTENTION_GAP = 10.0
+BLIND_SPOT_MIN_NOTES = 3
+# Attention gaps smaller than this (points) are noise from a note or two: shown as "even".
+ATTENTION_GAP_NOISE = 5.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,8 @@ class BlindSpot:
     anticipated: int
     customer_share: float | None  # percent of all customer notes that are in this segment
     internal_share: float | None  # likewise for the team's hypotheses
+    # Anticipated customer notes over all segments, percent: the bar this segment is held to.
+    overall_coverage: float | None = None
 
     @property
     def label(self) -> str:
@@ -44,12 +53,27 @@ class BlindSpot:
         return round(self.customer_share - self.internal_share, 1)
 
     @property
-    def is_blind_spot(self) -> bool:
-        if not self.customer_notes:
-            return False
-        low_coverage = self.coverage is not None and self.coverage < BLIND_SPOT_COVERAGE
+    def coverage_below_overall(self) -> float | None:
+        """Percentage points by which this segment's coverage trails the overall one."""
+        if self.coverage is None or self.overall_coverage is None:
+            return None
+        return round(self.overall_coverage - self.coverage, 1)
+
+    @property
+    def attention_gap_shown(self) -> float | None:
+        """The attention gap, or None when it is too small to mean anything."""
         gap = self.attention_gap
-        return low_coverage or (gap is not None and gap >= BLIND_SPOT_ATTENTION_GAP)
+        return None if gap is None or abs(gap) < ATTENTION_GAP_NOISE else gap
+
+    @property
+    def is_blind_spot(self) -> bool:
+        if self.customer_notes < BLIND_SPOT_MIN_NOTES:
+            return False
+        below = self.coverage_below_overall
+        gap = self.attention_gap
+        return (below is not None and below >= BLIND_SPOT_COVERAGE_MARGIN) or (
+            gap is not None and gap >= BLIND_SPOT_ATTENTION_GAP
+        )
 
 
 def blind_spots(results: Sequence[PairResult]) -> list[BlindSpot]:
@@ -57,7 +81,8 @@ def blind_spots(results: Sequence[PairResult]) -> list[BlindSpot]:
     `PairResult.summary` figures (no query).
 
     Counts are summed over the comparisons (a customer workshop compared with three
-    teams counts three times, once against each team's hypotheses). Ranking: flagged
+    teams counts three times, once against each team's hypotheses); a segment is held to
+    the coverage over all segments of the same comparisons. Ranking: flagged
     segments first, then lowest coverage, then the widest attention gap, then the most
     customer notes. Segments without customer notes come last.
     """
@@ -70,6 +95,8 @@ def blind_spots(results: Sequence[PairResult]) -> list[BlindSpot]:
             totals[key][2] += summary_count(figures, "anticipated")
     all_customer = sum(figures[0] for figures in totals.values())
     all_internal = sum(figures[1] for figures in totals.values())
+    all_anticipated = sum(min(figures[2], figures[0]) for figures in totals.values())
+    overall_coverage = share(all_anticipated, all_customer)
     spots = [
         BlindSpot(
             segment=key,
@@ -78,6 +105,7 @@ def blind_spots(results: Sequence[PairResult]) -> list[BlindSpot]:
             anticipated=min(anticipated, customer),
             customer_share=share(customer, all_customer),
             internal_share=share(internal, all_internal) if all_internal else 0.0,
+            overall_coverage=overall_coverage,
         )
         for key, (customer, internal, anticipated) in totals.items()
     ]

@@ -26,25 +26,92 @@ from comparison.scores import pooled_score, segment_figures
 from comparison.selectors.dashboard import (
     DashboardFilters,
     PairResult,
+    RoundNote,
     dashboard_fingerprint,
     latest_reports,
-    most_voted_notes,
     pair_results,
+    round_notes,
 )
 from maps.models import Workspace
 from maps.segments import SEGMENT_KEYS
 from maps.selectors import AnyUser
 
 TOP_ITEMS_LIMIT = charts.TOP_ITEMS_LIMIT
-MISSED_TITLE = "Most-voted customer insights we missed"
-WRONG_TITLE = "Most-voted hypotheses customers did not confirm"
+# The misses fetched per one shown: the most-voted ones, re-ranked by how many of the
+# round's teams missed them (a note missed by every team outranks a better-voted one that
+# most teams anticipated).
+MISSED_CANDIDATES_PER_ITEM = 5
 # Lines one can still tell apart (colour, dash and marker differ); every persona's figures
 # stay in the chart's table.
 TREND_SERIES_LIMIT = 8
 # Building plotly figures is most of a render; the figures change only when a report does,
 # and the key is a digest of everything they show, so a cached one is never stale.
 CHART_CACHE_SECONDS = 3600
-CHART_CACHE_VERSION = 3  # bump when the cached data or figures change shape or module
+CHART_CACHE_VERSION = 4  # bump when the cached data or figures change shape or module
+
+
+@dataclass(frozen=True)
+class PersonaHeadline:
+    """A persona's empathy score in its latest round, and the change since the round
+    before (None in its first round). Whole points, as every page shows them."""
+
+    persona: str
+    persona_id: int
+    round_label: str
+    score: int | None
+    previous: int | None = None
+    previous_label: str = ""
+
+    @property
+    def change(self) -> int | None:
+        if self.score is None or self.previous is None:
+            return None
+        return self.score - self.previous
+
+
+def _whole(score: float | None) -> int | None:
+    return None if score is None else round(score)
+
+
+def persona_headlines(results: Sequence[PairResult]) -> list[PersonaHeadline]:
+    """The dashboard's headline: each persona's latest round, against the one before
+    (rounds pooled over their teams, as in the trend), by persona name."""
+    headlines = []
+    for persona_results in _group(results, lambda result: result.persona_id).values():
+        (trend,) = persona_trends(persona_results)
+        latest = trend.points[-1]
+        before = trend.points[-2] if len(trend.points) > 1 else None
+        headlines.append(
+            PersonaHeadline(
+                persona=trend.persona,
+                persona_id=persona_results[0].persona_id,
+                round_label=latest.label,
+                score=_whole(latest.empathy_score),
+                previous=_whole(before.empathy_score) if before else None,
+                previous_label=before.label if before else "",
+            )
+        )
+    return sorted(headlines, key=lambda headline: headline.persona.casefold())
+
+
+@dataclass(frozen=True)
+class TeamNote:
+    """A note of a persona's latest round, and how many teams' maps that round compared."""
+
+    note: RoundNote
+    of_teams: int
+
+    @property
+    def several_teams(self) -> bool:
+        return self.of_teams > 1
+
+    @property
+    def every_team(self) -> bool:
+        return len(self.note.teams) >= self.of_teams
+
+    @property
+    def missed_share(self) -> float:
+        return min(len(self.note.teams) / self.of_teams, 1.0) if self.of_teams else 1.0
 
 
 @dataclass(frozen=True)
@@ -52,9 +119,44 @@ class Dashboard:
     results: tuple[PairResult, ...]
     heatmap: tuple[charts.PersonaScores, ...]
     trends: tuple[charts.PersonaTrend, ...]
-    missed: tuple[charts.RankedNote, ...]
-    wrong: tuple[charts.RankedNote, ...]
+    # Of each persona's latest round only, with the teams each note has its verdict against.
+    missed: tuple[RoundNote, ...]
+    wrong: tuple[RoundNote, ...]
     filters: DashboardFilters = field(default_factory=DashboardFilters)
+
+    @cached_property
+    def latest(self) -> tuple[PairResult, ...]:
+        """The results of each persona's latest round in view (several teams each)."""
+        return tuple(latest_round_results(self.results))
+
+    @cached_property
+    def headlines(self) -> list[PersonaHeadline]:
+        return persona_headlines(self.results)
+
+    @cached_property
+    def team_counts(self) -> dict[int, int]:
+        """Per persona id, how many teams' maps its latest round compared."""
+        counts: dict[int, int] = {}
+        for result in self.latest:
+            counts[result.persona_id] = counts.get(result.persona_id, 0) + 1
+        return counts
+
+    @property
+    def missed_notes(self) -> list[TeamNote]:
+        """The misses to show: those every team of the round missed first (an insight the
+        whole organisation lacks), then by the share of teams, then by votes."""
+        notes = [TeamNote(note, self.team_counts.get(note.persona_id, 0)) for note in self.missed]
+        notes.sort(key=lambda item: (-item.missed_share, -item.note.votes))
+        return notes[:TOP_ITEMS_LIMIT]
+
+    @property
+    def wrong_notes(self) -> list[TeamNote]:
+        return [TeamNote(note, self.team_counts.get(note.persona_id, 0)) for note in self.wrong]
+
+    @property
+    def has_rounds_to_compare(self) -> bool:
+        """Whether any persona has two rounds or more: a trend needs two points."""
+        return any(len(trend.points) > 1 for trend in self.trends)
 
     @cached_property
     def digest(self) -> str:
@@ -72,8 +174,9 @@ class Dashboard:
 
     @cached_property
     def blind_spots(self) -> list[BlindSpot]:
-        """The blind-spot segments of these results (cached with the data)."""
-        return blind_spots(self.results)
+        """The blind-spot segments of each persona's latest round (cached with the data):
+        what to act on now, not what a later round has already fixed."""
+        return blind_spots(self.latest)
 
     @cached_property
     def perspectives(self) -> DashboardPerspectives:
@@ -101,6 +204,17 @@ def _group[K: Hashable](
 
 def _round_key(result: PairResult) -> tuple[int, datetime.date]:
     return (result.round, result.workshop_date)
+
+
+def latest_round_results(results: Sequence[PairResult]) -> list[PairResult]:
+    """The results of each persona's most recent round (highest round, then latest date):
+    one per team that compared its map with that round's customer workshop."""
+    newest: dict[int, tuple[int, datetime.date]] = {}
+    for result in results:
+        key = _round_key(result)
+        if result.persona_id not in newest or key > newest[result.persona_id]:
+            newest[result.persona_id] = key
+    return [result for result in results if _round_key(result) == newest[result.persona_id]]
 
 
 def persona_scores(results: Sequence[PairResult]) -> list[charts.PersonaScores]:
@@ -163,15 +277,22 @@ def dashboard_data(
     if not results:
         # Nothing to rank: spare the two match queries.
         return Dashboard((), (), (), (), (), filters)
+    latest_ids = [result.report_id for result in latest_round_results(results)]
     return Dashboard(
         results=tuple(results),
         heatmap=tuple(persona_scores(results)),
         trends=tuple(persona_trends(results)),
+        # More than are shown: `missed_notes` puts those every team missed first.
         missed=tuple(
-            most_voted_notes(reports, side="customer", verdict=Verdict.MISSED, limit=limit)
+            round_notes(
+                latest_ids,
+                side="customer",
+                verdict=Verdict.MISSED,
+                limit=limit * MISSED_CANDIDATES_PER_ITEM,
+            )
         ),
         wrong=tuple(
-            most_voted_notes(reports, side="internal", verdict=Verdict.UNCONFIRMED, limit=limit)
+            round_notes(latest_ids, side="internal", verdict=Verdict.UNCONFIRMED, limit=limit)
         ),
         filters=filters,
     )
@@ -191,6 +312,8 @@ def dashboard_cached(
         data.perspectives  # noqa: B018 - computed once, cached with the data
         data.digest  # noqa: B018
         data.blind_spots  # noqa: B018
+        data.headlines  # noqa: B018
+        data.team_counts  # noqa: B018
         cache.set(key, data, CHART_CACHE_SECONDS)
     return data
 
@@ -211,28 +334,25 @@ def trends_shown(trends: Sequence[charts.PersonaTrend]) -> list[charts.PersonaTr
 
 
 def _build_charts(data: Dashboard) -> list[charts.Chart]:
-    return [
+    """The heatmap, and the trend once a persona has two rounds (with one, the page says
+    so in a sentence: a single dot per persona is no trend). The most-voted misses and
+    wrong hypotheses are lists, not charts: their text is the point, and a bar label cuts it."""
+    built = [
         charts.page_chart(
             "chart-heatmap",
             charts.persona_heatmap(data.heatmap),
             charts.persona_heatmap_table(data.heatmap),
         ),
-        charts.page_chart(
-            "chart-trend",
-            charts.score_trend(trends_shown(data.trends)),
-            charts.score_trend_table(data.trends),
-        ),
-        charts.page_chart(
-            "chart-missed",
-            charts.top_items(data.missed, MISSED_TITLE, verdict=Verdict.MISSED),
-            charts.top_items_table(data.missed, MISSED_TITLE),
-        ),
-        charts.page_chart(
-            "chart-wrong",
-            charts.top_items(data.wrong, WRONG_TITLE, verdict=Verdict.UNCONFIRMED),
-            charts.top_items_table(data.wrong, WRONG_TITLE),
-        ),
     ]
+    if data.has_rounds_to_compare:
+        built.append(
+            charts.page_chart(
+                "chart-trend",
+                charts.score_trend(trends_shown(data.trends)),
+                charts.score_trend_table(data.trends),
+            )
+        )
+    return built
 
 
 def _build_perspective_charts(data: Dashboard) -> list[charts.Chart]:

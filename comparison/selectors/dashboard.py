@@ -6,8 +6,9 @@ whatever the number of pairs and reports:
 
 1. the latest reports, one row per pair (a correlated subquery picks each pair's newest
    succeeded report; filters by persona and date apply to that report, not before it);
-2. the most-voted missed customer notes of those reports (grouped and limited in SQL);
-3. the most-voted unconfirmed hypotheses of those reports (likewise).
+2. the most-voted missed customer notes of each persona's latest round among those
+   reports, with the teams that missed each (grouped and limited in SQL);
+3. the most-voted unconfirmed hypotheses of those rounds (likewise).
 
 Dates are the customer workshop's `held_on`; a pair whose customer map has no date falls
 back to the day its report finished (in the current time zone), and says so
@@ -17,18 +18,18 @@ back to the day its report finished (in the current time zone), and says so
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, F, Max, OuterRef, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 
-from comparison.charts import RankedNote
 from comparison.models import Match, MatchKind, Report, ReportStatus
 from comparison.scores import pooled_score
 from comparison.selectors.reports import reports_for
 from maps.models import EmpathyMap, Persona, Workspace
+from maps.segments import SEGMENT_LABELS
 from maps.selectors import AnyUser, personas_for
 
 
@@ -177,30 +178,70 @@ def pair_results(reports: QuerySet[Report]) -> list[PairResult]:
     ]
 
 
-def most_voted_notes(
-    reports: QuerySet[Report], *, side: str, verdict: str, limit: int
-) -> list[RankedNote]:
-    """The `limit` most-voted notes of one side with one verdict across `reports`.
+@dataclass(frozen=True)
+class RoundNote:
+    """A note of one side with one verdict in a persona's latest round, and which of the
+    round's teams it has that verdict against (a customer note two of three teams
+    anticipated is missed by one team only)."""
 
-    "also" rows repeat a note that already has its own row, so they are left out. A note
-    compared in several pairs (one customer workshop against several teams' maps) is one
-    entry: grouped by persona, segment and text, with its highest vote count.
+    text: str
+    votes: int
+    persona: str
+    persona_id: int
+    segment: str
+    teams: tuple[str, ...]  # each team's name, or its map's title when it has none
+
+    @property
+    def segment_label(self) -> str:
+        return SEGMENT_LABELS.get(self.segment, self.segment)
+
+
+# Team names joined in SQL and split again: a line break never occurs in a map's title or
+# team (both single-line form fields).
+_TEAM_SEPARATOR = "\n"
+
+
+def round_notes(
+    report_ids: Sequence[int], *, side: str, verdict: str, limit: int
+) -> list[RoundNote]:
+    """The `limit` most-voted notes of one side with one verdict in these reports (the
+    latest round of each persona), one entry per note with the teams it has that verdict
+    against: the most votes first, then the most teams. One query.
+
+    "also" rows repeat a note that already has its own row, so they are left out.
     """
+    team = Coalesce(
+        NullIf(F("report__pair__internal_map__team"), Value("")),
+        F("report__pair__internal_map__title"),
+    )
     rows = (
-        Match.objects.filter(report__in=reports.values("pk"), **{f"{side}_verdict": verdict})
+        Match.objects.filter(report_id__in=list(report_ids), **{f"{side}_verdict": verdict})
         .exclude(kind=MatchKind.ALSO)
         .exclude(**{f"{side}_text": ""})
         .values(
             text=F(f"{side}_text"),
             segment=F(f"{side}_segment"),
             persona=F("report__pair__internal_map__persona__name"),
+            persona_id=F("report__pair__internal_map__persona_id"),
         )
-        .annotate(votes=Max(f"{side}_votes"))
-        .order_by("-votes", "text", "persona", "segment")[:limit]
+        .annotate(
+            votes=Max(f"{side}_votes"),
+            # Not distinct: SQLite cannot with a separator; repeats are dropped below.
+            team_names=StringAgg(team, Value(_TEAM_SEPARATOR)),
+            team_count=Count("report_id", distinct=True),
+        )
+        .order_by("-votes", "-team_count", "text", "persona", "segment")[:limit]
     )
     return [
-        RankedNote(
-            text=row["text"], votes=row["votes"], persona=row["persona"], segment=row["segment"]
+        RoundNote(
+            text=row["text"],
+            votes=row["votes"],
+            persona=row["persona"],
+            persona_id=row["persona_id"],
+            segment=row["segment"],
+            teams=tuple(
+                sorted(set(filter(None, (row["team_names"] or "").split(_TEAM_SEPARATOR))))
+            ),
         )
         for row in rows
     ]

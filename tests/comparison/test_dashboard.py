@@ -11,7 +11,7 @@ from comparison import tasks
 from comparison.models import Report, ReportStatus
 from comparison.pages import dashboard
 from maps.services import NoteData
-from tests.support.builders import build_comparison
+from tests.support.builders import build_comparison, build_round
 from tests.support.factories import PersonaFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +58,12 @@ def test_viewer_sees_scores_charts_and_tables(client, viewer, owner, workspace, 
     # then
     assert response.status_code == 200
     page = response.content.decode()
-    for chart_id in ("chart-heatmap", "chart-trend", "chart-missed", "chart-wrong"):
-        assert f'id="{chart_id}"' in page
-        assert f'id="{chart_id}-table"' in page
+    assert 'id="chart-heatmap"' in page
+    assert 'id="chart-heatmap-table"' in page
+    # one round: a sentence instead of a trend chart of single dots
+    assert 'id="chart-trend"' not in page
+    assert "No trend yet" in page
+    # the misses and the wrong hypotheses are lists, not bar charts that cut their text
     assert "Onboarding takes weeks" in page
     assert "Wants a mobile app" in page
     data = response.context["data"]
@@ -300,3 +303,69 @@ def test_the_trend_draws_the_personas_with_most_rounds_and_tables_all(viewer, ow
     ]
     table = dashboard.charts.score_trend_table(data.trends)
     assert {row[0] for row in table.rows} == {trend.persona for trend in data.trends}
+
+
+def test_the_headline_gives_each_personas_latest_score_and_its_change(
+    client, viewer, owner, workspace, persona
+):
+    # given a persona with two rounds and another with one
+    _, first = compared_pair(
+        owner, persona, internal=[TOOLS, PRICE], customer=[TOOLS], round_number=1
+    )
+    _, second = compared_pair(owner, persona, internal=[TOOLS], customer=[TOOLS], round_number=2)
+    other = PersonaFactory(workspace=workspace, name="Omar, site manager")
+    compared_pair(owner, other, internal=[TOOLS], customer=[TOOLS])
+    client.force_login(viewer)
+
+    # when
+    response = client.get(url(workspace))
+
+    # then
+    jane, omar = response.context["data"].headlines
+    assert (jane.persona, jane.round_label, jane.previous_label) == (
+        persona.name,
+        "Round 2",
+        "Round 1",
+    )
+    assert jane.score == round(second.summary["empathy_score"])
+    assert jane.change == round(second.summary["empathy_score"]) - round(
+        first.summary["empathy_score"]
+    )
+    assert jane.change > 0
+    assert omar.change is None
+    page = response.content.decode()
+    assert f"<strong>+{jane.change}</strong> since round 1" in page
+    assert "Round 1: the first round" in page
+    # two rounds: the trend is a chart
+    assert 'id="chart-trend"' in page
+
+
+def test_missed_notes_come_from_the_latest_round_with_the_teams_that_missed_them(
+    viewer, owner, workspace, persona
+):
+    # given round 1 missed a note that round 2 anticipated
+    hotline = NoteData("pains", "Nobody answers the support hotline", votes=8)
+    onboarding = NoteData("pains", "Onboarding takes weeks", votes=1)
+    build_round(owner, persona, customer=[hotline], teams={"sales": [TOOLS]}, round_number=1)
+    # and in round 2 two of three teams anticipated the most-voted note, none the other
+    build_round(
+        owner,
+        persona,
+        customer=[hotline, onboarding],
+        teams={"sales": [hotline], "support": [hotline], "management": [TOOLS]},
+        round_number=2,
+    )
+
+    data = dashboard.dashboard_data(viewer, workspace)
+
+    # then the note every team missed comes first, though it has fewer votes
+    first, second = data.missed_notes
+    assert (first.note.text, first.every_team) == ("Onboarding takes weeks", True)
+    assert first.note.teams == ("management", "sales", "support")
+    assert (second.note.text, second.note.teams, second.of_teams) == (
+        "Nobody answers the support hotline",
+        ("management",),
+        3,
+    )
+    # and nothing of round 1 is listed
+    assert len(data.missed) == 2

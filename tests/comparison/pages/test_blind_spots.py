@@ -86,3 +86,26 @@ def test_blind_spots_work_from_the_dashboard_results(owner, persona, workspace):
     assert spots[0].segment == "pains"
     assert spots[0].customer_notes == 3
     assert spots[0].coverage == 0.0
+
+
+def test_blind_spots_are_judged_against_the_workspaces_own_coverage():
+    # given a team that anticipates about 40% of what customers say in every segment but
+    # one, where it anticipates nothing
+    even = {key: _figures(10, 10, 4) for key in ("sees", "says_does", "hears", "gains", "pains")}
+    results = [_result({"segments": {**even, "thinks_feels": _figures(10, 10, 0)}})]
+
+    # when
+    spots = blind_spots(results)
+
+    # then only that segment is a blind spot: 40% is this workspace's normal, not a flaw
+    assert [spot.segment for spot in spots if spot.is_blind_spot] == ["thinks_feels"]
+    assert spots[0].overall_coverage == pytest.approx(33.3)
+    assert spots[0].coverage_below_overall == pytest.approx(33.3)
+    # and equal shares of attention are "even", not a gap of 0 points
+    assert spots[1].attention_gap == 0
+    assert spots[1].attention_gap_shown is None
+
+
+def test_one_or_two_customer_notes_make_no_blind_spot():
+    results = [_result({"segments": {"hears": _figures(2, 0, 0), "sees": _figures(9, 9, 9)}})]
+    assert not any(spot.is_blind_spot for spot in blind_spots(results))
