@@ -9,7 +9,7 @@ segments; hand links last); Python records are made only for what the result ret
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,6 +53,9 @@ class Verdicts:
 
     codes: np.ndarray
     anticipated: np.ndarray
+    # Internal note -> the customer note of the link beyond one-to-one that confirmed it
+    # (`apply_manual_links`): the counterpart it shows.
+    confirmed_beyond: dict[int, int] = field(default_factory=dict)
 
 
 def verdicts_from_same_segment(run: PreparedRun, matches: Matches) -> Verdicts:
@@ -77,6 +80,18 @@ def apply_manual_links(run: PreparedRun, verdicts: Verdicts) -> None:
     for row, column in run.decisions.manual:
         same = run.internal[row].segment == run.customer[column].segment
         verdicts.codes[row] = CONFIRMED if same else MISPLACED
+    # A link beyond one-to-one (its customer note was already linked to another
+    # hypothesis) still confirms its own hypothesis: a person read both notes and said so.
+    for row, column in run.decisions.extra:
+        if (
+            run.decisions.manual_internal[row]
+            or verdicts.codes[row] == CONFIRMED
+            or row in verdicts.confirmed_beyond
+        ):
+            continue
+        same = run.internal[row].segment == run.customer[column].segment
+        verdicts.codes[row] = CONFIRMED if same else MISPLACED
+        verdicts.confirmed_beyond[row] = column
 
 
 @dataclass(frozen=True)
@@ -128,6 +143,11 @@ def verdict_records(
     best.internal_score[rows] = scores
     best.customer_other[columns] = rows
     best.customer_score[columns] = scores
+    # A hypothesis that a link beyond one-to-one confirmed shows that customer note.
+    for row, column in verdicts.confirmed_beyond.items():
+        internal_partnered[row] = True
+        best.internal_other[row] = column
+        best.internal_score[row] = manual_scores[(row, column)]
 
     suggested = _suggested_per_note(suggestions, run)
     internal_verdicts: list[InternalVerdict] = []

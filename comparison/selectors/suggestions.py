@@ -42,13 +42,9 @@ def suggestions_awaiting_review(report: Report) -> QuerySet[Suggestion]:
     return report.suggestions.filter(AWAITING_REVIEW).order_by("id")
 
 
-def hypothesis_verdict(report: Report, internal_note_id: int) -> str | None:
-    """A hypothesis' verdict in the report as it stands (None if it is not one of its
-    notes)."""
-    return (
-        report.matches.filter(
-            kind__in=(MatchKind.PAIR, MatchKind.UNMATCHED), internal_note_id=internal_note_id
-        )
-        .values_list("internal_verdict", flat=True)
-        .first()
-    )
+def shares_evidence(report: Report, internal_note_id: int, customer_note_id: int) -> bool:
+    """Whether a hypothesis' link to this customer note is kept beyond one-to-one: the
+    customer note is the partner of another hypothesis, and this link an also-match."""
+    return report.matches.filter(
+        kind=MatchKind.ALSO, internal_note_id=internal_note_id, customer_note_id=customer_note_id
+    ).exists()

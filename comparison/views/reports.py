@@ -18,7 +18,7 @@ from comparison.pages.participants import participant_overconfidence
 from comparison.pages.report import report_page_context, report_review_update_context
 from comparison.pages.review import review_page_context
 from comparison.selectors.polarity import polarity_findings
-from comparison.selectors.suggestions import hypothesis_verdict
+from comparison.selectors.suggestions import shares_evidence
 from config.throttling import compare_wait_seconds
 from maps.models import Role
 from maps.selectors import has_role, pairs_for, require_role
@@ -28,7 +28,6 @@ from maps.selectors import has_role, pairs_for, require_role
 ACCEPT_WORDS = frozenset({"accept", "confirm"})
 REJECT_WORDS = frozenset({"reject", "dismiss"})
 # The verdicts a confirmed piece of evidence gives its hypothesis.
-CONFIRMING = frozenset({"confirmed", "misplaced"})
 # Where a decision returns to: a hypothesis on the report, a card in review mode.
 _RETURN_ANCHOR = re.compile(r"review|link-heading|(note|suggestion)-\d+(-\d+)?")
 
@@ -126,12 +125,12 @@ def _decide(request: HttpRequest, report: Report, decision: str) -> tuple[str, b
         )
     except ValidationError as error:
         return " ".join(error.messages), True
-    if decision == "confirm" and hypothesis_verdict(report, internal_id) not in CONFIRMING:
-        # Each customer note confirms one hypothesis: one a person already linked to another
-        # hypothesis stays there, and this link is kept as an also-match.
+    if decision == "confirm" and shares_evidence(report, internal_id, customer_id):
+        # Pairs stay one-to-one: the customer note keeps its first partner, and this link
+        # confirms the hypothesis as an also-match.
         return (
-            "Evidence confirmed, but that customer note already confirms another hypothesis, "
-            "which keeps it; this link is listed under “Also matches”."
+            "Evidence confirmed; scores updated. That customer note confirms another "
+            "hypothesis too, so this link is listed under “Also matches”."
         ), False
     return {
         "accept": "Match accepted; scores updated.",

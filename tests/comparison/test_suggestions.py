@@ -252,7 +252,7 @@ def test_confirming_with_htmx_returns_the_changed_parts_with_the_new_verdict(
     assert Suggestion.objects.get(report=report, customer_text=COSTS).state == "confirmed"
 
 
-def test_confirming_a_note_that_confirms_another_hypothesis_says_what_happened(
+def test_confirming_a_note_that_confirms_another_hypothesis_confirms_both(
     client, editor, report
 ):
     # given the customer note linked by hand to another hypothesis
@@ -268,10 +268,12 @@ def test_confirming_a_note_that_confirms_another_hypothesis_says_what_happened(
 
     fragment = decide(client, editor, report, COSTS, "confirm", htmx=True).content.decode()
 
-    # each customer note confirms one hypothesis: this link is kept as an also-match
-    assert "already confirms another hypothesis" in fragment
-    assert "verdict-unconfirmed" in row_of(fragment, note(HYPOTHESIS))
+    # pairs stay one-to-one: the link is kept as an also-match, and still confirms
+    assert "confirms another hypothesis too" in fragment
+    assert "verdict-confirmed" in row_of(fragment, note(HYPOTHESIS))
     assert Match.objects.filter(report=report, kind="also", customer_text=COSTS).exists()
+    report.refresh_from_db()
+    assert (report.summary["confirmed"], report.summary["misplaced"]) == (1, 1)
 
 
 def test_confirming_without_htmx_comes_back_to_the_hypothesis(client, editor, report):

@@ -170,6 +170,15 @@ def reference_compare(internal, customer, run_settings, decisions=()):  # noqa: 
     }
     for r, c in manual:
         verdicts[r] = "confirmed" if internal[r].segment == customer[c].segment else "misplaced"
+    # A link beyond one-to-one confirms its hypothesis too (the first such link), unless a
+    # hand link or the engine confirmed it already; it is then the counterpart shown.
+    confirmed_beyond = {}
+    for r, c in extra_manual:
+        if r in manual_internal or verdicts[r] == "confirmed" or r in confirmed_beyond:
+            continue
+        same = internal[r].segment == customer[c].segment
+        verdicts[r] = "confirmed" if same else "misplaced"
+        confirmed_beyond[r] = c
 
     def pair_of(r, c, score, source):
         same = internal[r].segment == customer[c].segment
@@ -197,6 +206,7 @@ def reference_compare(internal, customer, run_settings, decisions=()):  # noqa: 
         if edge not in manual_scores or source == "manual"
     ]
     partner_internal = {edge[0]: (edge[1], score) for edge, score, _ in all_pairs}
+    partner_internal.update({r: (c, manual_scores[(r, c)]) for r, c in confirmed_beyond.items()})
     partner_customer = {edge[1]: (edge[0], score) for edge, score, _ in all_pairs}
 
     # Suggestions: a confirmed or misplaced partner first, then its further hand links,

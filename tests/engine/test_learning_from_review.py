@@ -68,7 +68,8 @@ def test_confirmed_suggestions_raise_and_dismissed_ones_lower_what_looks_like_th
     examples = _examples(np.vstack([trusted, doubted]), [False] * 30 + [True] * 30)
     refitted = link_model.with_reviews(MODEL, examples)
     assert refitted.name == "hybrid+reviews"
-    assert refitted.offset == MODEL.offset and refitted.ranges == MODEL.ranges
+    assert refitted.offset == MODEL.offset
+    assert refitted.ranges == MODEL.ranges
 
     def mean(model, cells):
         return float(np.mean([_probability(model, cell) for cell in cells]))

@@ -225,3 +225,27 @@ def test_lexical_runs_rank_by_the_word_score():
     _check_shape(result)
     for note in result.internal:
         assert all(item.score >= suggestions.SCORE_FLOOR for item in note.suggestions)
+
+
+def test_confirming_evidence_already_linked_to_another_hypothesis_confirms_both():
+    # Two hypotheses, one customer story: a person confirms the story for each. Pairs
+    # stay one-to-one (the second link is an also-match), but both hypotheses count as
+    # confirmed, each showing the story as its evidence.
+    internal = [N("h1", "pains", "Price sensitive"), N("h2", "pains", "Money is tight")]
+    customer = [
+        N("c1", "pains", "I add up what everything costs"),
+        N("c2", "gains", "Sunny weather all week"),
+    ]
+    decisions = [engine.Decision("h2", "c1", True), engine.Decision("h1", "c1", True)]
+    result = engine.compare(internal, customer, engine.DEFAULT_SETTINGS, decisions=decisions)
+    by_id = {note.id: note for note in result.internal}
+    assert {note_id: note.verdict for note_id, note in by_id.items()} == {
+        "h1": "confirmed",
+        "h2": "confirmed",
+    }
+    assert by_id["h1"].best.id == by_id["h2"].best.id == "c1"
+    assert _ids(by_id["h1"])[0] == "c1"
+    assert [(pair.internal_id, pair.customer_id) for pair in result.pairs] == [("h2", "c1")]
+    assert [(m.internal_id, m.customer_id) for m in result.also_matches] == [("h1", "c1")]
+    assert result.summary.confirmed == 2
+    assert result.summary.precision == 100.0
