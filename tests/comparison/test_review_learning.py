@@ -255,9 +255,7 @@ def test_a_hand_link_teaches_the_model_nothing(fake, editor, persona):
     suggested = set(report.suggestions.values_list("internal_note_id", "customer_note_id"))
     notes = list(Note.objects.filter(map=pair.internal_map_id))
     others = list(Note.objects.filter(map=pair.customer_map_id))
-    unsuggested = next(
-        (a.pk, b.pk) for a in notes for b in others if (a.pk, b.pk) not in suggested
-    )
+    unsuggested = next((a.pk, b.pk) for a in notes for b in others if (a.pk, b.pk) not in suggested)
     services.decision_record(
         user=editor,
         report=report,
