@@ -252,9 +252,7 @@ def test_confirming_with_htmx_returns_the_changed_parts_with_the_new_verdict(
     assert Suggestion.objects.get(report=report, customer_text=COSTS).state == "confirmed"
 
 
-def test_confirming_a_note_that_confirms_another_hypothesis_confirms_both(
-    client, editor, report
-):
+def test_confirming_a_note_that_confirms_another_hypothesis_confirms_both(client, editor, report):
     # given the customer note linked by hand to another hypothesis
     client.force_login(editor)
     client.post(

@@ -100,9 +100,7 @@ def test_suggestions_carry_the_features_their_decisions_teach_with():
         "score",
     }
     lexical = engine.compare(internal, customer, engine.DEFAULT_SETTINGS)
-    assert all(
-        item.features is None for note in lexical.internal for item in note.suggestions
-    )
+    assert all(item.features is None for note in lexical.internal for item in note.suggestions)
 
 
 def test_a_run_with_enough_reviews_decides_with_the_refitted_model_and_says_so():
