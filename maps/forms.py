@@ -161,6 +161,24 @@ class BoardUploadForm(forms.Form):
         return _refuse_oversized(self.cleaned_data["file"])
 
 
+class BoardFetchForm(forms.Form):
+    """Fetch a board through the vendor's API with the person's own access token."""
+
+    source = forms.ChoiceField(choices=[("miro", "Miro"), ("mural", "Mural")], label="Tool")
+    board = forms.CharField(
+        label="Board link or id",
+        max_length=500,
+        help_text="The address of the board in your browser, or its id.",
+    )
+    access_token = forms.CharField(
+        label="Access token",
+        max_length=2_000,
+        # Never sent back to the browser, and kept nowhere: used for these requests only.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Used once to read the board, never stored.",
+    )
+
+
 BOARD_SEGMENT_CHOICES = [
     ("", "— choose a segment —"),
     *Segment.choices,

@@ -178,6 +178,10 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _smtp_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Gapmap <gapmap@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The board import may read a board through Miro's or Mural's API with the person's own
+# token (maps.io.boards.remote: api.miro.com and app.mural.co only). Off where the server
+# must not reach the internet.
+GAPMAP_BOARD_FETCH = env.bool("GAPMAP_BOARD_FETCH", default=True)
 # Invitation links expire after this many days (accounts.services.invitations).
 GAPMAP_INVITATION_DAYS = env.int("GAPMAP_INVITATION_DAYS", default=7)
 # Anyone may create an account and a first workspace at /signup/. Off unless asked for;

@@ -21,6 +21,8 @@ GAPMAP_DEFAULT_SCORER = "lexical"
 # Tests that exercise the background embedding turn it on; elsewhere a worker thread would
 # embed every note a test writes.
 GAPMAP_EMBED_ON_CHANGE = False
+# Tests never reach Miro or Mural: the fetch tests turn this on with recorded answers.
+GAPMAP_BOARD_FETCH = False
 if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
     # Tests never share a queue with a `make run` worker.
     _test_queue = DATA_DIR / "test-celery-queue"

@@ -198,7 +198,21 @@ class MapImportSerializer(serializers.Serializer):
 
 
 class BoardImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="A Miro or Mural board export (JSON), at most 2 MB.")
+    file = serializers.FileField(
+        required=False,
+        help_text="A Miro or Mural board export (JSON), at most 2 MB. Or, instead of a file, "
+        "`source`, `board` and `access_token` to read the board through its API.",
+    )
+    source = serializers.ChoiceField(choices=["miro", "mural"], required=False)
+    board = serializers.CharField(
+        required=False, max_length=500, help_text="The board's link or id (with `source`)."
+    )
+    access_token = serializers.CharField(
+        required=False,
+        max_length=2_000,
+        write_only=True,
+        help_text="The person's Miro or Mural access token; used for this request only.",
+    )
     mapping = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -232,6 +246,19 @@ class BoardImportSerializer(serializers.Serializer):
                 'mapping must be a JSON object of area title to segment, e.g. {"Ideas": "gains"}.'
             )
         return mapping
+
+    def validate(self, attrs: dict) -> dict:
+        remote = [name for name in ("source", "board", "access_token") if attrs.get(name)]
+        if attrs.get("file") is not None and remote:
+            raise serializers.ValidationError(
+                "Send a file, or source, board and access_token; not both."
+            )
+        if attrs.get("file") is None and len(remote) < 3:
+            raise serializers.ValidationError(
+                "Send a board export as `file`, or `source`, `board` and `access_token` to read "
+                "the board through its API."
+            )
+        return attrs
 
 
 class BoardImportQuerySerializer(serializers.Serializer):

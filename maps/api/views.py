@@ -383,8 +383,12 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_board(self, request, pk=None):
-        """Import a Miro or Mural board export: areas become segments by their titles
-        (English or German), fixed or overridden by `mapping`; all notes or none."""
+        """Import a Miro or Mural board, from its export (`file`) or read through its API
+        (`source`, `board`, `access_token`; the token is used once, never stored): areas
+        become segments by their titles (English or German names, questions, synonyms),
+        fixed or overridden by `mapping`; a title that names no segment, or two, must be
+        mapped, else 400 names it. All notes or none; a re-import updates the notes it
+        imported before (by sticky id)."""
         empathy_map = self.get_object()
         _require_editor(request, empathy_map.persona.workspace_id)
         if empathy_map.is_sealed:
@@ -394,9 +398,24 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
         query.is_valid(raise_exception=True)
         data = s.BoardImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
+        upload = data.validated_data.get("file")
         try:
-            if upload.size > boards.MAX_FILE_BYTES:
+            if upload is None:
+                if not settings.GAPMAP_BOARD_FETCH:
+                    raise boards.BoardFileError(
+                        [
+                            "reading boards through the Miro or Mural API is switched off on "
+                            "this server (GAPMAP_BOARD_FETCH); send the board's JSON as file"
+                        ]
+                    )
+                # The token is used for these requests only; it is never stored.
+                pages = boards.fetch_board(
+                    data.validated_data["source"],
+                    data.validated_data["board"],
+                    data.validated_data["access_token"],
+                )
+                preview = boards.parse_board_pages(pages)
+            elif upload.size > boards.MAX_FILE_BYTES:
                 # Checked before reading so an oversized upload is never loaded whole.
                 raise boards.BoardFileError(
                     [
@@ -404,7 +423,8 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
                         f"({boards.MAX_FILE_BYTES:,} bytes) can be imported"
                     ]
                 )
-            preview = boards.parse_board(upload.read(), filename=upload.name or "")
+            else:
+                preview = boards.parse_board(upload.read(), filename=upload.name or "")
         except boards.BoardFileError as error:
             return Response(
                 {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -33,6 +34,10 @@ from maps.views.pages import (
 BOARD_SESSION_KEY = "board_import"
 BOARD_SESSION_MAX_CHARS = 2 * boards.MAX_FILE_BYTES
 BOARD_SAMPLE_NOTES = 3  # enough to recognise an area in the preview
+FETCH_OFF = (
+    "reading boards through the Miro or Mural API is switched off on this server "
+    "(GAPMAP_BOARD_FETCH); upload the board's JSON file instead"
+)
 
 
 @login_required
@@ -185,16 +190,33 @@ def map_import_board(request: HttpRequest, empathy_map: EmpathyMap) -> HttpRespo
     if request.method == "POST" and "token" in request.POST:
         return _confirm_board_import(request, empathy_map)
 
-    upload_form = forms.BoardUploadForm(request.POST or None, request.FILES or None)
+    fetching = request.method == "POST" and "access_token" in request.POST
+    upload_form = forms.BoardUploadForm(
+        request.POST if request.method == "POST" and not fetching else None,
+        request.FILES or None,
+    )
+    fetch_form = forms.BoardFetchForm(request.POST if fetching else None)
+    form = fetch_form if fetching else upload_form
     problems: list[str] = []
-    if request.method == "POST" and upload_form.is_valid():
-        upload = upload_form.cleaned_data["file"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            preview = boards.parse_board(upload.read(), filename=upload.name or "")
+            if fetching:
+                if not settings.GAPMAP_BOARD_FETCH:
+                    raise boards.BoardFileError([FETCH_OFF])
+                # The token is used for these requests only; it is never stored.
+                pages = boards.fetch_board(data["source"], data["board"], data["access_token"])
+                preview = boards.parse_board_pages(pages)
+                board_id = boards.board_id_from(data["source"], data["board"])
+                filename = f"{data['source'].title()} board {board_id}"
+            else:
+                upload = data["file"]
+                filename = upload.name or ""
+                preview = boards.parse_board(upload.read(), filename=filename)
         except boards.BoardFileError as error:
             problems = error.problems
-            upload_form.add_error(
-                "file",
+            form.add_error(
+                None,
                 f"Nothing was imported: the board has {plural(len(problems), 'problem')} "
                 "(listed below).",
             )
@@ -202,29 +224,34 @@ def map_import_board(request: HttpRequest, empathy_map: EmpathyMap) -> HttpRespo
             stored = {
                 "map": empathy_map.pk,
                 "token": secrets.token_urlsafe(16),
-                "filename": upload.name or "",
+                "filename": filename,
                 "preview": preview.to_dict(),
             }
             if len(json.dumps(stored)) > BOARD_SESSION_MAX_CHARS:
-                upload_form.add_error(
-                    "file",
+                form.add_error(
+                    None,
                     "This board is too large to preview in the browser; import it through "
                     f"the API (POST /api/maps/{empathy_map.pk}/import-board/).",
                 )
             else:
                 request.session[BOARD_SESSION_KEY] = stored
-                form = forms.BoardMappingForm(
+                mapping_form = forms.BoardMappingForm(
                     initial={"token": stored["token"]}, areas=list(preview.areas)
                 )
                 return _board_preview_page(
-                    request, empathy_map, preview, form, filename=stored["filename"]
+                    request, empathy_map, preview, mapping_form, filename=filename
                 )
     return render_page(
         request,
         "maps/board_import.html",
-        {"form": upload_form, "map": empathy_map, "problems": problems},
+        {
+            "form": upload_form,
+            "fetch_form": fetch_form if settings.GAPMAP_BOARD_FETCH else None,
+            "map": empathy_map,
+            "problems": problems,
+        },
         workspace=empathy_map.persona.workspace,
-        status=400 if upload_form.errors else 200,
+        status=400 if form.errors else 200,
     )
 
 

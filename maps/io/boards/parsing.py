@@ -64,8 +64,7 @@ def parse_board(data: bytes, *, filename: str = "") -> BoardPreview:
     if not text.strip():
         raise BoardFileError([f"{name}the file is empty"])
     try:
-        document = collect(load_documents(text))
-        kind = detect_format(document.items)
+        documents = load_documents(text)
     except json.JSONDecodeError as error:
         raise BoardFileError(
             [
@@ -80,6 +79,17 @@ def parse_board(data: bytes, *, filename: str = "") -> BoardPreview:
         # NotABoard, or Python refusing an integer of more than 4,300 digits.
         reason = error.reason if isinstance(error, NotABoard) else "a number is far too long"
         raise BoardFileError([f"{name}{reason}"]) from None
+    return parse_board_pages(documents, name=name)
+
+
+def parse_board_pages(documents: list[object], *, name: str = "") -> BoardPreview:
+    """A preview of a board's pages (JSON values already read: a saved file's, or the
+    API's answers fetched by ``remote.fetch_board``), or raise BoardFileError."""
+    try:
+        document = collect(documents)
+        kind = detect_format(document.items)
+    except NotABoard as error:
+        raise BoardFileError([f"{name}{error.reason}"]) from None
     problems = Problems()
     if kind == "miro_v1":
         read = read_miro_v1(document.items, problems, document.tags_by_id)

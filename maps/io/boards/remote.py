@@ -1,0 +1,151 @@
+"""Fetching a board straight from Miro's or Mural's REST API with the person's own access
+token, page by page, into the same pages a saved export holds (``formats.collect``).
+
+Only two fixed hosts are ever asked (``api.miro.com``, ``app.mural.co``); the board id is
+percent-encoded into the path, so no input can reach another address. The token is sent
+in the ``Authorization`` header of these requests only: it is never stored or logged.
+Limits: ``MAX_REMOTE_PAGES`` pages, ``MAX_REMOTE_BYTES`` in all, ``REMOTE_TIMEOUT_SECONDS``
+a request.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from typing import Protocol
+
+from maps.io.boards.preview import BoardFileError
+
+MAX_REMOTE_PAGES = 200  # Miro: 50 items a page, 10,000 items: past any map's 5,000 notes
+MAX_REMOTE_BYTES = 20 * 1024 * 1024  # what 200 full pages of items may weigh, with images
+REMOTE_TIMEOUT_SECONDS = 15  # a page answers in well under a second
+MAX_TOKEN_CHARS = 2_000  # OAuth tokens are a few hundred characters
+
+MIRO_ITEMS = "https://api.miro.com/v2/boards/{board}/items"
+MURAL_WIDGETS = "https://app.mural.co/api/public/v1/murals/{board}/widgets"
+_MIRO_PAGE_SIZE = 50  # the API's maximum
+_MURAL_PAGE_SIZE = 100
+# Board links as the browser shows them; the id is what the API wants.
+_MIRO_LINK = re.compile(r"miro\.com/app/board/([^/?#]+)")
+_MURAL_LINK = re.compile(r"mural\.co/t/[^/]+/m/([^/]+)/(\d+)")
+_ID = re.compile(r"[A-Za-z0-9=_.\-]{1,120}")
+
+
+class Response(Protocol):
+    status: int
+
+    def read(self, amount: int = -1) -> bytes: ...
+    def __enter__(self) -> Response: ...
+    def __exit__(self, *args: object) -> None: ...
+
+
+Opener = Callable[..., Response]
+
+
+def board_id_from(source: str, link_or_id: str) -> str:
+    """The board id of a board link as the browser shows it, or the id itself."""
+    text = link_or_id.strip()
+    if source == "miro":
+        match = _MIRO_LINK.search(text)
+        board = urllib.parse.unquote(match.group(1)) if match else text
+    else:
+        match = _MURAL_LINK.search(text)
+        board = f"{match.group(1)}.{match.group(2)}" if match else text
+    if not _ID.fullmatch(board):
+        example = (
+            "https://miro.com/app/board/uXjVO1a2b3c=/"
+            if source == "miro"
+            else "https://app.mural.co/t/acme/m/acme/1712345678/…"
+        )
+        raise BoardFileError([f"that is no {source.title()} board link or id; e.g. {example}"])
+    return board
+
+
+def fetch_board(
+    source: str,
+    link_or_id: str,
+    token: str,
+    *,
+    opener: Opener = urllib.request.urlopen,
+) -> list[dict]:
+    """Every page of a board's items (Miro) or widgets (Mural), following the cursor or
+    ``next`` until the API says there is no more; raises BoardFileError saying what went
+    wrong (a refused token, an unknown board, a limit)."""
+    if source not in ("miro", "mural"):
+        raise BoardFileError([f"unknown source {source!r}: miro or mural"])
+    token = token.strip()
+    if not token or len(token) > MAX_TOKEN_CHARS or any(c.isspace() for c in token):
+        raise BoardFileError(["the access token is missing or malformed"])
+    board = board_id_from(source, link_or_id)
+    template, size, key = (
+        (MIRO_ITEMS, _MIRO_PAGE_SIZE, "cursor")
+        if source == "miro"
+        else (MURAL_WIDGETS, _MURAL_PAGE_SIZE, "next")
+    )
+    base = template.format(board=urllib.parse.quote(board, safe=""))
+    pages: list[dict] = []
+    budget = MAX_REMOTE_BYTES
+    pointer = ""
+    while True:
+        if len(pages) == MAX_REMOTE_PAGES:
+            raise BoardFileError(
+                [f"the board has more than {MAX_REMOTE_PAGES} pages of items; that is too large"]
+            )
+        query = {"limit": str(size), **({key: pointer} if pointer else {})}
+        page, used = _get(f"{base}?{urllib.parse.urlencode(query)}", token, budget, opener, board)
+        budget -= used
+        pages.append(page)
+        pointer = _pointer(page, key)
+        if not pointer:
+            return pages
+
+
+def _pointer(page: dict, key: str) -> str:
+    value = page.get(key)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return ""
+
+
+def _get(url: str, token: str, budget: int, opener: Opener, board: str) -> tuple[dict, int]:
+    request = urllib.request.Request(  # noqa: S310 - fixed https hosts (module docstring)
+        url,
+        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+    )
+    host = urllib.parse.urlsplit(url).hostname
+    try:
+        with opener(request, timeout=REMOTE_TIMEOUT_SECONDS) as response:
+            body = response.read(budget + 1)
+    except urllib.error.HTTPError as error:
+        raise BoardFileError([_http_problem(error.code, host, board)]) from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise BoardFileError([f"{host} could not be reached ({reason}); try again"]) from None
+    if len(body) > budget:
+        raise BoardFileError(
+            [f"the board's items weigh more than {MAX_REMOTE_BYTES // 1024 // 1024} MB"]
+        )
+    try:
+        page = json.loads(body)
+    except (ValueError, RecursionError):
+        raise BoardFileError([f"{host} answered with something that is not JSON"]) from None
+    if not isinstance(page, dict):
+        raise BoardFileError([f"{host} answered with an unexpected shape"])
+    return page, len(body)
+
+
+def _http_problem(code: int, host: str | None, board: str) -> str:
+    if code in (401, 403):
+        return (
+            f"{host} refused the access token ({code}): check that it is current and may "
+            "read boards (Miro: boards:read; Mural: murals:read)"
+        )
+    if code == 404:
+        return f"{host} knows no board {board!r}, or the token may not open it (404)"
+    if code == 429:
+        return f"{host} asks to slow down (429, rate limit); try again in a minute"
+    return f"{host} answered {code}; try again later"
