@@ -124,3 +124,24 @@ def test_a_revoked_invitation_is_not_mailed_by_a_late_task(owner, workspace, smt
     send(invitation, token)
 
     assert smtp_server.messages == []
+
+
+def test_the_token_appears_in_no_log_line(owner, workspace, smtp_server, caplog, settings):
+    import logging
+
+    from django.test import Client
+
+    smtp_server.refuse_next = 1  # a retry logs a warning
+    invitation, token = invite(owner, workspace)
+
+    with caplog.at_level(logging.DEBUG):
+        send(invitation, token)
+        Client().get(f"/invitations/{token}/")
+
+    product_lines = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.split(".")[0] in {"accounts", "maps", "config", "celery", "django"}
+    ]
+    assert any("retrying" in line for line in product_lines)
+    assert not [line for line in product_lines if token in line]
