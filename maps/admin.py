@@ -9,6 +9,7 @@ from maps.models import (
     Persona,
     Workspace,
 )
+from maps.services.memberships import membership_record_admin_change
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,11 +18,34 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+def _old_roles(memberships) -> dict[int, str]:
+    ids = [membership.pk for membership in memberships if membership.pk]
+    return dict(Membership.objects.filter(pk__in=ids).values_list("pk", "role"))
+
+
 @admin.register(Workspace)
 class WorkspaceAdmin(admin.ModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """Membership changes made in the inline go into the workspace's history."""
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        old_roles = _old_roles(f.instance for f in formset.forms)
+        super().save_formset(request, form, formset, change)
+        for membership in formset.new_objects:
+            membership_record_admin_change(actor=request.user, membership=membership, old_role=None)
+        for membership, _fields in formset.changed_objects:
+            membership_record_admin_change(
+                actor=request.user, membership=membership, old_role=old_roles.get(membership.pk)
+            )
+        for membership in formset.deleted_objects:
+            membership_record_admin_change(
+                actor=request.user, membership=membership, old_role=None, deleted=True
+            )
 
 
 @admin.register(Membership)
@@ -30,6 +54,25 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     list_select_related = ["user", "workspace"]
     search_fields = ["user__username", "workspace__name"]
+
+    # Changes made here go into the workspace's history, as on the members page.
+    def save_model(self, request, obj, form, change) -> None:
+        old_role = _old_roles([obj]).get(obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        membership_record_admin_change(actor=request.user, membership=obj, old_role=old_role)
+
+    def delete_model(self, request, obj) -> None:
+        membership_record_admin_change(
+            actor=request.user, membership=obj, old_role=None, deleted=True
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for membership in queryset.select_related("user"):
+            membership_record_admin_change(
+                actor=request.user, membership=membership, old_role=None, deleted=True
+            )
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Persona)

@@ -145,3 +145,31 @@ def _delete(*, membership: Membership, actor: AbstractBaseUser, action: Membersh
         old_role=membership.role,
     )
     membership.delete()
+
+
+def membership_record_admin_change(
+    *,
+    actor: AbstractBaseUser,
+    membership: Membership,
+    old_role: str | None,
+    deleted: bool = False,
+) -> MembershipEvent | None:
+    """Record a change staff made in Django's admin, which writes the row itself under its
+    own permissions: the members page's history then shows it too. None when nothing
+    changed that the history shows."""
+    if deleted:
+        action, old, new = MembershipAction.REMOVED, membership.role, ""
+    elif old_role is None:
+        action, old, new = MembershipAction.ADDED, "", membership.role
+    elif old_role != membership.role:
+        action, old, new = MembershipAction.ROLE_CHANGED, old_role, membership.role
+    else:
+        return None
+    return _record(
+        workspace_id=membership.workspace_id,
+        action=action,
+        member=membership.user,
+        actor=actor,
+        old_role=old,
+        new_role=new,
+    )
