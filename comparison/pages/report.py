@@ -466,17 +466,6 @@ def report_page_context(
 
 def report_review_update_context(report: Report, *, can_edit: bool) -> dict[str, Any]:
     """What a review decision made in place sends back (`_report_review_update.html`):
-    every note segment by segment with its evidence, the scores and the review status;
-    the charts and reflection sections wait for the next load of the page. Two queries."""
-    matches = list(report.matches.all())
-    suggestions = report_suggestions(report)
-    return {
-        "report": report,
-        "pair": report.pair,
-        "shared": False,
-        "export": False,
-        "can_edit": can_edit,
-        "review": report_review_status(report, suggestions),
-        "scores": report_scores(report.summary or {}),
-        **report_sections(report, matches=matches, suggestions=suggestions),
-    }
+    the report page's own context, so that the summary, the reflection sections, the maps
+    and every note with its evidence are swapped in as the page would show them."""
+    return report_page_context(report, can_edit=can_edit)

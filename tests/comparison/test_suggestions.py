@@ -227,7 +227,12 @@ def test_confirming_with_htmx_returns_the_changed_parts_with_the_new_verdict(
     fragment = response.content.decode()
     assert "<html" not in fragment
     assert 'id="all-matches"' in fragment
-    assert 'id="report-scores" aria-labelledby="scores-heading" hx-swap-oob="true"' in fragment
+    # the summary (scores and the three questions), the reflection sections and the maps
+    # are swapped in place, out of band; each element once
+    for element in ("summary", "right", "wrong", "missed", "misplaced", "maps"):
+        assert len(re.findall(rf'id="{element}"[^>]* hx-swap-oob="true"', fragment)) == 1
+    assert 'id="report-scores"' in fragment
+    assert fragment.count("hx-swap-oob") == 8  # those 6, the review status and the feedback
     assert re.search(r'<div id="review-status"[^>]* hx-swap-oob="true"', fragment)
     assert "Evidence confirmed; scores updated." in fragment
     row = row_of(fragment, note(HYPOTHESIS))

@@ -44,6 +44,9 @@ def test_an_editor_confirms_evidence_in_place_and_reviews_with_the_keyboard(
     page.goto(f"{live_server.url}/reports/{report.pk}/")
     precision = page.locator("#report-scores .score-precision .score-value")
     precision_before = precision.inner_text()
+    right = page.locator("#summary .summary-right")
+    right_before = right.inner_text()
+    reflection_before = page.locator("#right").inner_text()
 
     # when she confirms the same-segment evidence of the last hypothesis, far down the page
     row = page.locator("tr.has-evidence").last
@@ -61,6 +64,10 @@ def test_an_editor_confirms_evidence_in_place_and_reviews_with_the_keyboard(
     assert abs(hypothesis.bounding_box()["y"] - top_before) < 2
     assert page.evaluate("window.scrollY") > 1000
     assert precision.inner_text() != precision_before
+    # ... and so did the first screen's answers and the reflection below it
+    assert right.inner_text() != right_before
+    assert page.locator("#right").inner_text() != reflection_before
+    assert page.locator("#summary").count() == 1
     assert page.evaluate("document.activeElement.id") == row_id
 
     # when she walks through the rest in review mode with the keyboard
