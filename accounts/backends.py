@@ -7,6 +7,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
+# Its dotted path, for `login()` of an account that was just created.
+BACKEND_PATH = "accounts.backends.UsernameOrEmailBackend"
+
 
 class UsernameOrEmailBackend(ModelBackend):
     """Django's ModelBackend, which also accepts an e-mail address in the username field.

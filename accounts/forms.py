@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.template import loader
 
+from accounts.services import mail_queue
 from maps.models import Role
 
 
@@ -65,8 +66,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        from accounts.services import mail_queue
-
         subject = loader.render_to_string(subject_template_name, context)
         body = loader.render_to_string(email_template_name, context)
         html_body = (

@@ -13,10 +13,9 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
+from accounts.backends import BACKEND_PATH
 from accounts.forms import QueuedPasswordResetForm, SignupForm
 from maps.views.pages import GET_POST, form_page
-
-BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
 
 @require_http_methods(GET_POST)
@@ -33,7 +32,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             password=data["password1"],
             workspace_name=data["workspace_name"],
         )
-        login(request, user, backend=BACKEND)
+        login(request, user, backend=BACKEND_PATH)
         return redirect("home")
 
     form = SignupForm(request.POST or None)

@@ -16,12 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import selectors, services
+from accounts.backends import BACKEND_PATH
 from accounts.forms import AcceptForm
 from maps.models import Role
 from maps.views.pages import GET_POST, add_service_errors, render_page
 
 SESSION_KEY = "accounts_invitation_id"
-BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
@@ -75,7 +75,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(SESSION_KEY, None)
             if not logged_in:
-                login(request, membership.user, backend=BACKEND)
+                login(request, membership.user, backend=BACKEND_PATH)
             messages.success(
                 request,
                 f"Welcome to “{invitation.workspace.name}”: you are "
