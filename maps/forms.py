@@ -149,6 +149,18 @@ class ImportForm(forms.Form):
         return _refuse_oversized(self.cleaned_data["file"])
 
 
+class FileImportConfirmForm(forms.Form):
+    """Confirm a previewed map file: its notes wait in the session under `token`."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    replace = forms.BooleanField(
+        label="Replace existing notes",
+        required=False,
+        help_text="Otherwise the file's notes are added; rows whose id names a note of this "
+        "map update that note.",
+    )
+
+
 class BoardUploadForm(forms.Form):
     file = forms.FileField(
         label="Miro or Mural board (JSON file)",

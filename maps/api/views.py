@@ -239,7 +239,17 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
 
     @extend_schema(
         request={"multipart/form-data": s.MapImportSerializer},
+        parameters=[
+            OpenApiParameter(
+                "dry_run",
+                bool,
+                default=False,
+                description="Only read the file and answer how it was read (layout, "
+                "encoding, sheet, notices) and its notes per segment; nothing is stored.",
+            )
+        ],
         responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Dry run: how it was read."),
             201: inline_serializer(
                 "ImportResult",
                 {
@@ -270,6 +280,8 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
         _require_editor(request, empathy_map.persona.workspace_id)
         data = s.MapImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        query = s.BoardImportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         if upload.size > limits.MAX_FILE_BYTES:
             # Checked before reading so an oversized upload is never loaded whole.
@@ -283,6 +295,16 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
                     )
                 ]
             )
+        if query.validated_data["dry_run"]:
+            try:
+                read = map_files.read_map_file(
+                    upload.read(),
+                    filename=upload.name or "",
+                    sheet=data.validated_data.get("sheet") or None,
+                )
+            except map_files.MapFileError as error:
+                raise services.ImportRejected(error.errors) from error
+            return Response(map_files.describe_read(read))
         result = services.map_import_file(
             user=request.user,
             empathy_map=empathy_map,

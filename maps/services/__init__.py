@@ -24,6 +24,7 @@ from maps.services.imports import (
     map_import,
     map_import_board,
     map_import_file,
+    map_import_read,
 )
 from maps.services.memberships import (
     LAST_OWNER_MESSAGE,
@@ -64,6 +65,7 @@ __all__ = [
     "map_import",
     "map_import_board",
     "map_import_file",
+    "map_import_read",
     "map_seal",
     "map_unseal",
     "map_update",

@@ -76,6 +76,20 @@ def map_import_file(
         read = map_files.read_map_file(data, filename=filename, sheet=sheet)
     except map_files.MapFileError as error:
         raise ImportRejected(error.errors) from error
+    return map_import_read(user=user, empathy_map=empathy_map, read=read, replace=replace)
+
+
+@transaction.atomic
+def map_import_read(
+    *,
+    user: AbstractBaseUser,
+    empathy_map: EmpathyMap,
+    read: map_files.MapFileRead,
+    replace: bool = False,
+) -> FileImportResult:
+    """Store a map file already read (`map_files.read_map_file`, shown as a preview),
+    all or nothing, as `map_import_file` does."""
+    empathy_map = require_editor_unsealed(user, empathy_map)
     parsed = read.notes
 
     existing = {} if replace else {str(note.pk): note for note in empathy_map.notes.all()}

@@ -34,6 +34,10 @@ from maps.views.pages import (
 BOARD_SESSION_KEY = "board_import"
 BOARD_SESSION_MAX_CHARS = 2 * boards.MAX_FILE_BYTES
 BOARD_SAMPLE_NOTES = 3  # enough to recognise an area in the preview
+# A map file's preview waits in the session like a board's (the same bound applies: the
+# notes of a 2 MB file).
+FILE_SESSION_KEY = "file_import"
+FILE_SAMPLE_NOTES = 20  # enough rows to see that the columns were read right
 FETCH_OFF = (
     "reading boards through the Miro or Mural API is switched off on this server "
     "(GAPMAP_BOARD_FETCH); upload the board's JSON file instead"
@@ -44,11 +48,49 @@ FETCH_OFF = (
 @require_http_methods(GET_POST)
 @editing_map
 def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
+    """Import a map file: at once ("Import"), or after a preview of how it was read
+    ("Preview": the encoding, sheet and notices, the notes per segment), confirmed with
+    the preview's token; the notes then come from the session, not from the form."""
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm_file_import(request, empathy_map)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     row_errors: list = []
 
+    def rejected(filename: str, errors: list) -> None:
+        row_errors.extend(errors)
+        form.add_error(
+            "file",
+            f"Nothing was imported: {filename} has {plural(len(row_errors), 'problem')} "
+            "(listed below). Fix them and upload the file again.",
+        )
+
     def save(data: dict) -> HttpResponse | None:
         upload = data["file"]
+        if "preview" in request.POST:
+            try:
+                read = map_files.read_map_file(
+                    upload.read(), filename=upload.name, sheet=data["sheet"] or None
+                )
+            except map_files.MapFileError as error:
+                rejected(upload.name, error.errors)
+                return None
+            stored = {
+                "map": empathy_map.pk,
+                "token": secrets.token_urlsafe(16),
+                "filename": upload.name,
+                "read": read.to_dict(),
+            }
+            if len(json.dumps(stored)) > BOARD_SESSION_MAX_CHARS:
+                form.add_error(
+                    "file",
+                    "This file is too large to preview; import it directly with “Import”.",
+                )
+                return None
+            request.session[FILE_SESSION_KEY] = stored
+            confirm = forms.FileImportConfirmForm(
+                initial={"token": stored["token"], "replace": data["replace"]}
+            )
+            return _file_preview_page(request, empathy_map, read, confirm, upload.name)
         try:
             result = services.map_import_file(
                 user=request.user,
@@ -58,24 +100,10 @@ def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
                 replace=data["replace"],
                 sheet=data["sheet"] or None,
             )
-        except services.ImportRejected as rejected:
-            row_errors.extend(rejected.rows)
-            form.add_error(
-                "file",
-                f"Nothing was imported: {upload.name} has "
-                f"{plural(len(row_errors), 'problem')} (listed below). Fix them and upload the "
-                "file again.",
-            )
+        except services.ImportRejected as error:
+            rejected(upload.name, error.rows)
             return None
-        replaced = " replacing the previous notes" if data["replace"] else ""
-        messages.success(
-            request,
-            f"Imported {plural(result.imported, 'note')}{replaced} from {upload.name} "
-            f"({_how_read(result.read)}).",
-        )
-        for notice in result.read.notices:
-            messages.warning(request, f"{upload.name}: {notice}.")
-        return redirect("map-board", pk=empathy_map.pk)
+        return _file_imported(request, empathy_map, result, upload.name, data["replace"])
 
     return form_page(
         request,
@@ -85,6 +113,96 @@ def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
         context={"map": empathy_map, "row_errors": row_errors},
         workspace=empathy_map.persona.workspace,
     )
+
+
+def _file_imported(
+    request: HttpRequest,
+    empathy_map: EmpathyMap,
+    result: services.FileImportResult,
+    filename: str,
+    replace: bool,
+) -> HttpResponse:
+    replaced = " replacing the previous notes" if replace else ""
+    messages.success(
+        request,
+        f"Imported {plural(result.imported, 'note')}{replaced} from {filename} "
+        f"({_how_read(result.read)}).",
+    )
+    for notice in result.read.notices:
+        messages.warning(request, f"{filename}: {notice}.")
+    return redirect("map-board", pk=empathy_map.pk)
+
+
+def _file_preview_page(
+    request: HttpRequest,
+    empathy_map: EmpathyMap,
+    read: map_files.MapFileRead,
+    form: forms.FileImportConfirmForm,
+    filename: str,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    counts = dict.fromkeys(SEGMENT_LABELS, 0)
+    for note in read.notes:
+        counts[note.segment] += 1
+    return render_page(
+        request,
+        "maps/map_import_preview.html",
+        {
+            "map": empathy_map,
+            "read": read,
+            "how_read": _how_read(read),
+            "form": form,
+            "filename": filename,
+            "counts": [(SEGMENT_LABELS[key], count) for key, count in counts.items()],
+            "sample": [
+                (note, SEGMENT_LABELS[note.segment]) for note in read.notes[:FILE_SAMPLE_NOTES]
+            ],
+            "more": max(len(read.notes) - FILE_SAMPLE_NOTES, 0),
+        },
+        workspace=empathy_map.persona.workspace,
+        status=status,
+    )
+
+
+def _confirm_file_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
+    stored = request.session.get(FILE_SESSION_KEY)
+    read = None
+    if (
+        isinstance(stored, dict)
+        and stored.get("map") == empathy_map.pk
+        and isinstance(stored.get("token"), str)
+        and secrets.compare_digest(stored["token"], request.POST.get("token", ""))
+    ):
+        try:
+            read = map_files.MapFileRead.from_dict(stored.get("read"))
+        except map_files.MapFileError:
+            read = None
+    if read is None:
+        messages.error(
+            request,
+            "That preview is no longer available (it expired or another upload replaced it); "
+            "nothing was imported. Upload the file again.",
+        )
+        return redirect("map-import", pk=empathy_map.pk)
+    filename = str(stored.get("filename", ""))
+    form = forms.FileImportConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.map_import_read(
+                user=request.user,
+                empathy_map=empathy_map,
+                read=read,
+                replace=form.cleaned_data["replace"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session.pop(FILE_SESSION_KEY, None)
+            return _file_imported(
+                request, empathy_map, result, filename, form.cleaned_data["replace"]
+            )
+    return _file_preview_page(request, empathy_map, read, form, filename, status=400)
 
 
 def _how_read(read: map_files.MapFileRead) -> str:

@@ -180,7 +180,13 @@ def test_import_and_export_round_trip(api, editor, internal_map, persona):
     upload.name = "map.csv"
     response = client.post(f"/api/maps/{copy.pk}/import/", {"file": upload}, format="multipart")
     assert response.status_code == 201, response.json()
-    assert response.json() == {"imported": 2}
+    assert response.json() == {
+        "imported": 2,
+        "layout": "CSV",
+        "encoding": "UTF-8",
+        "sheet": "",
+        "notices": [],
+    }
 
     def contents(empathy_map):
         return sorted(empathy_map.notes.values_list("segment", "text", "votes", "author"))

@@ -21,6 +21,7 @@ from maps import services
 from maps.io.limits import MAX_NOTES_PER_MAP, MAX_XLSX_PARTS, MAX_XLSX_UNCOMPRESSED_BYTES
 from maps.io.map_files import MapFileError, read_map_file, template_csv, template_xlsx
 from maps.io.map_files.csv_layout import _header_name
+from maps.views.imports import FILE_SESSION_KEY
 
 
 def notes_of(read) -> list[tuple]:
@@ -335,6 +336,64 @@ def test_web_import_says_how_the_file_was_read(browser, internal_map):
     assert "Imported 2 notes from Notizen.csv (CSV, Windows-1252)." in page
     assert "read as Windows-1252 (the file is not UTF-8); check the umlauts" in page
     assert internal_map.notes.filter(text="Zu viele Tools für 5 € im Monat").exists()
+
+
+def test_web_preview_shows_how_the_file_was_read_then_imports_it(browser, internal_map):
+    url = f"/maps/{internal_map.pk}/import/"
+    upload = SimpleUploadedFile("Notizen.csv", GERMAN_EXCEL.encode("cp1252"))
+    before = internal_map.notes.count()
+
+    response = browser.post(url, {"file": upload, "preview": "1"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="file-how-read">CSV, Windows-1252</strong>' in page
+    assert "read as Windows-1252 (the file is not UTF-8); check the umlauts" in page
+    assert "Zu viele Tools für 5 € im Monat" in page
+    assert internal_map.notes.count() == before  # nothing stored yet
+
+    token = browser.session[FILE_SESSION_KEY]["token"]
+    response = browser.post(url, {"token": token}, follow=True)
+    assert "Imported 2 notes from Notizen.csv (CSV, Windows-1252)." in response.content.decode()
+    assert internal_map.notes.count() == before + 2
+    assert FILE_SESSION_KEY not in browser.session
+
+
+def test_web_preview_token_must_match_and_belong_to_this_map(browser, internal_map, customer_map):
+    upload = SimpleUploadedFile("n.csv", b"segment,text\nsees,x\n")
+    browser.post(f"/maps/{internal_map.pk}/import/", {"file": upload, "preview": "1"})
+    token = browser.session[FILE_SESSION_KEY]["token"]
+    before = (internal_map.notes.count(), customer_map.notes.count())
+
+    wrong = browser.post(f"/maps/{internal_map.pk}/import/", {"token": "nope"}, follow=True)
+    other = browser.post(f"/maps/{customer_map.pk}/import/", {"token": token}, follow=True)
+
+    for response in (wrong, other):
+        assert "That preview is no longer available" in response.content.decode()
+    assert (internal_map.notes.count(), customer_map.notes.count()) == before
+
+
+def test_web_preview_of_a_bad_file_lists_its_rows(browser, internal_map):
+    upload = SimpleUploadedFile("n.csv", b"segment,text\nnowhere,x\n")
+    response = browser.post(f"/maps/{internal_map.pk}/import/", {"file": upload, "preview": "1"})
+    assert response.status_code == 400
+    assert "unknown segment &#x27;nowhere&#x27;" in response.content.decode()
+    assert FILE_SESSION_KEY not in browser.session
+
+
+def test_api_dry_run_says_how_the_file_was_read_and_stores_nothing(api, editor, internal_map):
+    before = internal_map.notes.count()
+    upload = SimpleUploadedFile("n.csv", GERMAN_EXCEL.encode("cp1252"))
+    response = api(editor).post(
+        f"/api/maps/{internal_map.pk}/import/?dry_run=1", {"file": upload}, format="multipart"
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["layout"], body["encoding"], body["note_count"]) == ("CSV", "Windows-1252", 2)
+    assert body["per_segment"]["pains"] == 1
+    assert body["notes"][0]["author"] == "Jürgen Groß"
+    assert internal_map.notes.count() == before
 
 
 def test_web_import_of_a_chosen_sheet(browser, internal_map):

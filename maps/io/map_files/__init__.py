@@ -20,7 +20,7 @@ Spreadsheet formulas
 """
 
 from maps.io.map_files.export import ExportNote, export_csv, export_json
-from maps.io.map_files.parsing import MapFileRead, parse_map_file, read_map_file
+from maps.io.map_files.parsing import MapFileRead, describe_read, parse_map_file, read_map_file
 from maps.io.map_files.rows import COLUMNS, MapFileError, ParsedNote, RowError
 from maps.io.map_files.template import template_csv, template_xlsx
 
@@ -31,6 +31,7 @@ __all__ = [
     "MapFileRead",
     "ParsedNote",
     "RowError",
+    "describe_read",
     "export_csv",
     "export_json",
     "parse_map_file",

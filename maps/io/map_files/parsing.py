@@ -19,6 +19,7 @@ from maps.io.note_values import (
     clean_votes,
     quoted,
 )
+from maps.segments import SEGMENT_KEYS
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,52 @@ class MapFileRead:
     encoding: str = ""
     sheet: str = ""
     notices: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """Plain JSON data (for the session between preview and confirm)."""
+        return {
+            "layout": self.layout,
+            "encoding": self.encoding,
+            "sheet": self.sheet,
+            "notices": list(self.notices),
+            "notes": [
+                [note.row, note.segment, note.text, note.votes, note.author, note.id]
+                for note in self.notes
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> MapFileRead:
+        """Rebuild ``to_dict``'s output, validating every note again (the stored data may
+        outlive this code's version); raises MapFileError when it is unusable."""
+        try:
+            notes = []
+            for row, segment, text, votes, author, note_id in data["notes"]:  # type: ignore[index]
+                problems = [
+                    reason
+                    for _, reason in (
+                        clean_segment(segment, {}),
+                        clean_text(text),
+                        clean_votes(votes),
+                        clean_author(author),
+                        clean_id(note_id),
+                    )
+                    if reason
+                ]
+                if problems or segment not in SEGMENT_KEYS or not isinstance(row, int):
+                    raise ValueError("invalid note")
+                notes.append(ParsedNote(row, segment, text, votes, author, note_id))
+            if len(notes) > MAX_NOTES_PER_MAP:
+                raise ValueError("too many notes")
+            return cls(
+                notes=notes,
+                layout=str(data["layout"]),  # type: ignore[index]
+                encoding=str(data["encoding"]),  # type: ignore[index]
+                sheet=str(data["sheet"]),  # type: ignore[index]
+                notices=tuple(str(notice) for notice in data["notices"]),  # type: ignore[index]
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise file_error("the stored preview is unreadable; upload the file again") from error
 
 
 def parse_map_file(
@@ -151,3 +198,30 @@ def _build_notes(rows: list[RawRow], errors: list[RowError]) -> list[ParsedNote]
         if not row_errors and not raw.problems and segment is not None and text is not None:
             notes.append(ParsedNote(raw.row, segment, text, votes, author, note_id))
     return notes
+
+
+def describe_read(read: MapFileRead) -> dict:
+    """How a file was read, as plain data for a dry run: layout, encoding, sheet, notices,
+    the number of notes per segment, and the notes."""
+    per_segment = dict.fromkeys(SEGMENT_KEYS, 0)
+    for note in read.notes:
+        per_segment[note.segment] += 1
+    return {
+        "layout": read.layout,
+        "encoding": read.encoding,
+        "sheet": read.sheet,
+        "notices": list(read.notices),
+        "note_count": len(read.notes),
+        "per_segment": per_segment,
+        "notes": [
+            {
+                "row": note.row,
+                "segment": note.segment,
+                "text": note.text,
+                "votes": note.votes,
+                "author": note.author,
+                "id": note.id,
+            }
+            for note in read.notes
+        ],
+    }
