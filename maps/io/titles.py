@@ -58,7 +58,8 @@ _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
         "challenge challenges risk risks struggle struggles hurdles annoyances "
         "schmerz schmerzen frust frustrationen frustration angst angste sorge sorgen "
         "problem probleme hindernis hindernisse herausforderung herausforderungen "
-        "befurchtungen risiken argernisse hurden"
+        "befurchtungen risiken argernisse hurden schmerzpunkte afraid scared annoyances "
+        "painful"
     ),
     "gains": _words(
         "gain gains want wants need needs goal goals wish wishes hope hopes desire desires "
@@ -82,9 +83,12 @@ _CONCEPT_SEGMENT = {
 _WORD_CONCEPT = {word: concept for concept, words in _CONCEPT_WORDS.items() for word in words}
 # Two-word phrases read before single words ("pain points": the pain concept, once).
 _PHRASES = {("pain", "points"): "pains", ("pain", "point"): "pains"}
-# A headline before "?", ":", "(" or a line break: the rest of the title explains it
-# ("What do they SAY? What have we heard them say?" is about saying, not hearing).
-_HEADLINE_END = re.compile(r"[?:(\n]")
+# A headline before "?", ":", "(", a dash or a line break, when what follows explains it
+# in a few words: "What do they SAY? What have we heard them say?" is about saying, not
+# hearing, and "Hears – what do friends say?" about hearing. "Pains – Gains" is no
+# headline and its explanation: both names count, and the title is ambiguous.
+_HEADLINE_END = re.compile(r"\?|:|\(|\n|\|| [–—-] ")
+_MIN_EXPLANATION_WORDS = 3
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s*")
 
 
@@ -139,9 +143,10 @@ def match_title(title: str) -> TitleMatch:
         return TitleMatch(exact, (exact,))
     named = _segments_named(cleaned)
     if len(named) != 1:
-        headline = _HEADLINE_END.split(cleaned, maxsplit=1)[0]
-        if headline != cleaned:
-            in_headline = _segments_named(headline)
+        parts = _HEADLINE_END.split(cleaned, maxsplit=1)
+        explanation = parts[1] if len(parts) == 2 else ""
+        if len(re.findall(r"\w+", explanation)) >= _MIN_EXPLANATION_WORDS:
+            in_headline = _segments_named(parts[0])
             if len(in_headline) == 1:
                 named = in_headline
     ordered = tuple(key for key in SEGMENT_KEYS if key in named)

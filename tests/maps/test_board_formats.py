@@ -271,6 +271,12 @@ def test_files_for_the_other_importer_get_a_hint(data, filename, message):
         ("Fears, frustrations, obstacles", "pains"),
         ("What success looks like, what they want to achieve", "gains"),
         ("2. Gains", "gains"),
+        # a headline and its explanation: the headline decides
+        ("Hears – what do friends and colleagues say?", "hears"),
+        ("Sees - what does the customer see around them", "sees"),
+        ("Gains (what they hope for)", "gains"),
+        ("Schmerzpunkte", "pains"),
+        ("What are they afraid of?", "pains"),
     ],
 )
 def test_titles_name_their_segment(title, segment):
@@ -285,6 +291,9 @@ def test_titles_name_their_segment(title, segment):
         ("Sagt & Hört", ("says_does", "hears")),
         ("What do they see and hear?", ("sees", "hears")),
         ("Ängste und Wünsche", ("pains", "gains")),
+        ("Pains – Gains", ("pains", "gains")),  # a second name is no explanation
+        ("Pains? Gains?", ("pains", "gains")),
+        ("What do they think about what they hear?", ("hears", "thinks_feels")),
     ],
 )
 def test_titles_naming_two_segments_are_ambiguous_never_guessed(title, candidates):
