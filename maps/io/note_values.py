@@ -21,7 +21,8 @@ from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS, resolve_segment
 _ACCEPTED_SEGMENTS = (
     f"accepted: {', '.join(SEGMENT_KEYS)} (and aliases such as 'Says & Does', 'Sieht')"
 )
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+# "3.0" from a spreadsheet's number cell, "3,0" from a German one.
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,]0*)?")
 _DECIMAL_NUMBER = re.compile(r"[+-]?[0-9]*[.,][0-9]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -136,7 +137,7 @@ def clean_votes(value: object) -> tuple[int, str | None]:
             if _DECIMAL_NUMBER.fullmatch(spelled):
                 return 0, f"votes must be a whole number, got {quoted(spelled)}"
             return 0, f"votes must be a whole number of 0 or more, got {quoted(spelled)}"
-        digits = spelled.split(".")[0].lstrip("+-").lstrip("0") or "0"
+        digits = re.split(r"[.,]", spelled)[0].lstrip("+-").lstrip("0") or "0"
         # Compare digit counts first: int() of a 5,000-digit string raises ValueError.
         magnitude = int(digits) if len(digits) <= len(str(MAX_VOTES)) else MAX_VOTES + 1
         number = -magnitude if spelled.startswith("-") else magnitude

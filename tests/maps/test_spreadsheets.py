@@ -93,6 +93,17 @@ def test_utf8_with_bom_and_sep_line_with_quotes():
     assert read.notices == ()
 
 
+def test_title_rows_above_the_header_are_skipped_and_said():
+    data = b"Workshop 12 May: customers;;\n\nSegment;Text;Votes\nsees;x, y;1\npains;y;3,0\n"
+    read = read_map_file(data)
+    assert notes_of(read) == [("sees", "x, y", 1, ""), ("pains", "y", 3, "")]
+    assert read.notices == ("row above the header skipped ('Workshop 12 May: customers')",)
+    # a row of several cells above the header is data, not a title: its row is named
+    with pytest.raises(MapFileError) as caught:
+        read_map_file(b"a,b\nsegment,text\nsees,x\n")
+    assert [(error.row, error.column) for error in caught.value.errors][0] == (1, "segment")
+
+
 def test_a_sep_line_alone_is_no_notes():
     assert reasons_of(b"sep=;\n") == ["no notes found"]
 

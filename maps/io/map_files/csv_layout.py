@@ -63,6 +63,7 @@ _BLANK = " \t\r\n\f\v,;"
 _SAMPLE_RECORDS = 20  # enough rows to outvote one odd first row
 _SAMPLE_CHARS = 64 * 1024  # where to look for them: 20 full notes fit many times over
 _MAX_COUNTED_ROWS = 1_000_000  # past a map's limit, rows are only counted, up to this
+_TITLE_ROWS = 3  # title lines a sheet may have above its header
 
 
 class Record(NamedTuple):
@@ -272,16 +273,25 @@ def csv_rows(text: str, max_notes: int, notices: list[str]) -> tuple[list[RawRow
 
 def table_rows(records: Iterator[Record], max_notes: int, notices: list[str]) -> list[RawRow]:
     """The rows of a table (CSV records or a worksheet's rows), with or without header."""
-    first = next(records, None)
-    if first is None:
+    head = list(islice(records, _TITLE_ROWS + 1))
+    if not head:
         return []
     columns: list[str] = list(COLUMNS)
     header_rows = 0
-    pending = [first]
-    if first.cells is not None and _looks_like_header(first.cells):
-        columns = _header_columns(first.cells, notices)
-        header_rows = 1
-        pending = []
+    pending = head
+    position = _header_position(head)
+    if position is not None:
+        header = head[position]
+        columns = _header_columns(header.cells or [], notices)
+        # Rows are numbered from the header (the first note under it is row 1); a
+        # header on the first line keeps the numbering a header always had.
+        header_rows = 1 if position == 0 else header.index
+        pending = head[position + 1 :]
+        if position:
+            notices.append(
+                f"{'row' if position == 1 else 'rows'} above the header skipped "
+                f"({', '.join(quoted(_first_cell(record), 30) for record in head[:position])})"
+            )
     rows: list[RawRow] = []
     for record in chain(pending, records):
         if len(rows) == max_notes:
@@ -292,6 +302,22 @@ def table_rows(records: Iterator[Record], max_notes: int, notices: list[str]) ->
     if not rows and header_rows:
         raise file_error("no notes found: the file has a header row but no notes under it")
     return rows
+
+
+def _header_position(head: list[Record]) -> int | None:
+    """Where the header is among the first rows: the first row, or a later one when
+    every row above it is a title (one cell: "Workshop 12 May, customers")."""
+    for position, record in enumerate(head):
+        if record.cells is not None and _looks_like_header(record.cells):
+            return position
+        if record.cells is None or len(_without_trailing_blanks(record.cells)) > 1:
+            return None
+    return None
+
+
+def _first_cell(record: Record) -> str:
+    cells = _without_trailing_blanks(record.cells or [])
+    return next((cell.strip() for cell in cells if cell.strip()), "")
 
 
 def _csv_row(record: Record, row: int, columns: list[str], has_header: bool) -> RawRow:
