@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test browser lint format bench clean
+.PHONY: install run serve test browser proxy lint format bench clean
 
 install: $(STAMP)
 
@@ -43,7 +43,7 @@ serve: install
 	@echo "Gapmap on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@$(BIN)/python bin/serve.py 127.0.0.1:$(PORT)
 
-test: install browser
+test: install browser proxy
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
@@ -55,6 +55,15 @@ browser:
 		{ apt-get install -y -qq chromium >/dev/null 2>&1 || \
 		  { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }; } || \
 		echo "Chromium is not installed and could not be installed: browser tests will skip."
+
+# The production-shape test (tests/e2e/test_nginx_proxy.py) runs Debian's nginx with the
+# configuration in deploy/nginx/; installed when missing and possible, like Chromium.
+NGINX ?= /usr/sbin/nginx
+proxy:
+	@test -x $(NGINX) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		{ apt-get install -y -qq nginx-light >/dev/null 2>&1 || apt-get install -y -qq nginx >/dev/null 2>&1 || \
+		  { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }; }; } || \
+		echo "nginx is not installed and could not be installed: the proxy test will skip."
 
 lint: install
 	$(BIN)/ruff check .
