@@ -345,7 +345,7 @@ def test_api_answers_400_naming_the_ambiguous_title(api, editor, internal_map):
 
     assert response.status_code == 400
     (problem,) = response.json()["mapping"]
-    assert problem.startswith("area 'Pains & Gains' (1 notes) has a title that could mean Pains")
+    assert problem.startswith("area 'Pains & Gains' (1 note) has a title that could mean Pains")
     assert internal_map.notes.count() == 2
 
 

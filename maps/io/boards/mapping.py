@@ -68,7 +68,8 @@ def assign_segments(
     for area, segment in resolved_areas:
         if segment is None:
             problems.append(
-                f"area {quoted(area.title)} ({len(area.notes)} notes) {why_unmapped(area)}"
+                f"area {quoted(area.title)} ({len(area.notes)} "
+                f"note{'' if len(area.notes) == 1 else 's'}) {why_unmapped(area)}"
             )
         elif segment != SKIP:
             assigned.extend((segment, note) for note in area.notes)
