@@ -458,6 +458,22 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
         mapping = data.validated_data.get("mapping") or {}
         if query.validated_data["dry_run"]:
             return Response(boards.describe(preview, mapping))
+        try:
+            boards.assign_segments(preview, mapping)
+        except boards.BoardFileError as error:
+            # Never guessed: the client names a segment (or "skip") for each such area.
+            unmapped = boards.unmapped_areas(preview, mapping)
+            titles = ", ".join(repr(area["title"]) for area in unmapped)
+            detail = (
+                f'Nothing was imported: map these areas to a segment or "skip" in `mapping`: '
+                f"{titles}."
+                if unmapped
+                else "Nothing was imported: the mapping has problems."
+            )
+            return Response(
+                {"detail": detail, "mapping": error.problems, "unmapped_areas": unmapped},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         result = services.map_import_board(
             user=request.user,
             empathy_map=empathy_map,

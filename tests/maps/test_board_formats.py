@@ -344,8 +344,21 @@ def test_api_answers_400_naming_the_ambiguous_title(api, editor, internal_map):
     )
 
     assert response.status_code == 400
-    (problem,) = response.json()["mapping"]
+    body = response.json()
+    (problem,) = body["mapping"]
     assert problem.startswith("area 'Pains & Gains' (1 note) has a title that could mean Pains")
+    assert body["detail"] == (
+        'Nothing was imported: map these areas to a segment or "skip" in `mapping`: '
+        "'Pains & Gains'."
+    )
+    assert body["unmapped_areas"] == [
+        {
+            "id": "3458764600000000003",
+            "title": "Pains & Gains",
+            "note_count": 1,
+            "could_be": ["pains", "gains"],
+        }
+    ]
     assert internal_map.notes.count() == 2
 
 

@@ -29,7 +29,13 @@ Titles
 """
 
 from maps.io.boards.formats import FORMAT_NAMES
-from maps.io.boards.mapping import SKIP, assign_segments, describe, left_out_dicts
+from maps.io.boards.mapping import (
+    SKIP,
+    assign_segments,
+    describe,
+    left_out_dicts,
+    unmapped_areas,
+)
 from maps.io.boards.parsing import parse_board, parse_board_pages
 from maps.io.boards.preview import (
     MAX_NOTES,
@@ -68,4 +74,5 @@ __all__ = [
     "parse_board",
     "parse_board_pages",
     "segment_for_title",
+    "unmapped_areas",
 ]

@@ -133,3 +133,19 @@ def describe(preview: BoardPreview, mapping: Mapping[str, str]) -> dict:
 def left_out_dicts(preview: BoardPreview) -> list[dict[str, str]]:
     """What the board held that is not imported, each item with its reason."""
     return [{"item": label, "reason": reason} for label, reason in preview.left_out]
+
+
+def unmapped_areas(preview: BoardPreview, mapping: Mapping[str, str]) -> list[dict]:
+    """The areas still without a segment after ``mapping``, as plain data for the API's
+    answer: id, title, how many notes, and the segments an ambiguous title could mean."""
+    resolved_areas, _ = apply_mapping(preview, mapping)
+    return [
+        {
+            "id": area.id,
+            "title": area.title,
+            "note_count": len(area.notes),
+            "could_be": list(area.candidates),
+        }
+        for area, segment in resolved_areas
+        if segment is None
+    ]
