@@ -163,6 +163,15 @@ def test_miro_export_tool_output_with_frames_and_tag_items():
     )
 
 
+def test_miro_export_sticky_without_parent_field_belongs_to_the_frame_listing_it():
+    items = json.loads(fixture("miro_export_sdk.json"))
+    del items[1]["parentId"]
+    preview = parse_board(json.dumps(items).encode())
+    assert [(area.title, area.segment, len(area.notes)) for area in preview.areas] == [
+        ("Saying & Doing", "says_does", 1)
+    ]
+
+
 def test_mural_html_only_text_visitor_alias_tag_votes_and_plain_text_kept():
     preview = parse_board(fixture("mural_widgets_api.json"))
 

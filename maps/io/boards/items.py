@@ -327,6 +327,8 @@ def read_miro(
     """Miro v2 items, or the Web SDK's (``sdk``: fields at the top level, as miro-export
     writes them). Frames and titled shapes may be areas."""
     read = BoardRead()
+    # A frame lists its children; an item may lack its own parent field (Web SDK).
+    listed = _parents_by_children(items, MIRO_FRAME)
     for index, item in _objects(items, problems):
         kind = item.get("type")
         if kind not in (MIRO_NOTE, MIRO_FRAME, MIRO_SHAPE):
@@ -341,7 +343,7 @@ def read_miro(
         x = _number(position, "x", label, problems, within=within[1])
         y = _number(position, "y", label, problems, within=within[1])
         centre = (x, y) if x is not None and y is not None else None
-        parent = _parent_id(item, label, problems)
+        parent = _parent_id(item, label, problems) or listed.get(_item_id(item, index))
         if kind == MIRO_NOTE:
             raw = _str_field(data, "content", label, problems, within=within[0])
             text = _note_text(raw, label, problems, html=True)
@@ -374,12 +376,7 @@ def read_miro(
 def read_miro_v1(items: list, problems: Problems, tags_by_id: Mapping[str, str]) -> BoardRead:
     """Miro REST API v1 widgets: absolute centres, frames list their children."""
     read = BoardRead()
-    parents: dict[str, str] = {}
-    for _, item in _objects(items, Problems()):
-        if item.get("type") == MIRO_V1_FRAME and isinstance(item.get("childrenIds"), list):
-            for child in item["childrenIds"]:
-                if isinstance(child, str | int) and not isinstance(child, bool):
-                    parents.setdefault(str(child), _item_id(item, 0))
+    parents = _parents_by_children(items, MIRO_V1_FRAME)
     for index, item in _objects(items, problems):
         kind = item.get("type")
         if kind not in (MIRO_V1_NOTE, MIRO_V1_FRAME, MIRO_V1_SHAPE):
@@ -473,6 +470,20 @@ def read_mural(items: list, problems: Problems, tags_by_id: Mapping[str, str]) -
         title = area_title(_str_field(item, "title", label, problems))
         read.boxes.append(Box(_item_id(item, index), title, parent, box, "area"))
     return read
+
+
+def _parents_by_children(items: list, frame_type: str) -> dict[str, str]:
+    """Each item's frame, from the frames' ``childrenIds`` (the first frame listing it)."""
+    parents: dict[str, str] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or item.get("type") != frame_type:
+            continue
+        children = item.get("childrenIds")
+        if isinstance(children, list):
+            for child in children:
+                if isinstance(child, str | int) and not isinstance(child, bool):
+                    parents.setdefault(str(child), _item_id(item, index))
+    return parents
 
 
 def _objects(items: Iterable[object], problems: Problems) -> Iterable[tuple[int, dict]]:
