@@ -22,18 +22,23 @@ TOKEN = "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_TEST"
 
 
 class Recorded:
-    """An opener answering from recorded pages, keyed by the cursor asked for."""
+    """An opener answering from recorded pages, keyed by the cursor asked for; the tags
+    list from ``tags`` (404 when there is none)."""
 
-    def __init__(self, pages: dict[str, object], key: str) -> None:
+    def __init__(self, pages: dict[str, object], key: str, tags: object = None) -> None:
         self.pages = pages
         self.key = key
+        self.tags = tags
         self.requests: list = []
 
     def __call__(self, request, timeout):
         self.requests.append(request)
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.full_url).query)
-        pointer = query.get(self.key, [""])[0]
-        answer = self.pages[pointer]
+        url = urllib.parse.urlsplit(request.full_url)
+        if url.path.endswith("/tags"):
+            answer = self.tags if self.tags is not None else _http(404)
+        else:
+            pointer = urllib.parse.parse_qs(url.query).get(self.key, [""])[0]
+            answer = self.pages[pointer]
         if isinstance(answer, Exception):
             raise answer
         body = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
@@ -55,6 +60,7 @@ def test_miro_pages_are_followed_by_cursor_with_the_token():
     assert [request.full_url for request in opener.requests] == [
         "https://api.miro.com/v2/boards/uXjVTEST%3D/items?limit=50",
         "https://api.miro.com/v2/boards/uXjVTEST%3D/items?limit=50&cursor=MzQ1ODc2NDYwMDAwMDAwMTAz",
+        "https://api.miro.com/v2/boards/uXjVTEST%3D/tags",  # 404 here: imported without
     ]
     assert {r.get_header("Authorization") for r in opener.requests} == {f"Bearer {TOKEN}"}
     assert parse_board_pages(pages) == parse_board((FIXTURES / "miro_v2_pages.json").read_bytes())
@@ -63,8 +69,9 @@ def test_miro_pages_are_followed_by_cursor_with_the_token():
 def test_mural_pages_are_followed_by_next():
     document = json.loads((FIXTURES / "mural_widgets_api.json").read_bytes())
     first = {"value": document["value"][:3], "next": "cGFnZTI="}
-    second = {"value": document["value"][3:], "tags": document["tags"]}
-    opener = Recorded({"": first, "cGFnZTI=": second}, "next")
+    second = {"value": document["value"][3:]}
+    tags = {"value": document["tags"]}  # GET /murals/{id}/tags
+    opener = Recorded({"": first, "cGFnZTI=": second}, "next", tags=tags)
 
     pages = fetch_board(
         "mural",
@@ -77,9 +84,14 @@ def test_mural_pages_are_followed_by_next():
         "https://app.mural.co/api/public/v1/murals/acme.1712345678/widgets?limit=100"
     )
     assert opener.requests[1].full_url.endswith("widgets?limit=100&next=cGFnZTI%3D")
+    assert opener.requests[2].full_url == (
+        "https://app.mural.co/api/public/v1/murals/acme.1712345678/tags"
+    )
     preview = parse_board_pages(pages)
     assert preview.format == "mural"
     assert preview.note_count == 2
+    # the tag "3 votes", named by id on the sticky, came with the tags list
+    assert preview.areas[0].notes[0].votes == 3
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Fetching a board straight from Miro's or Mural's REST API with the person's own access
-token, page by page, into the same pages a saved export holds (``formats.collect``).
+token, page by page (and the board's tags, which carry votes), into the same pages a
+saved export holds (``formats.collect``).
 
 Only two fixed hosts are ever asked (``api.miro.com``, ``app.mural.co``); the board id is
 percent-encoded into the path, so no input can reach another address. The token is sent
@@ -26,7 +27,9 @@ REMOTE_TIMEOUT_SECONDS = 15  # a page answers in well under a second
 MAX_TOKEN_CHARS = 2_000  # OAuth tokens are a few hundred characters
 
 MIRO_ITEMS = "https://api.miro.com/v2/boards/{board}/items"
+MIRO_TAGS = "https://api.miro.com/v2/boards/{board}/tags"
 MURAL_WIDGETS = "https://app.mural.co/api/public/v1/murals/{board}/widgets"
+MURAL_TAGS = "https://app.mural.co/api/public/v1/murals/{board}/tags"
 _MIRO_PAGE_SIZE = 50  # the API's maximum
 _MURAL_PAGE_SIZE = 100
 # Board links as the browser shows them; the id is what the API wants.
@@ -101,7 +104,20 @@ def fetch_board(
         pages.append(page)
         pointer = _pointer(page, key)
         if not pointer:
-            return pages
+            break
+    # Tags carry votes ("3 votes") and stickies name them by id. The list is optional: a
+    # token without the right to read tags still imports the notes, without those votes.
+    tags_url = (MIRO_TAGS if source == "miro" else MURAL_TAGS).format(
+        board=urllib.parse.quote(board, safe="")
+    )
+    try:
+        tags, _ = _get(tags_url, token, budget, opener, board)
+    except BoardFileError:
+        return pages
+    listed = tags.get("data" if source == "miro" else "value")
+    if isinstance(listed, list):
+        pages.append({"data" if source == "miro" else "value": [], "tags": listed})
+    return pages
 
 
 def _pointer(page: dict, key: str) -> str:
