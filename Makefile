@@ -26,8 +26,12 @@ run: export DJANGO_DEBUG ?= true
 # terminal instead of sending it; set EMAIL_URL=smtp://… to send for real.
 run: export GAPMAP_OPEN_SIGNUP ?= true
 run: export EMAIL_URL ?= consolemail://
+# Static files collected and served as in production (compressed, hashed names cached for
+# good); the first run compresses them (about a minute), later runs reuse that.
+run: export GAPMAP_STATIC_COLLECTED ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py load_demo
 	@echo "E-mail $(if $(filter consolemail://%,$(EMAIL_URL)),is printed in this terminal (Django's console backend; EMAIL_URL=smtp://… sends it),goes out through EMAIL_URL);"
 	@echo "sign-up is $(if $(filter true 1 yes on,$(GAPMAP_OPEN_SIGNUP)),open at /signup/,closed) (GAPMAP_OPEN_SIGNUP=$(GAPMAP_OPEN_SIGNUP))."

@@ -128,16 +128,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "templates" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js from the installed plotly package, as vendor/plotly.min.js
+    "config.staticfiles.PlotlyFinder",
+]
+# Collected (`collectstatic`), compressed (brotli, gzip) and served under content-hashed
+# names, cached for good: in production and under `make run`, which sets this and collects
+# first. A bare DEBUG `runserver` serves the source files as they are edited.
+STATIC_COLLECTED = env.bool("GAPMAP_STATIC_COLLECTED", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "config.staticfiles.HashedStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+if STATIC_COLLECTED:
+    # Only what collectstatic wrote, with its compressed siblings, indexed once at start;
+    # pages name the hashed files only, so the plain copies need neither disk nor brotli.
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
+    WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 LOGIN_URL = "login"
 # Log in by username or by e-mail address (accounts.backends).
