@@ -1,0 +1,199 @@
+"""The fields of a board item, read with every problem reported against the item: text,
+numbers, parents, ids, votes (counts, voters, vote tags), authors and colours."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from maps.io.boards.text import clean_markup
+from maps.io.limits import MAX_COLOUR_CHARS, MAX_ID_CHARS, MAX_REPORTED_ERRORS
+from maps.io.note_values import (
+    clean_author,
+    clean_votes,
+    json_type_name,
+    normalize_note_text,
+    quoted,
+    validate_note_text,
+)
+
+# Tags that carry dot votes: "3 votes", "votes: 3", "+3", "3 Stimmen", "Punkte 2".
+_VOTE_TAG = re.compile(
+    r"^\s*(?:(?:votes?|stimmen|punkte|dots?)\s*[:=]?\s*\+?(\d{1,7})"
+    r"|\+?(\d{1,7})\s*(?:votes?|stimmen|punkte|dots?)|\+(\d{1,7}))\s*$",
+    re.IGNORECASE,
+)
+
+
+class Problems(list):
+    """Every problem of a board, capped so a file of broken items cannot flood the page."""
+
+    def add(self, message: str) -> None:
+        if len(self) < MAX_REPORTED_ERRORS:
+            self.append(message)
+
+
+def label_of(index: int, item: Mapping) -> str:
+    item_id = item.get("id")
+    shown = f" (id {quoted(str(item_id), 30)})" if isinstance(item_id, str | int) else ""
+    return f"item {index + 1}{shown}"
+
+
+def read_str(
+    item: Mapping, key: str, label: str, problems: Problems, *, within: str = ""
+) -> str | None:
+    value = item.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.add(f"{label}: {within}{key} must be text, got {json_type_name(value)}")
+        return None
+    return value
+
+
+def read_number(
+    container: Mapping, key: str, label: str, problems: Problems, *, within: str = ""
+) -> float | None:
+    value = container.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.add(f"{label}: {within}{key} must be a number, got {json_type_name(value)}")
+        return None
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")):
+        problems.add(f"{label}: {within}{key} must be a finite number")
+        return None
+    return number
+
+
+def read_dict(item: Mapping, key: str, label: str, problems: Problems) -> dict:
+    value = item.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.add(f"{label}: {key} must be an object, got {json_type_name(value)}")
+        return {}
+    return value
+
+
+def read_item_id(item: Mapping, index: int) -> str:
+    raw = item.get("id")
+    if isinstance(raw, str | int) and not isinstance(raw, bool) and str(raw).strip():
+        return str(raw).strip()[:MAX_ID_CHARS]
+    return f"item-{index + 1}"
+
+
+def read_source_id(item: Mapping) -> str:
+    """The board's own id of a sticky, kept so a re-import updates the note."""
+    raw = item.get("id")
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return ""
+    text = str(raw).strip()
+    return text if len(text) <= MAX_ID_CHARS and "\x00" not in text else ""
+
+
+def read_parent_id(item: Mapping, label: str, problems: Problems) -> str | None:
+    parent = item.get("parent")
+    if isinstance(parent, dict) and parent.get("id") is not None:
+        return str(parent["id"])
+    for key in ("parentId", "parent_id"):
+        if item.get(key) not in (None, ""):
+            return str(item[key])
+    if parent is not None and not isinstance(parent, dict):
+        problems.add(f"{label}: parent must be an object with an id")
+    return None
+
+
+def read_note_text(raw: str | None, label: str, problems: Problems, *, html: bool) -> str | None:
+    """Cleaned text, "" for an empty sticky, None (with a problem) for an invalid one.
+
+    Only HTML goes through the markup cleaner: plain text such as Mural's ``text`` keeps
+    what its author typed, "<Enter>" included."""
+    cleaned = clean_markup(raw or "") if html else " ".join((raw or "").split())
+    text = normalize_note_text(cleaned)
+    if not text:
+        return ""
+    reason = validate_note_text(text)
+    if reason:
+        problems.add(f"{label}: {reason}")
+        return None
+    return text
+
+
+def read_tag_names(item: Mapping, tags_by_id: Mapping[str, str]) -> list[str]:
+    """The names of a sticky's tags: given inline (names or objects with a title or text)
+    or by id (``tagIds``, or ids in ``tags``) resolved through the board's tag list."""
+    names: list[str] = []
+    for key in ("tags", "tagIds"):
+        tags = item.get(key)
+        if not isinstance(tags, list):
+            continue
+        for tag in tags:
+            if isinstance(tag, str | int) and not isinstance(tag, bool):
+                names.append(tags_by_id.get(str(tag), str(tag)))
+            elif isinstance(tag, dict):
+                title = tag.get("title", tag.get("text"))
+                if isinstance(title, str):
+                    names.append(title)
+                elif tag.get("id") is not None:
+                    names.append(tags_by_id.get(str(tag["id"]), ""))
+    return names
+
+
+def read_votes(
+    item: Mapping, data: Mapping, label: str, problems: Problems, tags_by_id: Mapping[str, str]
+) -> int:
+    raw = item.get("votes", data.get("votes"))
+    if isinstance(raw, list):
+        raw = len(raw)  # a list of voters
+    if raw is None:
+        for tag in read_tag_names(item, tags_by_id):
+            match = _VOTE_TAG.match(tag)
+            if match:
+                raw = next(group for group in match.groups() if group)
+                break
+    votes, reason = clean_votes(raw)
+    if reason:
+        problems.add(f"{label}: {reason}")
+    return votes
+
+
+def read_author(item: Mapping, data: Mapping, label: str, problems: Problems) -> str:
+    """A person's name where the export has one: ``author``, or ``createdBy`` with a
+    name, first and last name, or a visitor's alias (Mural). Miro gives only user ids,
+    which are no names and are not shown."""
+    raw = item.get("author", data.get("author"))
+    created_by = item.get("createdBy")
+    if raw is None and isinstance(created_by, dict):
+        raw = created_by.get("name")
+        if raw is None:
+            parts = [created_by.get("firstName"), created_by.get("lastName")]
+            raw = " ".join(part for part in parts if isinstance(part, str) and part) or None
+        if raw is None and isinstance(created_by.get("alias"), str):
+            raw = created_by["alias"]
+    if isinstance(raw, str):
+        raw = " ".join(raw.split())
+    elif raw is not None and not isinstance(raw, str):
+        raw = None if isinstance(raw, int | float) else raw  # an id number is no name
+    author, reason = clean_author(raw)
+    if reason:
+        problems.add(f"{label}: {reason}")
+    return author
+
+
+def read_colour(*candidates: object) -> str:
+    for value in candidates:
+        if isinstance(value, str) and value.strip() and len(value.strip()) <= MAX_COLOUR_CHARS:
+            colour = value.strip()
+            if colour.lower() != "transparent" and "\x00" not in colour:
+                return colour
+    return ""
+
+
+def box_from_centre(
+    x: float | None, y: float | None, width: float | None, height: float | None
+) -> tuple[float, float, float, float] | None:
+    if None in (x, y, width, height):
+        return None
+    return (x - width / 2, y - height / 2, x + width / 2, y + height / 2)  # type: ignore[operator]
