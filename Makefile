@@ -8,17 +8,28 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test browser proxy lint format bench clean
+.PHONY: install lock run serve test browser proxy lint format bench clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Exactly the tested versions: requirements.lock (every package, pinned with its hashes)
+# first, then Gapmap itself, which finds its dependencies already there. `make lock`
+# rewrites the lock after a change to pyproject.toml (README: "Dependencies").
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
 		{ echo "Gapmap needs Python 3.12 or newer (found $$($(PYTHON) --version))."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet -e ".[dev,semantic]"
 	touch $(STAMP)
+
+# Re-resolve requirements.lock from pyproject.toml, keeping every pin that still fits;
+# `make lock UPGRADE=1` moves every package to its newest allowed version,
+# `make lock UPGRADE=django` one package. Then `make install` and the suite.
+LOCK_OPTIONS := --extra dev --extra semantic --universal --python-version 3.12 --generate-hashes
+lock: install
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_OPTIONS) -o requirements.lock \
+		$(if $(filter 1,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE)))
 
 # `make run` is the local demo: DEBUG on unless the caller says otherwise.
 run: export DJANGO_DEBUG ?= true
@@ -37,8 +48,9 @@ run: install
 	@echo "sign-up is $(if $(filter true 1 yes on,$(GAPMAP_OPEN_SIGNUP)),open at /signup/,closed) (GAPMAP_OPEN_SIGNUP=$(GAPMAP_OPEN_SIGNUP))."
 	@$(MAKE) --no-print-directory serve
 
-# The web server and the worker on the data as it is (`make run` migrates and loads the
-# demo first). One signal to the process group stops both, once: Ctrl-C (SIGINT), or
+# The web server and the two workers (interactive, background) on the data as it is
+# (`make run` migrates and loads the demo first). One signal to the process group stops
+# them all, once: Ctrl-C (SIGINT), or
 # SIGTERM from a process manager or a container stop. bin/serve.py forwards it to each
 # child, which runs in its own session so that the signal never reaches the worker's pool
 # processes directly (tests/test_make_run.py).

@@ -204,9 +204,10 @@ def stack(transactional_db, tmp_path) -> Iterator[Stack]:
             up,
             START_TIMEOUT,
             interval=0.5,
+            # the start of gunicorn's output: a worker's import error comes first
             message=lambda: (
                 "nginx -> gunicorn to answer /login/: "
-                + (tmp_path / "gunicorn.err").read_text()[-2000:]
+                + (tmp_path / "gunicorn.err").read_text()[:4000]
             ),
         )
         yield stack
