@@ -1,6 +1,16 @@
 from django.urls import path
 
-from maps.views import board, empathy_maps, imports, notes, pairs, personas, sealing, workspaces
+from maps.views import (
+    board,
+    board_imports,
+    empathy_maps,
+    imports,
+    notes,
+    pairs,
+    personas,
+    sealing,
+    workspaces,
+)
 
 urlpatterns = [
     path("", workspaces.home, name="home"),
@@ -19,7 +29,7 @@ urlpatterns = [
     path("maps/<int:pk>/edit/", empathy_maps.map_edit, name="map-edit"),
     path("maps/<int:pk>/delete/", empathy_maps.map_delete, name="map-delete"),
     path("maps/<int:pk>/import/", imports.map_import, name="map-import"),
-    path("maps/<int:pk>/import-board/", imports.map_import_board, name="map-import-board"),
+    path("maps/<int:pk>/import-board/", board_imports.map_import_board, name="map-import-board"),
     path(
         "import-template.csv",
         imports.import_template,

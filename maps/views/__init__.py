@@ -12,7 +12,8 @@ the form; nothing is swallowed.
     empathy_maps  a map's details, deletion and export
     board         the map board: six segments of note cards with their editors
     notes         adding, pasting, editing, moving and deleting notes
-    imports       CSV/JSON map files and Miro/Mural boards brought into a map
+    imports       map files (Excel, CSV, JSON) brought into a map, the import template
+    board_imports Miro/Mural boards brought into a map: preview, mapping, confirm
     sealing       sealing and unsealing a map's hypotheses
     pairs         pairs of an internal and a customer map
 """

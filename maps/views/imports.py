@@ -1,12 +1,11 @@
-"""Bringing notes into a map from a file: a CSV/JSON map file in one step, a Miro/Mural
-board export in two (preview the areas and their segments, then confirm)."""
+"""Bringing notes into a map from a map file (Excel, CSV, JSON): at once, or after a
+preview of how the file was read; and the import template. Boards: ``board_imports``."""
 
 from __future__ import annotations
 
 import json
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,10 +14,10 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps import forms, services
-from maps.io import boards, map_files
+from maps.io import map_files
+from maps.io.limits import MAX_FILE_BYTES
 from maps.models import EmpathyMap
 from maps.segments import SEGMENT_LABELS
-from maps.services import notes as note_services
 from maps.views.pages import (
     GET_POST,
     add_service_errors,
@@ -28,20 +27,12 @@ from maps.views.pages import (
     render_page,
 )
 
-# The board import's preview waits in the session between upload and confirm. One
-# pending preview per session (a new upload replaces it), bounded: the parse holds less
-# text than the 2 MB file, and JSON's \u escapes of non-ASCII text at most double it.
-BOARD_SESSION_KEY = "board_import"
-BOARD_SESSION_MAX_CHARS = 2 * boards.MAX_FILE_BYTES
-BOARD_SAMPLE_NOTES = 3  # enough to recognise an area in the preview
-# A map file's preview waits in the session like a board's (the same bound applies: the
-# notes of a 2 MB file).
+# A map file's preview waits in the session between upload and confirm, one per session
+# (a new upload replaces it), bounded: the notes hold less text than the 2 MB file, and
+# JSON's \u escapes of non-ASCII text at most double it.
 FILE_SESSION_KEY = "file_import"
+FILE_SESSION_MAX_CHARS = 2 * MAX_FILE_BYTES
 FILE_SAMPLE_NOTES = 20  # enough rows to see that the columns were read right
-FETCH_OFF = (
-    "reading boards through the Miro or Mural API is switched off on this server "
-    "(GAPMAP_BOARD_FETCH); upload the board's JSON file instead"
-)
 
 
 @login_required
@@ -80,7 +71,7 @@ def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
                 "filename": upload.name,
                 "read": read.to_dict(),
             }
-            if len(json.dumps(stored)) > BOARD_SESSION_MAX_CHARS:
+            if len(json.dumps(stored)) > FILE_SESSION_MAX_CHARS:
                 form.add_error(
                     "file",
                     "This file is too large to preview; import it directly with “Import”.",
@@ -223,204 +214,3 @@ def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="gapmap-template.{file_format}"'
     return response
-
-
-# --- board import (Miro, Mural) ---------------------------------------------------------
-
-
-def _board_areas_view(preview: boards.BoardPreview) -> list[dict]:
-    return [
-        {
-            "area": area,
-            "candidates": [SEGMENT_LABELS[key] for key in area.candidates],
-            "count": len(area.notes),
-            "sample": area.notes[:BOARD_SAMPLE_NOTES],
-            "more": max(len(area.notes) - BOARD_SAMPLE_NOTES, 0),
-        }
-        for area in preview.areas
-    ]
-
-
-def _board_preview_page(
-    request: HttpRequest,
-    empathy_map: EmpathyMap,
-    preview: boards.BoardPreview,
-    form: forms.BoardMappingForm,
-    *,
-    filename: str,
-    status: int = 200,
-) -> HttpResponse:
-    # The form's fields follow the preview's areas, in the same order.
-    rows = [
-        {**row, "field": field}
-        for row, (_, field) in zip(_board_areas_view(preview), form.rows(), strict=True)
-    ]
-    existing = empathy_map.notes.count()
-    return render_page(
-        request,
-        "maps/board_import_preview.html",
-        {
-            "map": empathy_map,
-            "preview": preview,
-            "rows": rows,
-            "form": form,
-            "filename": filename,
-            "existing": existing,
-            "max_notes": note_services.MAX_NOTES_PER_MAP,
-            "over_capacity": existing + preview.note_count > note_services.MAX_NOTES_PER_MAP,
-            "format_name": boards.FORMAT_NAMES.get(preview.format, preview.source),
-            "ambiguous_count": sum(1 for area in preview.areas if area.ambiguous),
-            "unknown_count": sum(1 for area in preview.unknown_areas if not area.ambiguous),
-            "left_out_counts": _left_out_counts(preview),
-        },
-        workspace=empathy_map.persona.workspace,
-        status=status,
-    )
-
-
-def _stored_board(request: HttpRequest, map_id: int, token: str) -> tuple | None:
-    """The pending preview of this map from the session, if the token matches."""
-    stored = request.session.get(BOARD_SESSION_KEY)
-    if (
-        not isinstance(stored, dict)
-        or stored.get("map") != map_id
-        or not isinstance(stored.get("token"), str)
-        or not secrets.compare_digest(stored["token"], token)
-    ):
-        return None
-    try:
-        preview = boards.BoardPreview.from_dict(stored.get("preview"))
-    except boards.BoardFileError:
-        return None
-    return preview, str(stored.get("filename", ""))
-
-
-@login_required
-@require_http_methods(GET_POST)
-@editing_map
-def map_import_board(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
-    """Upload a Miro/Mural export, check the area -> segment mapping, then confirm.
-
-    Step 1 parses the upload and keeps the parsed preview in the session (nothing is
-    stored in the map). Step 2 posts only the chosen segments and the preview's token;
-    the note texts come from the session, so an edited form cannot add other notes.
-    """
-    if request.method == "POST" and "token" in request.POST:
-        return _confirm_board_import(request, empathy_map)
-
-    fetching = request.method == "POST" and "access_token" in request.POST
-    upload_form = forms.BoardUploadForm(
-        request.POST if request.method == "POST" and not fetching else None,
-        request.FILES or None,
-    )
-    fetch_form = forms.BoardFetchForm(request.POST if fetching else None)
-    form = fetch_form if fetching else upload_form
-    problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if fetching:
-                if not settings.GAPMAP_BOARD_FETCH:
-                    raise boards.BoardFileError([FETCH_OFF])
-                # The token is used for these requests only; it is never stored.
-                pages = boards.fetch_board(data["source"], data["board"], data["access_token"])
-                preview = boards.parse_board_pages(pages)
-                board_id = boards.board_id_from(data["source"], data["board"])
-                filename = f"{data['source'].title()} board {board_id}"
-            else:
-                upload = data["file"]
-                filename = upload.name or ""
-                preview = boards.parse_board(upload.read(), filename=filename)
-        except boards.BoardFileError as error:
-            problems = error.problems
-            form.add_error(
-                None,
-                f"Nothing was imported: the board has {plural(len(problems), 'problem')} "
-                "(listed below).",
-            )
-        else:
-            stored = {
-                "map": empathy_map.pk,
-                "token": secrets.token_urlsafe(16),
-                "filename": filename,
-                "preview": preview.to_dict(),
-            }
-            if len(json.dumps(stored)) > BOARD_SESSION_MAX_CHARS:
-                form.add_error(
-                    None,
-                    "This board is too large to preview in the browser; import it through "
-                    f"the API (POST /api/maps/{empathy_map.pk}/import-board/).",
-                )
-            else:
-                request.session[BOARD_SESSION_KEY] = stored
-                mapping_form = forms.BoardMappingForm(
-                    initial={"token": stored["token"]}, areas=list(preview.areas)
-                )
-                return _board_preview_page(
-                    request, empathy_map, preview, mapping_form, filename=filename
-                )
-    return render_page(
-        request,
-        "maps/board_import.html",
-        {
-            "form": upload_form,
-            "fetch_form": fetch_form if settings.GAPMAP_BOARD_FETCH else None,
-            "map": empathy_map,
-            "problems": problems,
-        },
-        workspace=empathy_map.persona.workspace,
-        status=400 if form.errors else 200,
-    )
-
-
-def _confirm_board_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
-    found = _stored_board(request, empathy_map.pk, request.POST.get("token", ""))
-    if found is None:
-        messages.error(
-            request,
-            "That board preview is no longer available (it expired or another upload "
-            "replaced it); nothing was imported. Upload the board again.",
-        )
-        return redirect("map-import-board", pk=empathy_map.pk)
-    preview, filename = found
-    form = forms.BoardMappingForm(request.POST, areas=list(preview.areas))
-    if form.is_valid():
-        try:
-            result = services.map_import_board(
-                user=request.user,
-                empathy_map=empathy_map,
-                preview=preview,
-                mapping=form.mapping(),
-                replace=form.cleaned_data["replace"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            request.session.pop(BOARD_SESSION_KEY, None)
-            messages.success(request, f"{_board_outcome(result)} from {filename}.")
-            if preview.left_out or result.skipped:
-                messages.warning(request, _left_out_summary(preview, result.skipped))
-            return redirect("map-board", pk=empathy_map.pk)
-    return _board_preview_page(request, empathy_map, preview, form, filename=filename, status=400)
-
-
-def _board_outcome(result: services.BoardImportResult) -> str:
-    parts = [f"Imported {plural(result.added, 'new note')}"]
-    if result.updated:
-        parts.append(f"updated {plural(result.updated, 'note')} imported before")
-    return ", ".join(parts)
-
-
-def _left_out_counts(preview: boards.BoardPreview) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for _, reason in preview.left_out:
-        counts[reason] = counts.get(reason, 0) + 1
-    return list(counts.items())
-
-
-def _left_out_summary(preview: boards.BoardPreview, skipped: int) -> str:
-    """One line naming what was not imported and why (the preview listed each item)."""
-    parts = [f"{count} × {reason}" for reason, count in _left_out_counts(preview)]
-    if skipped:
-        parts.append(f"{plural(skipped, 'note')} of skipped areas")
-    return "Not imported: " + "; ".join(parts) + "."

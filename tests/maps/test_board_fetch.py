@@ -15,7 +15,7 @@ from django.test import Client
 
 from maps.io import boards
 from maps.io.boards import BoardFileError, fetch_board, parse_board, parse_board_pages, remote
-from maps.views.imports import BOARD_SESSION_KEY
+from maps.views.board_imports import BOARD_SESSION_KEY
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "boards"
 TOKEN = "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_TEST"

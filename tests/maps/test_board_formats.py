@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from maps import services
 from maps.io.boards import BoardFileError, match_title, parse_board, segment_for_title
 from maps.io.boards.formats import MAX_PAGES
-from maps.views.imports import BOARD_SESSION_KEY
+from maps.views.board_imports import BOARD_SESSION_KEY
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "boards"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "boards"

@@ -18,7 +18,7 @@ from maps.io.boards import BoardFileError, clean_markup, parse_board, segment_fo
 from maps.models import Note
 from maps.services import imports as import_services
 from maps.services import notes as note_services
-from maps.views.imports import BOARD_SESSION_KEY
+from maps.views.board_imports import BOARD_SESSION_KEY
 
 BOARDS = Path(__file__).resolve().parent.parent / "data" / "boards"
 
