@@ -39,6 +39,7 @@ def template_csv() -> bytes:
 def template_xlsx() -> bytes:
     # Imported here: openpyxl takes ~0.2 s to import, and only this download needs it.
     from openpyxl import Workbook
+    from openpyxl.writer.excel import save_workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Notes")
@@ -47,5 +48,5 @@ def template_xlsx() -> bytes:
             [int(cell) if index and column == 2 else cell for column, cell in enumerate(row)]
         )
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save_workbook(workbook, buffer)
     return buffer.getvalue()
