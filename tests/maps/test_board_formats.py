@@ -117,6 +117,11 @@ def test_one_saved_page_is_refused_rather_than_imported_as_the_board():
     assert "only part of the board" in problem
 
 
+def test_pages_in_any_order_are_the_whole_board_when_one_is_the_last():
+    first, second = json.loads(fixture("miro_v2_pages.json"))
+    assert parse_board(json.dumps([second, first]).encode()).note_count == 3
+
+
 def test_pages_short_of_the_total_are_refused():
     pages = json.loads(fixture("miro_v2_pages.json"))
     (problem,) = problems_of(json.dumps([pages[1]]).encode())

@@ -141,7 +141,9 @@ def collect(documents: list[object]) -> Document:
         _collect_tags(page.get("tags"), result.tags_by_id)
         if isinstance(page.get("total"), int) and not isinstance(page.get("total"), bool):
             total = max(total or 0, page["total"])
-    if pages and _next_page(pages[-1]):
+    # The board's last page is the one that points to no next page; saved in any order,
+    # pages that all point further leave the rest of the board out.
+    if pages and all(_next_page(page) for page in pages):
         shown = f" ({len(result.items):,} of {total:,} items)" if total else ""
         raise NotABoard(
             f"the file holds only part of the board{shown}: its last page points to a next "
