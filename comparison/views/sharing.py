@@ -131,8 +131,8 @@ def share_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR, not X-Forwarded-For, which a client writes as it likes (see
-    # config.throttling); behind a proxy the proxy sets REMOTE_ADDR.
+    # REMOTE_ADDR, not X-Forwarded-For, which a client writes as it likes; behind the
+    # trusted proxy config.proxies has already set REMOTE_ADDR to the client's address.
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
