@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> None:
     setup_django()
     from django.conf import settings
 
-    from bench import dashboard, jobs, load, quality, review_learning, speed
+    from bench import dashboard, jobs, load, page_weight, quality, review_learning, speed
 
     project = Path(settings.BASE_DIR)
     sizes = tuple(int(size) for size in arguments.sizes.split(","))
@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> None:
         jobs.run_job_benchmark(out)
     out.write("\n== Dashboard render time by workspace size\n")
     dashboard.run_dashboard_benchmark(out)
+    out.write("\n== Report page weight: first and second visit on loopback\n")
+    page_weight.run_page_weight_benchmark(out)
     if not arguments.skip_load:
         out.write("\n== Load: locust users against gunicorn on PostgreSQL\n")
         load.run_load_benchmark(out, project=project)

@@ -20,6 +20,7 @@ urlpatterns = [
         name="report-export",
     ),
     path("workspaces/<int:pk>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("assets/plotly.min.js", dashboard.plotly_js, name="plotly-js"),
     path("reports/<int:pk>/share/", share_views.report_share, name="report-share"),
     path("share-links/<int:pk>/revoke/", share_views.share_link_revoke, name="share-link-revoke"),
     path("s/<str:token>/", share_views.share_open, name="share-open"),

@@ -45,9 +45,11 @@ PRINT_CHART_PX = 680
 # - draw: a phone layout when the box is narrow, then a viewBox on plotly's SVG layers so
 #   the print stylesheet can scale the drawing to the page's width (it is never cut);
 # - before printing, every chart is redrawn at the page's width with its legend below (the
-#   right-hand legend would squeeze the plot), and back afterwards.
+#   right-hand legend would squeeze the plot), and back afterwards;
+# - `queue` holds the charts waiting for plotly.js, which `plotly_loader_script` loads once
+#   the page has loaded (off the first screen's critical path).
 DRAW_HELPERS = (
-    "if(!window.GapmapChart){window.GapmapChart={"
+    "if(!window.GapmapChart){window.GapmapChart={queue:[],"
     "below:{orientation:'h',x:0,xanchor:'left',y:0,yanchor:'bottom',yref:'container'},"
     "fit:function(el){var s=el.querySelectorAll('svg.main-svg');for(var i=0;s.length>i;i++){"
     "var w=s[i].getAttribute('width'),h=s[i].getAttribute('height');if(w&&h){"
@@ -124,10 +126,10 @@ def chart_html(
 ) -> str:
     """The figure as an HTML fragment: one `<div>` and one `<script nonce=...>`.
 
-    plotly.js is not included: load it first with `<script nonce=... src=...>` (plain or
-    `defer`, not `async`; see `plotlyjs_path`). No MathJax, no inline styles. The element id
-    defaults to a hash of the figure, so pass `div_id` when one page shows the same figure
-    twice. `described_by` is the id of the table fallback, for `aria-describedby`.
+    plotly.js is not included: load it first (inline, `plotlyjs_script`) or after the page
+    (`plotly_loader_script`), which draws the charts waiting in `GapmapChart.queue`. No
+    MathJax, no inline styles. The element id defaults to a hash of the figure, so pass
+    `div_id` when one page shows the same figure twice. `described_by` is the id of the table fallback, for `aria-describedby`.
     """
     if not _NONCE.fullmatch(nonce):
         raise ValueError("nonce must be a base64 or base64url token")
@@ -143,16 +145,37 @@ def chart_html(
     if described_by:
         attributes += f' aria-describedby="{described_by}"'
     # Draw now if plotly.js is loaded, else once deferred scripts have run.
+    # The chart's height is kept free before plotly.js arrives, so drawing it later does
+    # not move the page under the reader (plotly's default height is 450 px).
     script = (
-        f'(function(){{var el=document.getElementById("{div_id}");'
+        f'(function(){{var el=document.getElementById("{div_id}");var layout={parts.layout};'
+        "if(el){el.style.minHeight=(layout.height||450)+'px';}"
         f"var draw=function(){{if(el&&window.Plotly){{window.GapmapChart.draw(el,{parts.data},"
-        f"{parts.layout},{config});}}}};"
+        f"layout,{config});}}}};"
         f"{DRAW_HELPERS}"
-        'if(window.Plotly){draw();}else{window.addEventListener("DOMContentLoaded",draw);}})();'
+        "if(window.Plotly){draw();}else{window.GapmapChart.queue.push(draw);}})();"
     )
     return (
         f'<div id="{div_id}" class="gapmap-chart plotly-graph-div" role="img"{attributes}></div>'
         f'<script nonce="{nonce}">{script}</script>'
+    )
+
+
+def plotly_loader_script(src: str, *, nonce: str) -> str:
+    """`<script nonce=...>` that loads plotly.js from `src` once the page has loaded, then
+    draws the charts waiting for it: the first screen (text and figures, no chart) shows
+    without waiting for 4.8 MB of JavaScript to be parsed."""
+    if not _NONCE.fullmatch(nonce):
+        raise ValueError("nonce must be a base64 or base64url token")
+    source = _script_json(src)
+    return (
+        f'<script nonce="{nonce}">(function(){{var load=function(){{'
+        "var s=document.createElement('script');"
+        f"s.src={source};"
+        "s.onload=function(){var G=window.GapmapChart;if(G){var q=G.queue;G.queue=[];"
+        "for(var i=0;q.length>i;i++){q[i]();}}};document.head.appendChild(s);};"
+        "if(document.readyState==='complete'){load();}"
+        "else{window.addEventListener('load',load);}})();</script>"
     )
 
 

@@ -45,8 +45,9 @@ def draw_chart(context: template.Context, chart: charts.Chart) -> SafeString:
 @register.simple_tag(takes_context=True)
 def plotly_loader(context: template.Context) -> SafeString:
     """plotly.js for the page's charts: inline in the export (one file, offline), else
-    the same-origin static file. The empty nonced `<style>` is where plotly.js puts its rules,
-    so a strict style-src (no 'unsafe-inline') still lets it style the charts."""
+    the same-origin static file, loaded after the page. The empty nonced `<style>` is
+    where plotly.js puts its rules, so a strict style-src (no 'unsafe-inline') still lets
+    it style the charts."""
     nonce = _nonce(context)
     if not nonce:
         return mark_safe("")  # noqa: S308 - empty string
@@ -55,5 +56,7 @@ def plotly_loader(context: template.Context) -> SafeString:
         # Our own bundle from the installed plotly package (plotlyjs_script refuses one
         # that could close the script element).
         return mark_safe(style + charts.plotlyjs_script(nonce=nonce))  # noqa: S308
-    # A static file (config.staticfiles): compressed, and cached for good under its hash.
-    return format_html('{}<script src="{}" defer></script>', style, static(PLOTLY_STATIC_PATH))
+    # A static file (config.staticfiles): compressed, and cached for good under its hash;
+    # loaded once the page has loaded, the charts drawn then.
+    loader = charts.plotly_loader_script(static(PLOTLY_STATIC_PATH), nonce=nonce)
+    return mark_safe(style + loader)  # noqa: S308 - our markup; the URL is JSON-escaped

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from comparison import charts
@@ -24,6 +25,9 @@ from comparison.pages.dashboard import (
 from comparison.selectors.dashboard import DashboardFilters, dashboard_personas
 from maps.models import Role
 from maps.selectors import has_role, workspaces_for
+
+# The bundle changes only when the plotly package is upgraded (a deploy): a day is safe.
+PLOTLY_JS_MAX_AGE = 86_400
 
 
 class DashboardFilterForm(forms.Form):
@@ -86,4 +90,15 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "blind_spots": data.blind_spots,
             "can_edit": has_role(request.user, workspace, Role.EDITOR),
         },
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=PLOTLY_JS_MAX_AGE)
+def plotly_js(request: HttpRequest) -> FileResponse:
+    """plotly.js from the installed plotly package at a fixed address, for pages and saved
+    copies made before the pages took it from the static files (config.staticfiles, which
+    serve it compressed and cached for good)."""
+    return FileResponse(
+        charts.plotlyjs_path().open("rb"), content_type="text/javascript; charset=utf-8"
     )
