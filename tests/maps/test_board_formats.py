@@ -221,7 +221,7 @@ def test_unknown_shapes_name_the_accepted_formats():
 def test_files_for_the_other_importer_get_a_hint(data, filename, message):
     (problem,) = problems_of(data, filename)
     assert message in problem
-    assert "Import a file" in problem
+    assert "use “Import” (Excel, CSV or JSON) on the map instead" in problem
 
 
 # --- titles -----------------------------------------------------------------------------------

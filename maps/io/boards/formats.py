@@ -40,7 +40,7 @@ _EXPECTED = (
 
 _MAP_FILE_HINT = (
     "this is a Gapmap map file (notes with segment and text), not a board export: use "
-    "“Import a file (CSV, JSON or Excel)” on the map instead"
+    "“Import” (Excel, CSV or JSON) on the map instead"
 )
 
 

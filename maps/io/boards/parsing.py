@@ -53,8 +53,8 @@ def parse_board(data: bytes, *, filename: str = "") -> BoardPreview:
     if spreadsheet:
         raise BoardFileError(
             [
-                f"{name}this is {spreadsheet}, not a board export: use “Import a file (CSV, "
-                "JSON or Excel)” on the map instead"
+                f"{name}this is {spreadsheet}, not a board export: use “Import” (Excel, CSV or "
+                "JSON) on the map instead"
             ]
         )
     try:

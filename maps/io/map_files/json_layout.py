@@ -38,8 +38,8 @@ def json_rows(text: str, max_notes: int) -> tuple[list[RawRow], list[RowError]]:
 
     if looks_like_board(document):
         raise file_error(
-            "this is a Miro or Mural board export, not a map file: use “Import a Miro or "
-            "Mural board” on the map instead, which maps its frames or areas to segments"
+            "this is a Miro or Mural board export, not a map file: use “Import Miro/Mural "
+            "board” on the map instead, which maps its frames or areas to segments"
         )
     if isinstance(document, list):
         return _json_note_list(document, max_notes), []
