@@ -18,6 +18,8 @@ from typing import Any
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.checks import CheckMessage
 from django.core.files.storage import FileSystemStorage
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -80,3 +82,9 @@ class ReusingCompressor(Compressor):
         if _HASHED_NAME.search(os.path.basename(path)) and all(map(os.path.exists, wanted)):
             return wanted
         return super().compress(path)
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """`/favicon.ico`, which browsers and tools ask for whatever the page names: the SVG
+    icon the pages link to."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -9,9 +9,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, FloatField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
@@ -92,7 +95,22 @@ def require_role(user: AnyUser, workspace: Workspace | int, minimum: Role) -> No
 def workspace_overview(user: AnyUser) -> QuerySet[Workspace]:
     """Workspaces with their personas, maps (with note counts) and pairs, for the home page."""
     maps = EmpathyMap.objects.annotate(note_count=Count("notes")).order_by("-held_on", "title")
-    pairs = MapPair.objects.select_related("internal_map", "customer_map")
+    # Each pair's newest comparison: its status and empathy score, shown next to the pair.
+    # The comparison app's model by name: maps does not import comparison.
+    newest = (
+        apps.get_model("comparison", "Report")
+        .objects.filter(pair=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+    )
+    pairs = MapPair.objects.select_related("internal_map", "customer_map").annotate(
+        latest_report_id=Subquery(newest.values("pk")[:1]),
+        latest_status=Subquery(newest.values("status")[:1]),
+        latest_score=Subquery(
+            newest.annotate(score=Cast(KT("summary__empathy_score"), FloatField())).values("score")[
+                :1
+            ]
+        ),
+    )
     personas = Persona.objects.prefetch_related(
         Prefetch("maps", queryset=maps),
         Prefetch("maps__pairs_as_internal", queryset=pairs),

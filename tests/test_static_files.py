@@ -79,3 +79,13 @@ def test_a_second_collection_reuses_the_compressed_copies(collected):
     call_command("collectstatic", interactive=False, verbosity=0)
 
     assert Path(brotli_copy).stat().st_mtime == 1_000_000_000
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == static("favicon.svg")
+    assert finders.find("favicon.svg")

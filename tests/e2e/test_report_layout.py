@@ -143,3 +143,19 @@ def test_the_printed_report_keeps_every_chart_on_the_page(live_server, new_page,
             assert box["x"] + box["width"] <= page_width, chart.get_attribute("id")
     assert page.evaluate("document.documentElement.scrollWidth") <= page_width
     assert page.console_errors == []
+
+
+def test_enter_in_a_new_notes_box_adds_the_note(live_server, new_page, demo):
+    user, _, report = demo
+    page = open_page(new_page, live_server, user, LAPTOP)
+    page.goto(f"{live_server.url}/maps/{report.pair.internal_map_id}/")
+    pains = page.locator("#seg-pains")
+    before = pains.locator(".note").count()
+
+    box = pains.get_by_label("New note in Pains")
+    box.fill("Invoices arrive in three formats")
+    box.press("Enter")
+
+    page.locator("#seg-pains").get_by_text("Invoices arrive in three formats").wait_for()
+    assert page.locator("#seg-pains .note").count() == before + 1
+    assert page.console_errors == []

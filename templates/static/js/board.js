@@ -21,11 +21,15 @@
     confirmField.value = "yes";
   });
 
-  // Ctrl+Enter (Cmd+Enter on a Mac) in a note text box submits its form.
+  // Enter in a new note's box adds the note, as on a sticky-note board (Shift+Enter starts
+  // a new line); Ctrl+Enter (Cmd+Enter on a Mac) submits any note text box. Not while an
+  // input method is composing a character.
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    if (event.key !== "Enter" || event.isComposing) return;
     const field = event.target;
     if (field.tagName !== "TEXTAREA" || !field.form) return;
+    const adding = field.form.classList.contains("add-note") && !event.shiftKey;
+    if (!adding && !(event.ctrlKey || event.metaKey)) return;
     event.preventDefault();
     field.form.requestSubmit();
   });

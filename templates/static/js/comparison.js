@@ -1,4 +1,5 @@
-// Polls a running comparison and updates its progress bar; reloads when it finishes.
+// Polls a running comparison and updates its progress bar; opens the report when it
+// succeeds, reloads when it fails.
 (function () {
   "use strict";
   const job = document.querySelector("[data-report-status-url]");
@@ -16,6 +17,11 @@
       bar.value = report.progress;
       percent.textContent = report.progress + "%";
       label.textContent = report.status.charAt(0).toUpperCase() + report.status.slice(1);
+      if (report.status === "succeeded" && job.dataset.reportUrl) {
+        // The report is what the user waited for: open it.
+        window.location.assign(job.dataset.reportUrl);
+        return;
+      }
       if (report.status === "succeeded" || report.status === "failed") {
         window.location.reload();
         return;
