@@ -25,17 +25,20 @@ class Recorded:
     """An opener answering from recorded pages, keyed by the cursor asked for; the tags
     list from ``tags`` (404 when there is none)."""
 
-    def __init__(self, pages: dict[str, object], key: str, tags: object = None) -> None:
+    def __init__(
+        self, pages: dict[str, object], key: str, tags: object = None, members: object = None
+    ) -> None:
         self.pages = pages
         self.key = key
-        self.tags = tags
+        self.lists = {"tags": tags, "members": members}
         self.requests: list = []
 
     def __call__(self, request, timeout):
         self.requests.append(request)
         url = urllib.parse.urlsplit(request.full_url)
-        if url.path.endswith("/tags"):
-            answer = self.tags if self.tags is not None else _http(404)
+        listed = url.path.rsplit("/", 1)[-1]
+        if listed in self.lists:
+            answer = self.lists[listed] if self.lists[listed] is not None else _http(404)
         else:
             pointer = urllib.parse.parse_qs(url.query).get(self.key, [""])[0]
             answer = self.pages[pointer]
@@ -61,9 +64,26 @@ def test_miro_pages_are_followed_by_cursor_with_the_token():
         "https://api.miro.com/v2/boards/uXjVTEST%3D/items?limit=50",
         "https://api.miro.com/v2/boards/uXjVTEST%3D/items?limit=50&cursor=MzQ1ODc2NDYwMDAwMDAwMTAz",
         "https://api.miro.com/v2/boards/uXjVTEST%3D/tags",  # 404 here: imported without
+        "https://api.miro.com/v2/boards/uXjVTEST%3D/members?limit=100",  # 404 too
     ]
     assert {r.get_header("Authorization") for r in opener.requests} == {f"Bearer {TOKEN}"}
     assert parse_board_pages(pages) == parse_board((FIXTURES / "miro_v2_pages.json").read_bytes())
+
+
+def test_miro_authors_are_named_from_the_board_members():
+    first, second = json.loads((FIXTURES / "miro_v2_pages.json").read_bytes())
+    members = {
+        "data": [
+            {"id": "3458764500000000001", "name": "Lena Kraus", "role": "owner"},
+            {"id": "3458764500000000002", "name": "Omar", "role": "editor"},
+        ],
+        "total": 2,
+    }
+    opener = Recorded({"": first, first["cursor"]: second}, "cursor", members=members)
+
+    preview = parse_board_pages(fetch_board("miro", "uXjVTEST=", TOKEN, opener=opener))
+
+    assert {note.author for area in preview.areas for note in area.notes} == {"Lena Kraus"}
 
 
 def test_mural_pages_are_followed_by_next():

@@ -23,6 +23,9 @@ FIXTURES = Path(__file__).resolve().parent.parent / "data" / "boards"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "boards"
 
 
+NAME_V2 = "miro_v2_pages.json"
+
+
 def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
@@ -107,6 +110,15 @@ def test_miro_v2_pages_as_a_list_or_one_after_another(name):
         "an empty sticky note",
         "an image: only sticky notes are imported",
     ]
+
+
+def test_miro_authors_given_by_id_are_named_by_a_members_list():
+    pages = json.loads(fixture("miro_v2_pages.json"))
+    members = [{"id": "3458764500000000001", "name": "Lena Kraus", "type": "board_member"}]
+    preview = parse_board(json.dumps([*pages, {"data": [], "members": members}]).encode())
+    assert {n.author for area in preview.areas for n in area.notes} == {"Lena Kraus"}
+    # without the list, an id is no name
+    assert {n.author for a in parse_board(fixture(NAME_V2)).areas for n in a.notes} == {""}
 
 
 def test_one_saved_page_is_refused_rather_than_imported_as_the_board():

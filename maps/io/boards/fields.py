@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from maps.io.boards.text import clean_markup
 from maps.io.limits import MAX_COLOUR_CHARS, MAX_ID_CHARS, MAX_REPORTED_ERRORS
@@ -23,6 +24,15 @@ _VOTE_TAG = re.compile(
     r"|\+?(\d{1,7})\s*(?:votes?|stimmen|punkte|dots?)|\+(\d{1,7}))\s*$",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What a board lists beside its items, by id: tag names (votes may be tags) and
+    people's names (an item's ``createdBy`` may be only an id)."""
+
+    tags: Mapping[str, str] = field(default_factory=dict)
+    people: Mapping[str, str] = field(default_factory=dict)
 
 
 class Problems(list):
@@ -159,10 +169,13 @@ def read_votes(
     return votes
 
 
-def read_author(item: Mapping, data: Mapping, label: str, problems: Problems) -> str:
+def read_author(
+    item: Mapping, data: Mapping, label: str, problems: Problems, people: Mapping[str, str]
+) -> str:
     """A person's name where the export has one: ``author``, or ``createdBy`` with a
-    name, first and last name, or a visitor's alias (Mural). Miro gives only user ids,
-    which are no names and are not shown."""
+    name, first and last name, or a visitor's alias (Mural); a ``createdBy`` that is only
+    an id (Miro) is named when the board's member list names it. An id alone is no name
+    and is not shown."""
     raw = item.get("author", data.get("author"))
     created_by = item.get("createdBy")
     if raw is None and isinstance(created_by, dict):
@@ -172,6 +185,10 @@ def read_author(item: Mapping, data: Mapping, label: str, problems: Problems) ->
             raw = " ".join(part for part in parts if isinstance(part, str) and part) or None
         if raw is None and isinstance(created_by.get("alias"), str):
             raw = created_by["alias"]
+        if raw is None and created_by.get("id") is not None:
+            raw = people.get(str(created_by["id"]))
+    elif raw is None and isinstance(created_by, str | int) and not isinstance(created_by, bool):
+        raw = people.get(str(created_by))
     if isinstance(raw, str):
         raw = " ".join(raw.split())
     elif raw is not None and not isinstance(raw, str):

@@ -10,7 +10,8 @@ Accepted shapes
     Miro REST API v1: ``{"widgets": [...]}`` with ``STICKER``/``FRAME``/``SHAPE``.
     The ``miro-export`` tool (``-e json``): a list of Web SDK objects.
     Mural ``GET /murals/{id}/widgets``: ``{"value": [...], "next"}``, pages as for Miro.
-Tags (for votes) may come as ``tag`` items or a top-level ``"tags"`` list.
+Tags (for votes) may come as ``tag`` items or a top-level ``"tags"`` list; people's
+names (for authors given by id) as a top-level ``"members"`` list.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Document:
 
     items: list = field(default_factory=list)
     tags_by_id: dict[str, str] = field(default_factory=dict)
+    people_by_id: dict[str, str] = field(default_factory=dict)
     pages: int = 0
 
 
@@ -139,6 +141,7 @@ def collect(documents: list[object]) -> Document:
                 seen.add(str(item_id))
             result.items.append(item)
         _collect_tags(page.get("tags"), result.tags_by_id)
+        _collect_people(page.get("members"), result.people_by_id)
         if isinstance(page.get("total"), int) and not isinstance(page.get("total"), bool):
             total = max(total or 0, page["total"])
     # The board's last page is the one that points to no next page; saved in any order,
@@ -170,6 +173,17 @@ def _collect_tags(tags: object, into: dict[str, str]) -> None:
             title = tag.get("title", tag.get("text"))
             if isinstance(title, str):
                 into[str(tag["id"])] = title
+
+
+def _collect_people(members: object, into: dict[str, str]) -> None:
+    """Board members by id (Miro ``GET /v2/boards/{id}/members``: ``id``, ``name``)."""
+    if not isinstance(members, list):
+        return
+    for member in members:
+        if isinstance(member, dict) and member.get("id") is not None:
+            name = member.get("name")
+            if isinstance(name, str) and name.strip():
+                into[str(member["id"])] = name
 
 
 def detect_format(items: list) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from maps.io.boards.fields import (
+    Lookups,
     Problems,
     box_from_centre,
     label_of,
@@ -130,10 +131,10 @@ def _add_sticky(
     centre: tuple[float, float] | None,
     colour: str,
     problems: Problems,
-    tags_by_id: Mapping[str, str],
+    lookups: Lookups,
 ) -> None:
-    votes = read_votes(item, data, label, problems, tags_by_id)
-    author = read_author(item, data, label, problems)
+    votes = read_votes(item, data, label, problems, lookups.tags)
+    author = read_author(item, data, label, problems, lookups.people)
     if text == "":
         read.empty += 1
         read.leave_out(label, "an empty sticky note")
@@ -144,9 +145,7 @@ def _add_sticky(
         read.stickies.append(Sticky(label, note, parent, centre))
 
 
-def read_miro(
-    items: list, problems: Problems, tags_by_id: Mapping[str, str], *, sdk: bool = False
-) -> BoardRead:
+def read_miro(items: list, problems: Problems, lookups: Lookups, *, sdk: bool = False) -> BoardRead:
     """Miro v2 items, or the Web SDK's (``sdk``: fields at the top level, as miro-export
     writes them). Frames and titled shapes may be areas."""
     read = BoardRead()
@@ -181,7 +180,7 @@ def read_miro(
                 centre=centre,
                 colour=colour,
                 problems=problems,
-                tags_by_id=tags_by_id,
+                lookups=lookups,
             )
             continue
         title_key = "title" if kind == MIRO_FRAME else "content"
@@ -198,7 +197,7 @@ def read_miro(
     return read
 
 
-def read_miro_v1(items: list, problems: Problems, tags_by_id: Mapping[str, str]) -> BoardRead:
+def read_miro_v1(items: list, problems: Problems, lookups: Lookups) -> BoardRead:
     """Miro REST API v1 widgets: absolute centres, frames list their children."""
     read = BoardRead()
     parents = _parents_by_children(items, MIRO_V1_FRAME)
@@ -232,7 +231,7 @@ def read_miro_v1(items: list, problems: Problems, tags_by_id: Mapping[str, str])
                     style.get("stickerBackgroundColor"), style.get("backgroundColor")
                 ),
                 problems=problems,
-                tags_by_id=tags_by_id,
+                lookups=lookups,
             )
             continue
         title_key = "title" if kind == MIRO_V1_FRAME else "text"
@@ -255,7 +254,7 @@ def read_miro_v1(items: list, problems: Problems, tags_by_id: Mapping[str, str])
     return read
 
 
-def read_mural(items: list, problems: Problems, tags_by_id: Mapping[str, str]) -> BoardRead:
+def read_mural(items: list, problems: Problems, lookups: Lookups) -> BoardRead:
     """Mural widgets: areas, sticky notes (``text`` plain, else ``htmlText``)."""
     read = BoardRead()
     for index, item in _objects(items, problems):
@@ -291,7 +290,7 @@ def read_mural(items: list, problems: Problems, tags_by_id: Mapping[str, str]) -
                 centre=centre,
                 colour=read_colour(style.get("backgroundColor")),
                 problems=problems,
-                tags_by_id=tags_by_id,
+                lookups=lookups,
             )
             continue
         title = area_title(read_str(item, "title", label, problems))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from maps.io.boards.fields import Lookups
 from maps.io.boards.formats import (
     FORMAT_NAMES,
     NotABoard,
@@ -91,12 +92,13 @@ def parse_board_pages(documents: list[object], *, name: str = "") -> BoardPrevie
     except NotABoard as error:
         raise BoardFileError([f"{name}{error.reason}"]) from None
     problems = Problems()
+    lookups = Lookups(tags=document.tags_by_id, people=document.people_by_id)
     if kind == "miro_v1":
-        read = read_miro_v1(document.items, problems, document.tags_by_id)
+        read = read_miro_v1(document.items, problems, lookups)
     elif kind == "mural":
-        read = read_mural(document.items, problems, document.tags_by_id)
+        read = read_mural(document.items, problems, lookups)
     else:
-        read = read_miro(document.items, problems, document.tags_by_id, sdk=kind == "miro_sdk")
+        read = read_miro(document.items, problems, lookups, sdk=kind == "miro_sdk")
     if len(read.stickies) > MAX_NOTES:
         raise BoardFileError(
             [

@@ -1,6 +1,6 @@
 """Fetching a board straight from Miro's or Mural's REST API with the person's own access
-token, page by page (and the board's tags, which carry votes), into the same pages a
-saved export holds (``formats.collect``).
+token, page by page (with the board's tags, which carry votes, and Miro's board members,
+who name authors), into the same pages a saved export holds (``formats.collect``).
 
 Only two fixed hosts are ever asked (``api.miro.com``, ``app.mural.co``); the board id is
 percent-encoded into the path, so no input can reach another address. The token is sent
@@ -28,6 +28,7 @@ MAX_TOKEN_CHARS = 2_000  # OAuth tokens are a few hundred characters
 
 MIRO_ITEMS = "https://api.miro.com/v2/boards/{board}/items"
 MIRO_TAGS = "https://api.miro.com/v2/boards/{board}/tags"
+MIRO_MEMBERS = "https://api.miro.com/v2/boards/{board}/members?limit=100"
 MURAL_WIDGETS = "https://app.mural.co/api/public/v1/murals/{board}/widgets"
 MURAL_TAGS = "https://app.mural.co/api/public/v1/murals/{board}/tags"
 _MIRO_PAGE_SIZE = 50  # the API's maximum
@@ -105,18 +106,25 @@ def fetch_board(
         pointer = _pointer(page, key)
         if not pointer:
             break
-    # Tags carry votes ("3 votes") and stickies name them by id. The list is optional: a
-    # token without the right to read tags still imports the notes, without those votes.
-    tags_url = (MIRO_TAGS if source == "miro" else MURAL_TAGS).format(
-        board=urllib.parse.quote(board, safe="")
-    )
-    try:
-        tags, _ = _get(tags_url, token, budget, opener, board)
-    except BoardFileError:
-        return pages
-    listed = tags.get("data" if source == "miro" else "value")
-    if isinstance(listed, list):
-        pages.append({"data" if source == "miro" else "value": [], "tags": listed})
+    # Lists the items name by id: tags carry votes ("3 votes"); Miro names an item's
+    # author by user id only, the board's members by name. Both are optional: a token
+    # that may not read them still imports the notes, without those votes or authors.
+    quoted_board = urllib.parse.quote(board, safe="")
+    if source == "miro":
+        extras = ((MIRO_TAGS, "data", "tags"), (MIRO_MEMBERS, "data", "members"))
+    else:
+        extras = ((MURAL_TAGS, "value", "tags"),)
+    for template_url, listed_key, as_key in extras:
+        try:
+            answer, used = _get(
+                template_url.format(board=quoted_board), token, budget, opener, board
+            )
+        except BoardFileError:
+            continue
+        budget -= used
+        listed = answer.get(listed_key)
+        if isinstance(listed, list):
+            pages.append({listed_key: [], as_key: listed})
     return pages
 
 
