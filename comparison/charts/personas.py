@@ -168,7 +168,7 @@ def score_trend(series: Sequence[PersonaTrend], *, title: str = TREND_TITLE) -> 
                     f"{persona}<br>{hover_text(point.label)}" if point.label else persona
                     for point in points
                 ],
-                hovertemplate="%{hovertext}<br>%{x|%d %b %Y}: %{y:.1f}<extra></extra>",
+                hovertemplate="%{hovertext}<br>%{x|%d %b %Y}: %{y:.0f}<extra></extra>",
             )
         )
     figure_layout = layout(title, TREND_X, TREND_Y, hovermode="closest")

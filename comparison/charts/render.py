@@ -129,7 +129,8 @@ def chart_html(
     plotly.js is not included: load it first (inline, `plotlyjs_script`) or after the page
     (`plotly_loader_script`), which draws the charts waiting in `GapmapChart.queue`. No
     MathJax, no inline styles. The element id defaults to a hash of the figure, so pass
-    `div_id` when one page shows the same figure twice. `described_by` is the id of the table fallback, for `aria-describedby`.
+    `div_id` when one page shows the same figure twice. `described_by` is the id of the
+    table fallback, for `aria-describedby`.
     """
     if not _NONCE.fullmatch(nonce):
         raise ValueError("nonce must be a base64 or base64url token")

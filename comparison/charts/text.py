@@ -75,4 +75,6 @@ def unique(labels: Sequence[str]) -> list[str]:
 
 
 def format_score(value: float | None) -> str:
-    return MISSING if value is None else f"{value:.1f}"
+    """A score in whole points, as every page shows it (one decimal suggested a precision
+    the notes do not have, and "47.6" here against "48" there read as two figures)."""
+    return MISSING if value is None else f"{value:.0f}"

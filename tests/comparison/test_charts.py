@@ -320,8 +320,8 @@ def test_segment_scores_table():
     table = charts.segment_scores_table(make_summary())
 
     assert table.headers == ("Segment", "Empathy score", "Precision", "Coverage")
-    assert table.rows[0] == ("Sees", "40.0", "30.0", "60.0")
-    assert table.rows[-1] == ("Overall", "49.0", "39.0", "69.0")
+    assert table.rows[0] == ("Sees", "40", "30", "60")
+    assert table.rows[-1] == ("Overall", "49", "39", "69")
     assert len(table.rows) == 7
     summary = make_summary()
     summary["segments"]["sees"]["coverage"] = None
@@ -344,7 +344,7 @@ def test_persona_heatmap_rows_are_personas_and_columns_segments():
         [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 42.5],
         [None, None, None, None, 80.0, None, None],
     ]
-    assert [list(row) for row in heatmap.text][1][:5] == ["no data"] * 4 + ["80.0"]
+    assert [list(row) for row in heatmap.text][1][:5] == ["no data"] * 4 + ["80"]
     assert heatmap.texttemplate == "%{text}"
     assert (heatmap.zmin, heatmap.zmax) == (0, 100)
     assert heatmap.colorscale == go.Heatmap(colorscale="Cividis").colorscale
@@ -383,8 +383,8 @@ def test_persona_heatmap_table():
     assert table.headers == ("Persona", *LABELS, "Overall")
     assert table.rows[0] == (
         "Jane, procurement lead",
-        *("0.0", "10.0", "20.0", "30.0", "40.0", "50.0"),
-        "42.5",
+        *("0", "10", "20", "30", "40", "50"),
+        "42",  # whole points (42.5 rounds half to even)
     )
     # plain text for the template to escape, never pre-escaped
     assert table.rows[1][0] == EVIL_PERSONA
@@ -428,10 +428,10 @@ def test_score_trend_table():
 
     assert table.headers == ("Persona", "Customer workshop date", "Round", "Empathy score")
     assert table.rows == (
-        ("Jane", "2026-01-10", "Round 1", "40.0"),
+        ("Jane", "2026-01-10", "Round 1", "40"),
         ("Jane", "2026-03-02", "", "no data"),
-        ("Jane", "2026-05-01", "Round 3", "70.0"),
-        (EVIL_PERSONA, "2026-02-01", BOLD_NOTE, "20.0"),
+        ("Jane", "2026-05-01", "Round 3", "70"),
+        (EVIL_PERSONA, "2026-02-01", BOLD_NOTE, "20"),
     )
 
 

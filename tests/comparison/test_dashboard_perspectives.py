@@ -91,7 +91,7 @@ def test_viewer_sees_each_team_side_by_side_with_scores_and_overestimation(
         assert f'id="{chart_id}-table"' in page
     text = section(page)
     assert "<strong>management</strong> overestimates the customers most: 67%" in text
-    assert "66.7%" in text
+    assert "67%" in text
     assert "most overconfident" in text
     assert reverse("persona-round-perspectives", kwargs={"pk": persona.pk, "round": 1}) in text
     assert reverse("report-page", kwargs={"pk": reports["sales"].pk}) in text

@@ -47,7 +47,8 @@ def test_report_page_lists_segments_verdicts_and_escapes_notes(client, viewer, r
     response = client.get(reverse("report-page", kwargs={"pk": report.pk}))
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.index("Sees") < html.index("Says &amp; Does") < html.index("Gains")
+    segments = html[html.index('id="all-matches"') :]  # every note, segment by segment
+    assert segments.index("Sees") < segments.index("Says &amp; Does") < segments.index("Gains")
     assert "Too many tools that do not talk" in html
     assert "verdict-confirmed" in html
     assert XSS not in html
