@@ -32,6 +32,10 @@ from comparison.charts.text import Table, escape_for_plotly, format_score
 from comparison.scores import number, segment_figures, summary_count
 from maps.segments import SEGMENTS
 
+# Below this many notes in a bar, the count axis ticks every note (plotly would otherwise
+# choose steps of 0.5 for small counts).
+WHOLE_TICKS_UP_TO = 10
+
 
 def _segment_metrics(summary: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
     """Each segment's metrics in canonical order; absent or malformed ones are empty."""
@@ -108,6 +112,18 @@ def verdict_bars(
         height=720,
     )
     figure_layout["yaxis"].update(autorange="reversed", showgrid=False)  # Sees on top
+    # Notes are counted whole: no tick at half a note. Up to ten, a tick for every note.
+    longest = max(
+        (
+            sum(summary_count(metrics, verdict) for verdict in side)
+            for metrics in per_segment
+            for side in (INTERNAL_VERDICTS, CUSTOMER_VERDICTS)
+        ),
+        default=0,
+    )
+    figure_layout["xaxis"].update(tickformat="d", rangemode="tozero")
+    if longest <= WHOLE_TICKS_UP_TO:
+        figure_layout["xaxis"].update(dtick=1)
     return go.Figure(data=traces, layout=figure_layout)
 
 

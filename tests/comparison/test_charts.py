@@ -717,3 +717,10 @@ def test_plotlyjs_script_inlines_the_bundle_with_the_nonce():
     assert len(script) > 1_000_000
     with pytest.raises(ValueError, match="nonce"):
         charts.plotlyjs_script(nonce='"')
+
+
+def test_verdict_counts_tick_whole_notes():
+    fig = charts.verdict_bars(make_summary())
+
+    assert fig.layout.xaxis.tickformat == "d"
+    assert fig.layout.xaxis.dtick == 1  # a few notes per bar: a tick for every note
