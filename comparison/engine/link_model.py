@@ -59,7 +59,7 @@ fitted on (`LinkModel.ranges`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -485,7 +485,31 @@ def with_reviews(
     examples (see "Learning from review" above); `model` itself when there are too few."""
     if not reviewed.enough():
         return model
-    features, labels = training_data() if training is None else training
+    if training is None:
+        # A workspace's runs and the recomputes after each review decision refit with
+        # the same decisions again and again: remember the last few refits.
+        features = np.ascontiguousarray(reviewed.features, dtype=np.float64)
+        confirmed = np.ascontiguousarray(reviewed.confirmed, dtype=bool)
+        return _refit_shipped(model, features.tobytes(), confirmed.tobytes(), weight)
+    return _refit(model, reviewed, training, weight)
+
+
+@lru_cache(maxsize=16)
+def _refit_shipped(model: LinkModel, features: bytes, confirmed: bytes, weight: float) -> LinkModel:
+    reviewed = ReviewedExamples(
+        features=np.frombuffer(features, dtype=np.float64).reshape(-1, len(FEATURES)),
+        confirmed=np.frombuffer(confirmed, dtype=bool),
+    )
+    return _refit(model, reviewed, training_data(), weight)
+
+
+def _refit(
+    model: LinkModel,
+    reviewed: ReviewedExamples,
+    training: tuple[np.ndarray, np.ndarray],
+    weight: float,
+) -> LinkModel:
+    features, labels = training
     columns = [position for position, name in enumerate(FEATURES) if model.uses(name)]
     reviewed_features = np.asarray(reviewed.features, dtype=np.float64)
     if model.ranges is not None:

@@ -135,3 +135,13 @@ def test_a_lexical_or_per_segment_run_ignores_reviews():
     )
     assert small.semantic["scoring"] == semantic.PER_SEGMENT
     assert small.semantic["reviewed"] == 0
+
+
+def test_the_same_decisions_refit_once():
+    # A report's recompute after each review decision refits with the same decisions.
+    features, _ = link_model.training_data()
+    examples = _examples(features[:40], [True] * 20 + [False] * 20)
+    again = _examples(features[:40].copy(), [True] * 20 + [False] * 20)
+    assert link_model.with_reviews(MODEL, examples) is link_model.with_reviews(MODEL, again)
+    other = _examples(features[:40], [False] * 20 + [True] * 20)
+    assert link_model.with_reviews(MODEL, other) != link_model.with_reviews(MODEL, examples)
