@@ -14,6 +14,8 @@ no-store` and `X-Robots-Tag: noindex`, on errors too.
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -59,6 +61,29 @@ class ShareLinkForm(forms.Form):
             attrs={"min": share_services.MIN_EXPIRY_DAYS, "max": share_services.MAX_EXPIRY_DAYS}
         ),
     )
+    # One key per rendered form: a form sent twice (a reload of the answer page asks the
+    # browser to send it again) creates one link, not a second one unnoticed.
+    request_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+
+# The form keys a session has used, newest last; a few suffice to catch a resent form.
+SENT_FORMS_SESSION_KEY = "share_forms_sent"
+SENT_FORMS_KEPT = 20
+
+
+def _new_share_form() -> ShareLinkForm:
+    return ShareLinkForm(initial={"request_key": secrets.token_urlsafe(16)})
+
+
+def _sent_before(request: HttpRequest, key: str) -> bool:
+    """Whether this session sent the form with `key` before; remembers it if not."""
+    if not key:
+        return False
+    sent = request.session.get(SENT_FORMS_SESSION_KEY, [])
+    if key in sent:
+        return True
+    request.session[SENT_FORMS_SESSION_KEY] = [*sent, key][-SENT_FORMS_KEPT:]
+    return False
 
 
 # --- management (editors) ----------------------------------------------------------------
@@ -76,18 +101,22 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
 
     A new link's URL is rendered in the answer to the POST itself, not carried through a
     redirect: a flash message would keep the token in the session (a database row) or a
-    cookie until the next page. Reloading asks the browser to send the form again.
+    cookie until the next page. Reloading asks the browser to send the form again; the
+    form's key makes that a no-op, which the page says.
     """
     report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
     workspace = report.pair.internal_map.persona.workspace
     can_edit = has_role(request.user, workspace.pk, Role.EDITOR)
-    form = ShareLinkForm()
-    new_link, new_url = None, None
+    form = _new_share_form()
+    new_link, new_url, resent = None, None, False
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Sharing a report needs the editor role in its workspace.")
         form = ShareLinkForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and _sent_before(request, form.cleaned_data["request_key"]):
+            resent = True
+            form = _new_share_form()
+        elif form.is_valid():
             try:
                 new_link, token = share_services.share_link_create(
                     user=request.user,
@@ -98,7 +127,7 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 new_url = request.build_absolute_uri(reverse("share-open", kwargs={"token": token}))
-                form = ShareLinkForm()
+                form = _new_share_form()
     response = render(
         request,
         "comparison/share_links.html",
@@ -110,6 +139,7 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "new_link": new_link,
             "new_url": new_url,
+            "resent": resent,
             "rows": _link_rows(request, report),
         },
     )

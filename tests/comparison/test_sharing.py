@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import re
 import secrets
 from html.parser import HTMLParser
 
@@ -476,6 +477,27 @@ def test_editor_creates_a_link_and_sees_its_url_exactly_once(client, editor, rep
     again = client.get(_page(report)).content.decode()
     assert token not in again
     assert "Active" in again
+
+
+def test_a_resent_form_creates_no_second_link_and_says_so(client, editor, report):
+    client.force_login(editor)
+    page = client.get(_page(report)).content.decode()
+    key = re.search(r'name="request_key" value="([^"]+)"', page).group(1)
+
+    first = client.post(_page(report), {"expires_in_days": "30", "request_key": key})
+    # the browser sends the same form again (a reload of the answer page)
+    again = client.post(_page(report), {"expires_in_days": "30", "request_key": key})
+
+    assert ShareLink.objects.count() == 1
+    assert "/s/" in first.content.decode()
+    text = again.content.decode()
+    assert "/s/" not in text
+    assert "This form had been sent before" in text
+    # and the page offers a fresh form, which does create another link
+    fresh = re.search(r'name="request_key" value="([^"]+)"', text).group(1)
+    assert fresh != key
+    client.post(_page(report), {"expires_in_days": "30", "request_key": fresh})
+    assert ShareLink.objects.count() == 2
 
 
 @pytest.mark.parametrize("days", ["0", "91"])

@@ -1,0 +1,20 @@
+// The share page's "Copy link" button: copies the new link's address (shown only once).
+// Without JavaScript or clipboard access the button stays hidden; the field is selectable.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    const field = document.getElementById(button.dataset.copy);
+    const status = button.parentElement.querySelector(".share-copied");
+    if (!field || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(
+        function () { if (status) status.textContent = "Copied."; },
+        function () {
+          field.select();
+          if (status) status.textContent = "Could not copy: the link is selected, copy it with Ctrl+C.";
+        }
+      );
+    });
+  });
+})();
