@@ -8,13 +8,10 @@ as CSV and Markdown. The names below are the package's public interface.
 from comparison.next_actions.exports import CSV_COLUMNS, actions_csv, actions_markdown
 from comparison.next_actions.selectors import carry_targets, report_actions
 from comparison.next_actions.services import (
-    CRITERION_PLACEHOLDER,
     EDITABLE_FIELDS,
     FIELD_LIMITS,
     MAX_ACTIONS_PER_REPORT,
     MAX_DRAFT_ACTIONS,
-    METRIC_PLACEHOLDER,
-    TEST_PLACEHOLDER,
     DraftOutcome,
     carried_text,
     how_might_we,
@@ -27,14 +24,11 @@ from comparison.next_actions.services import (
 )
 
 __all__ = [
-    "CRITERION_PLACEHOLDER",
     "CSV_COLUMNS",
     "EDITABLE_FIELDS",
     "FIELD_LIMITS",
     "MAX_ACTIONS_PER_REPORT",
     "MAX_DRAFT_ACTIONS",
-    "METRIC_PLACEHOLDER",
-    "TEST_PLACEHOLDER",
     "DraftOutcome",
     "actions_csv",
     "actions_markdown",

@@ -45,10 +45,6 @@ FIELD_LIMITS = {
     "criterion": 500,
 }  # the model's max_length, checked here for a readable message
 
-# Placeholders of a drafted test card (Strategyzer's test card: test, metric, criterion).
-TEST_PLACEHOLDER = "We will test this by …"
-METRIC_PLACEHOLDER = "And measure …"
-CRITERION_PLACEHOLDER = "We are right if …"
 
 # "How might we …" per segment: what the missed customer note asks of the team.
 _HMW_TEMPLATES = {
@@ -146,7 +142,7 @@ class DraftOutcome:
 def next_actions_draft(*, user: AbstractBaseUser, report: Report) -> DraftOutcome:
     """Draft actions from a succeeded report: a "How might we…" question per missed
     customer note and a test card per unconfirmed hypothesis (the hypothesis is the
-    note's text; test, metric and criterion are placeholders to edit).
+    note's text; test, metric and criterion left empty for the team to write).
 
     Repeatable: a note that already has an action from this report is skipped, so a second
     draft adds only what is new (after a review, say). The most-voted notes come first;
@@ -195,10 +191,9 @@ def next_actions_draft(*, user: AbstractBaseUser, report: Report) -> DraftOutcom
             action = NextAction(
                 kind=ActionKind.TEST_CARD,
                 segment=match.internal_segment,
+                # Test, metric and criterion are the team's to write: left empty (the
+                # form prompts for them), never saved as placeholder text.
                 hypothesis=match.internal_text,
-                test=TEST_PLACEHOLDER,
-                metric=METRIC_PLACEHOLDER,
-                criterion=CRITERION_PLACEHOLDER,
             )
         action.pair_id = report.pair_id
         action.report = report

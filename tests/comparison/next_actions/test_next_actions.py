@@ -54,7 +54,8 @@ def test_draft_turns_missed_notes_into_questions_and_wrong_hypotheses_into_test_
     assert question.segment == "pains"
     assert question.source_match.customer_text == ONBOARDING.text
     assert {card.hypothesis for card in cards} == {APP.text, f"Wants dark mode {XSS}"}
-    assert all(card.test == actions.TEST_PLACEHOLDER for card in cards)
+    # test, metric and criterion are the team's to write, not placeholder text saved
+    assert all((card.test, card.metric, card.criterion) == ("", "", "") for card in cards)
     # the most-voted first (onboarding has 4 votes), positions 0, 1, 2
     assert [a.position for a in actions.report_actions(report)] == [0, 1, 2]
     assert actions.report_actions(report)[0].kind == ActionKind.HOW_MIGHT_WE
