@@ -192,6 +192,9 @@ AUTHZ: dict[str, Route] = {
         lambda w: {"pk": w.internal.pk},
         (_get("editor"), _post("editor", lambda w: {"file": _miro()}, multipart=True)),
     ),
+    # The import template holds no workspace data: any logged-in user may download it.
+    "import-template-csv": Route(_none, (_get("user"),)),
+    "import-template-xlsx": Route(_none, (_get("user"),)),
     "map-seal": Route(lambda w: {"pk": w.internal.pk}, (_post("editor"),)),
     "map-unseal": Route(lambda w: {"pk": w.internal.pk}, (_post("owner"),), setup=_seal),
     "map-board": Route(lambda w: {"pk": w.internal.pk}, (_get(),)),
