@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.factories import EmpathyMapFactory, PersonaFactory, UserFactory, WorkspaceFactory
+from tests.support.factories import (
+    PASSWORD,
+    EmpathyMapFactory,
+    PersonaFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,8 +24,6 @@ GERMAN_EXCEL = (
 
 
 def log_in(page, base_url: str, username: str) -> None:
-    from tests.support.factories import PASSWORD
-
     page.goto(f"{base_url}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
