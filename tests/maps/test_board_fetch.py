@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from maps.io import boards
 from maps.io.boards import BoardFileError, fetch_board, parse_board, parse_board_pages, remote
@@ -305,3 +307,33 @@ def test_switched_off_the_server_asks_nobody(browser, api, editor, internal_map,
     )
     assert response.status_code == 400
     assert "switched off on this server" in response.json()["errors"][0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    answers=st.lists(
+        st.binary(max_size=200)
+        | st.sampled_from(
+            [
+                b'{"data": [], "cursor": "next"}',
+                b'{"data": [{"id": "1", "type": "sticky_note", "data": {"content": "x"}}]}',
+                b'{"value": [], "next": 3}',
+                b"null",
+            ]
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_api_answer_ends_in_pages_or_a_board_error(answers):
+    replies = iter(answers)
+
+    def opener(request, timeout):
+        return io.BytesIO(next(replies, b'{"data": []}'))
+
+    try:
+        pages = fetch_board("miro", "uXjVTEST=", TOKEN, opener=opener)
+        found = len(parse_board_pages(pages).areas)
+    except BoardFileError as error:
+        found = len(error.problems)
+    assert found

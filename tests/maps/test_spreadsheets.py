@@ -18,7 +18,12 @@ from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from maps import services
-from maps.io.limits import MAX_NOTES_PER_MAP, MAX_XLSX_PARTS, MAX_XLSX_UNCOMPRESSED_BYTES
+from maps.io.limits import (
+    MAX_FILE_BYTES,
+    MAX_NOTES_PER_MAP,
+    MAX_XLSX_PARTS,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
+)
 from maps.io.map_files import MapFileError, read_map_file, template_csv, template_xlsx
 from maps.io.map_files.csv_layout import _header_name
 from maps.views.imports import FILE_SESSION_KEY
@@ -434,6 +439,21 @@ def test_api_import_answers_with_layout_encoding_and_notices(api, editor, intern
         "sheet": "",
         "notices": ["column 'Prio' ignored: not a note field (segment, text, votes, author, id)"],
     }
+
+
+def test_an_oversized_workbook_is_refused_by_its_size():
+    data = workbook(("Notes", [["segment", "text"], ["sees", "x"]]))
+    (reason,) = reasons_of(data + b"\0" * MAX_FILE_BYTES)
+    assert reason.startswith(f"the file is {len(data) + MAX_FILE_BYTES:,} bytes; at most 2 MB")
+
+
+def test_a_zip_bomb_through_the_service_stores_nothing(editor, internal_map):
+    before = list(internal_map.notes.values_list("id", "text"))
+    bomb = _zip({"xl/worksheets/sheet1.xml": b"\0" * (MAX_XLSX_UNCOMPRESSED_BYTES + 1)})
+    with pytest.raises(services.ImportRejected) as caught:
+        services.map_import_file(user=editor, empathy_map=internal_map, data=bomb, replace=True)
+    assert caught.value.rows[0].reason.startswith("the workbook unpacks to")
+    assert list(internal_map.notes.values_list("id", "text")) == before
 
 
 def test_a_bad_workbook_stores_nothing(editor, internal_map):
