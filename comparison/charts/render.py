@@ -39,6 +39,8 @@ NARROW_CHART_PX = 560
 # A4 portrait less the print stylesheet's margins, in CSS pixels: charts are redrawn at this
 # width before printing, so their text stays legible on paper.
 PRINT_CHART_PX = 680
+# Chart text on a page in large type (a projector): the page's text grows by about a third.
+LARGE_TYPE_CHART_FONT_PX = 20
 
 # Defined once per page (the first chart's script), used by every chart's (written without
 # "<", so the fragment's only markup stays its own two elements):
@@ -56,6 +58,8 @@ DRAW_HELPERS = (
     "s[i].setAttribute('viewBox','0 0 '+w+' '+h);el.style.setProperty('--chart-ratio',w+' / '+h);"
     "}}},"
     "draw:function(el,data,layout,config){var G=window.GapmapChart;"
+    "if(document.body.classList.contains('large-type')&&layout.font){"
+    f"layout.font=Object.assign({{}},layout.font,{{size:{LARGE_TYPE_CHART_FONT_PX}}});}}"
     f"if({NARROW_CHART_PX}>el.clientWidth){{"
     "layout.legend=Object.assign({},layout.legend,G.below);"
     "layout.margin=Object.assign({},layout.margin,{l:8,r:8});"

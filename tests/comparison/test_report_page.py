@@ -360,3 +360,15 @@ def test_the_report_flags_hypotheses_changed_after_the_customer_workshop(
     # the customer workshop is still to come: not flagged
     EmpathyMap.objects.filter(pk=customer.pk).update(held_on=datetime.date(2099, 1, 1))
     assert "changed after the customer workshop" not in client.get(url).content.decode()
+
+
+def test_large_type_for_a_projector_is_one_link_away(client, viewer, compared_report):
+    client.force_login(viewer)
+    url = reverse("report-page", kwargs={"pk": compared_report.pk})
+
+    normal = client.get(url).content.decode()
+    large = client.get(url, {"type": "large"}).content.decode()
+
+    assert f'href="{url}?type=large">Large type, for a projector</a>' in normal
+    assert '<body class="large-type">' in large
+    assert f'href="{url}">Normal type</a>' in large
