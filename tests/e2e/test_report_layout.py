@@ -89,6 +89,9 @@ def test_no_page_is_wider_than_a_phone(live_server, new_page, demo):
         "dashboard": f"/workspaces/{workspace.pk}/dashboard/",
         "next actions": f"/reports/{report.pk}/actions/",
         "shared page": f"/s/{token}/",
+        "rounds": f"/personas/{pair.internal_map.persona_id}/rounds/",
+        "perspectives": f"/personas/{pair.internal_map.persona_id}/rounds/1/",
+        "share links": f"/reports/{report.pk}/share/",
     }
     page = open_page(new_page, live_server, user, PHONE)
     too_wide = {}
