@@ -9,6 +9,7 @@ import json
 import urllib.error
 import urllib.parse
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -189,6 +190,18 @@ def test_page_limit(monkeypatch):
     with pytest.raises(BoardFileError, match="more than 3 pages"):
         fetch_board("miro", "uXjVTEST=", TOKEN, opener=opener)
     assert opener.calls == 3
+
+
+def test_time_limit(monkeypatch):
+    clock = iter(range(0, 10_000, 25))  # each look at the clock: 25 s later
+    monkeypatch.setattr(remote, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+
+    class Endless:
+        def __call__(self, request, timeout):
+            return io.BytesIO(json.dumps({"data": [], "cursor": "again"}).encode())
+
+    with pytest.raises(BoardFileError, match=r"took more than 60 s \(2 pages\)"):
+        fetch_board("miro", "uXjVTEST=", TOKEN, opener=Endless())
 
 
 def test_byte_limit(monkeypatch):

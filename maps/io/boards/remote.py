@@ -6,13 +6,14 @@ Only two fixed hosts are ever asked (``api.miro.com``, ``app.mural.co``); the bo
 percent-encoded into the path, so no input can reach another address. The token is sent
 in the ``Authorization`` header of these requests only: it is never stored or logged.
 Limits: ``MAX_REMOTE_PAGES`` pages, ``MAX_REMOTE_BYTES`` in all, ``REMOTE_TIMEOUT_SECONDS``
-a request.
+a request and ``REMOTE_TOTAL_SECONDS`` for the whole board.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,6 +25,9 @@ from maps.io.boards.preview import BoardFileError
 MAX_REMOTE_PAGES = 200  # Miro: 50 items a page, 10,000 items: past any map's 5,000 notes
 MAX_REMOTE_BYTES = 20 * 1024 * 1024  # what 200 full pages of items may weigh, with images
 REMOTE_TIMEOUT_SECONDS = 15  # a page answers in well under a second
+# The pages are read while the person waits for the preview: past this, the answer is
+# an error that says so rather than a request the proxy cuts off.
+REMOTE_TOTAL_SECONDS = 60
 MAX_TOKEN_CHARS = 2_000  # OAuth tokens are a few hundred characters
 
 MIRO_ITEMS = "https://api.miro.com/v2/boards/{board}/items"
@@ -94,7 +98,15 @@ def fetch_board(
     pages: list[dict] = []
     budget = MAX_REMOTE_BYTES
     pointer = ""
+    deadline = time.monotonic() + REMOTE_TOTAL_SECONDS
     while True:
+        if time.monotonic() > deadline:
+            raise BoardFileError(
+                [
+                    f"reading the board took more than {REMOTE_TOTAL_SECONDS} s "
+                    f"({len(pages)} pages); save it as a file and upload that instead"
+                ]
+            )
         if len(pages) == MAX_REMOTE_PAGES:
             raise BoardFileError(
                 [f"the board has more than {MAX_REMOTE_PAGES} pages of items; that is too large"]
