@@ -252,7 +252,7 @@ def test_viewer_reads_the_list_without_edit_forms(client, viewer, editor, report
     assert "/move/" not in page
     assert "/delete/" not in page
     assert "Draft from this report" not in page
-    assert "Participants" not in page
+    assert "Who anticipated what" not in page
 
 
 def test_viewer_posts_are_refused(client, viewer, editor, report, next_map):
