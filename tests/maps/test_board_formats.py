@@ -134,6 +134,12 @@ def test_pages_in_any_order_are_the_whole_board_when_one_is_the_last():
     assert parse_board(json.dumps([second, first]).encode()).note_count == 3
 
 
+def test_a_page_with_a_cursor_that_holds_the_total_is_the_whole_board():
+    first, second = json.loads(fixture("miro_v2_pages.json"))
+    whole = {**first, "data": first["data"] + second["data"], "size": 8}
+    assert parse_board(json.dumps(whole).encode()).note_count == 3
+
+
 def test_pages_short_of_the_total_are_refused():
     pages = json.loads(fixture("miro_v2_pages.json"))
     (problem,) = problems_of(json.dumps([pages[1]]).encode())

@@ -146,7 +146,8 @@ def collect(documents: list[object]) -> Document:
             total = max(total or 0, page["total"])
     # The board's last page is the one that points to no next page; saved in any order,
     # pages that all point further leave the rest of the board out.
-    if pages and all(_next_page(page) for page in pages):
+    complete_by_total = total is not None and len(result.items) >= total
+    if pages and all(_next_page(page) for page in pages) and not complete_by_total:
         shown = f" ({len(result.items):,} of {total:,} items)" if total else ""
         raise NotABoard(
             f"the file holds only part of the board{shown}: its last page points to a next "
