@@ -18,12 +18,14 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # Back-off between attempts: doubling from 2 s, then once a minute. Fourteen retries span
 # 2+4+8+16+32+9x60 = 602 s, so a database or broker restart, a fail-over or a short network
 # outage ends in a finished run, not a failed one (five doubling retries gave up after 62 s).
-RETRY_MAX_COUNTDOWN = 60
-RUN_MAX_RETRIES = 14
+# (GAPMAP_RUN_RETRIES and GAPMAP_RUN_RETRY_MAX_SECONDS change them; the outage test
+# shortens them to seconds.)
+RETRY_MAX_COUNTDOWN = settings.GAPMAP_RUN_RETRY_MAX_SECONDS
+RUN_MAX_RETRIES = settings.GAPMAP_RUN_RETRIES
 # A run that gave up while the database was still away cannot write its own failure: a
 # separate task keeps trying, once a minute for a day, so the report ends `failed` within a
 # minute of the database's return. Past that day the reaper fails it (services.reports_reap).
-FAIL_RETRY_COUNTDOWN = 60
+FAIL_RETRY_COUNTDOWN = settings.GAPMAP_FAIL_RETRY_SECONDS
 FAIL_MAX_RETRIES = 24 * 60
 
 

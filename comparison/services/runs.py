@@ -266,7 +266,7 @@ def run_abandoned_before(now: datetime.datetime) -> datetime.datetime:
     nobody is running it. Far sooner than the broker's redelivery window (30 minutes)."""
     return now - datetime.timedelta(
         seconds=django_settings.CELERY_TASK_TIME_LIMIT
-        + 60
+        + django_settings.GAPMAP_RUN_RETRY_MAX_SECONDS
         + django_settings.GAPMAP_RUN_ABANDONED_SLACK
     )
 
@@ -287,6 +287,13 @@ def reports_reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
         seconds=max(visibility, django_settings.CELERY_TASK_TIME_LIMIT) + 60
     )
     silent_since = run_abandoned_before(now)
+    # Listed before the queued reports are re-sent: a report re-sent below and claimed at
+    # once is alive, whatever `now` says.
+    stuck_ids = list(
+        Report.objects.filter(status=ReportStatus.RUNNING)
+        .filter(Q(started_at__lt=deadline) | Q(updated_at__lt=silent_since))
+        .values_list("pk", flat=True)
+    )
     requeued = failed = 0
     # A queued report whose message was lost (broker restarted without persistence, or
     # unreachable when it was sent) is sent again; a duplicate message is harmless because
@@ -300,10 +307,7 @@ def reports_reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
             if touched:
                 _enqueue(report)
                 requeued += 1
-    stuck = Report.objects.filter(status=ReportStatus.RUNNING).filter(
-        Q(started_at__lt=deadline) | Q(updated_at__lt=silent_since)
-    )
-    for report_id in stuck.values_list("pk", flat=True):
+    for report_id in stuck_ids:
         with transaction.atomic():
             report = Report.objects.select_for_update().get(pk=report_id)
             if report.status != ReportStatus.RUNNING or (

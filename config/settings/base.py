@@ -373,6 +373,12 @@ GAPMAP_REQUEUE_QUEUED_AFTER = env.int("GAPMAP_REQUEUE_QUEUED_AFTER", default=900
 # reaper re-queues or fails it, and a new compare request replaces it
 # (comparison.services.runs.run_abandoned_before).
 GAPMAP_RUN_ABANDONED_SLACK = env.int("GAPMAP_RUN_ABANDONED_SLACK", default=120)
+# A comparison retried for transient database errors backs off from 2 s to at most this
+# many seconds, this many times (about 10 minutes in all, comparison.tasks); a failure that
+# cannot be written is retried every GAPMAP_FAIL_RETRY_SECONDS.
+GAPMAP_RUN_RETRY_MAX_SECONDS = env.int("GAPMAP_RUN_RETRY_MAX_SECONDS", default=60)
+GAPMAP_RUN_RETRIES = env.int("GAPMAP_RUN_RETRIES", default=14)
+GAPMAP_FAIL_RETRY_SECONDS = env.int("GAPMAP_FAIL_RETRY_SECONDS", default=60)
 # What a comparison that names no scorer runs: "auto" = hybrid where the semantic extra
 # is installed, else lexical; or one of lexical, semantic, hybrid.
 GAPMAP_DEFAULT_SCORER = env.str("GAPMAP_DEFAULT_SCORER", default="auto")
