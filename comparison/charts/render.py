@@ -36,6 +36,8 @@ CONFIG: dict[str, Any] = {
 # Below this width (px) a chart lays out for a phone: legend under the plot, narrow margins,
 # a smaller title. Above it plotly's own layout (legend at the right) reads best.
 NARROW_CHART_PX = 560
+# Titles longer than this (characters) take two lines in a narrow chart.
+NARROW_TITLE_CHARS = 34
 # A4 portrait less the print stylesheet's margins, in CSS pixels: charts are redrawn at this
 # width before printing, so their text stays legible on paper.
 PRINT_CHART_PX = 680
@@ -63,7 +65,25 @@ DRAW_HELPERS = (
     f"if({NARROW_CHART_PX}>el.clientWidth){{"
     "layout.legend=Object.assign({},layout.legend,G.below);"
     "layout.margin=Object.assign({},layout.margin,{l:8,r:8});"
-    "if(layout.title&&layout.title.font){layout.title.font.size=14;}}"
+    "if(layout.title&&layout.title.font){layout.title.font.size=14;}"
+    # Long titles break at the space nearest their middle (they are escaped text: a space
+    # is never inside an entity).
+    "var wrap=function(o){if(o&&o.title&&typeof o.title.text==='string'&&o.title.text.length"
+    f">{NARROW_TITLE_CHARS}){{var t=o.title.text,m=t.lastIndexOf(' ',Math.ceil(t.length/2)+4);"
+    "if(m>0){o.title=Object.assign({},o.title,{text:t.slice(0,m)+'\\u003cbr\\u003e'+"
+    "t.slice(m+1)});}}};wrap(layout);wrap(layout.xaxis);"
+    # Projector-sized text shrinks; a heatmap drops its colour bar (each cell shows its
+    # number) and its axis titles, and breaks "persona · team" labels in two lines, to
+    # leave the width to the plot.
+    "layout.font=Object.assign({},layout.font,{size:12});"
+    "var br=function(v){return typeof v==='string'?v.replace(' · ','\\u003cbr\\u003e'):v;};"
+    "var heat=false;data.forEach(function(t){if(t.type==='heatmap'){heat=true;"
+    "t.showscale=false;t.textfont=Object.assign({},t.textfont,{size:10});"
+    "if(t.y){t.y=t.y.map(br);}}});"
+    "if(heat&&layout.yaxis&&layout.yaxis.categoryarray){"
+    "layout.yaxis.categoryarray=layout.yaxis.categoryarray.map(br);}"
+    "if(heat){['xaxis','yaxis'].forEach(function(a){if(layout[a]){"
+    "layout[a]=Object.assign({},layout[a],{title:{text:''},tickfont:{size:11}});}});}}"
     "window.Plotly.newPlot(el,data,layout,config).then(function(){G.fit(el);"
     "el.on('plotly_afterplot',function(){G.fit(el);});});},"
     "print:function(width){var G=window.GapmapChart,c=document.querySelectorAll('.js-plotly-plot');"
