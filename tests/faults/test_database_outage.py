@@ -19,6 +19,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.db import connection
 
 from comparison import services
 from comparison.models import Report, ReportStatus
+from config.celery_app import app
 from tests.conftest import IN_CI
 from tests.support.factories import MapPairFactory
 from tests.support.waiting import wait_until
@@ -33,6 +35,8 @@ from tests.support.waiting import wait_until
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs_server]
 
 PROJECT = Path(__file__).resolve().parents[2]
+# The suite's other Redis users: 13 (tests/comparison), 14 (cache), 15 (broker) in CI.
+OUTAGE_REDIS_DB = 12
 
 
 class Forwarder:
@@ -107,6 +111,29 @@ def database() -> dict:
 
 
 @pytest.fixture
+def broker_url(database) -> Iterator[str]:
+    """A Redis database of its own, emptied, for this process's sends and the worker: the
+    suite's broker holds messages of earlier tests that no worker took."""
+    import redis
+
+    parts = urlsplit(settings.CELERY_BROKER_URL)
+    url = urlunsplit(parts._replace(path=f"/{OUTAGE_REDIS_DB}"))
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    names = ("broker_url", "broker_read_url", "broker_write_url")
+    saved = {name: app.conf[name] for name in names}
+    app.conf.update(dict.fromkeys(names, url))
+    app._after_fork()  # noqa: SLF001 - Celery's own way to forget its pooled connections
+    try:
+        yield url
+    finally:
+        app.conf.update(saved)
+        app._after_fork()  # noqa: SLF001
+        client.flushdb()
+        client.close()
+
+
+@pytest.fixture
 def forwarder(database) -> Iterator[Forwarder]:
     forwarder = Forwarder((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
     forwarder.start()
@@ -115,7 +142,7 @@ def forwarder(database) -> Iterator[Forwarder]:
 
 
 @pytest.fixture
-def worker(database, forwarder, tmp_path) -> Iterator[Path]:
+def worker(database, forwarder, broker_url, tmp_path) -> Iterator[Path]:
     user = database["USER"] or "postgres"
     password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
     log = tmp_path / "worker.log"
@@ -124,7 +151,7 @@ def worker(database, forwarder, tmp_path) -> Iterator[Path]:
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{user}{password}@127.0.0.1:{forwarder.port}/"
         f"{database['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_BROKER_URL": broker_url,
         "GAPMAP_RUN_RETRIES": "3",
         "GAPMAP_RUN_RETRY_MAX_SECONDS": "1",
         "GAPMAP_FAIL_RETRY_SECONDS": "1",
@@ -174,7 +201,7 @@ def test_an_outage_longer_than_the_retries_ends_failed_and_the_pair_compares_aga
 
     # then the worker retries, gives up, and cannot even write the failure...
     wait_until(
-        lambda: "cannot record the failure yet" in worker_log(),
+        lambda: f"Report {report.pk}: cannot record the failure yet" in worker_log(),
         60,
         message=lambda: f"the worker to give up:\n{worker_log()[-3000:]}",
     )
