@@ -56,7 +56,7 @@ run: install
 # processes directly (tests/test_make_run.py).
 serve: export DJANGO_DEBUG ?= true
 serve: install
-	@echo "Gapmap on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the worker)"
+	@echo "Gapmap on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the workers)"
 	@$(BIN)/python bin/serve.py 127.0.0.1:$(PORT)
 
 test: install browser proxy
