@@ -13,6 +13,7 @@ import json
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -211,6 +212,10 @@ def report_html(report: Report) -> str:
     context = report_page_context(report, shared=True, export=True, nonce=nonce)
     context["inline_css"] = mark_safe(_stylesheets())  # noqa: S308 - our own stylesheets
     context["csp_nonce"] = nonce
+    # The same style hashes as the site's policy: plotly.js adds MapLibre's fixed <style>
+    # and clears style attributes when it loads.
+    context["csp_style_hash"] = settings.PLOTLY_MAPLIBRE_STYLE_HASH
+    context["csp_style_attr_hash"] = settings.EMPTY_TEXT_HASH
     return render_to_string("comparison/report_export.html", context)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from comparison import charts, engine, exports, services
@@ -171,6 +173,8 @@ def test_html_export_is_self_contained(compared_report):
     assert len(page) > 3_000_000
     assert "Content-Security-Policy" in page
     assert "default-src 'none'" in page
+    # plotly.js's own fixed <style> is allowed by its hash, as on the site (no CSP error)
+    assert settings.PLOTLY_MAPLIBRE_STYLE_HASH in html.unescape(page)
     for chart_id in ("report-chart-verdicts", "report-chart-scores"):
         assert f'id="{chart_id}"' in page
     assert ".verdict-legend" in page  # the report stylesheet, inline
