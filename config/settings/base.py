@@ -154,6 +154,11 @@ if STATIC_COLLECTED:
     WHITENOISE_USE_FINDERS = False
     WHITENOISE_AUTOREFRESH = False
     WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+    # runserver (`make run`, DEBUG) would answer /static/ from the source folders, which
+    # know no hashed names: WhiteNoise answers instead, as in production.
+    INSTALLED_APPS.insert(
+        INSTALLED_APPS.index("django.contrib.staticfiles"), "whitenoise.runserver_nostatic"
+    )
 
 LOGIN_URL = "login"
 # Log in by username or by e-mail address (accounts.backends).
