@@ -89,3 +89,35 @@ def test_favicon_ico_leads_to_the_icon(client):
     assert response.status_code == 301
     assert response["Location"] == static("favicon.svg")
     assert finders.find("favicon.svg")
+
+
+def test_make_run_serves_the_collected_files_under_debug():
+    """`make run` (DEBUG on, GAPMAP_STATIC_COLLECTED) uses the production storage, and
+    WhiteNoise, not runserver, answers /static/ (runserver knows no hashed names)."""
+    import json
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings.base';"
+        "from django.conf import settings as s;"
+        "print(json.dumps([s.DEBUG, s.STORAGES['staticfiles']['BACKEND'], s.INSTALLED_APPS,"
+        " s.WHITENOISE_USE_FINDERS]))"
+    )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(DJANGO_DEBUG="true", GAPMAP_STATIC_COLLECTED="true")
+    result = subprocess.run(  # noqa: S603 - this interpreter, our own code
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    debug, storage, apps, use_finders = json.loads(result.stdout)
+    assert debug is True
+    assert storage == "config.staticfiles.HashedStaticFilesStorage"
+    assert apps.index("whitenoise.runserver_nostatic") < apps.index("django.contrib.staticfiles")
+    assert use_finders is False
