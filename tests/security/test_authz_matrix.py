@@ -61,6 +61,7 @@ PUBLIC: dict[str, str] = {
     "api:api-schema": "the OpenAPI description holds no workspace data",
     "api:api-docs": "Swagger UI for that description; no workspace data",
     "plotly-js": "the plotly.js bundle from the installed package; no workspace data",
+    "favicon": "the site icon, a static file; no workspace data",
     "share-open": "a share link: the token in the URL is the credential; it moves into the "
     "session and redirects (comparison/views/sharing.py, tested with it)",
     "shared-report": "the one report the session's share token grants, read-only; 404 "
@@ -635,8 +636,9 @@ def test_public_routes_answer_without_a_login(key):
     response = Client().get(path)
 
     # logout and the token endpoint take POST only (405), share pages refuse a request
-    # without a valid token (404); none sends anyone to log in, none fails.
-    assert response.status_code in (200, 404, 405), f"{path}: {response.status_code}"
+    # without a valid token (404), the favicon points to the static icon (301); none sends
+    # anyone to log in, none fails.
+    assert response.status_code in (200, 301, 404, 405), f"{path}: {response.status_code}"
     assert not response.get("Location", "").startswith(reverse("login"))
 
 
