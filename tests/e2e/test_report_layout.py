@@ -92,6 +92,10 @@ def test_no_page_is_wider_than_a_phone(live_server, new_page, demo):
         "rounds": f"/personas/{pair.internal_map.persona_id}/rounds/",
         "perspectives": f"/personas/{pair.internal_map.persona_id}/rounds/1/",
         "share links": f"/reports/{report.pk}/share/",
+        "members": f"/workspaces/{workspace.pk}/members/",
+        "review mode": f"/reports/{report.pk}/review/",
+        "map import": f"/maps/{pair.internal_map_id}/import/",
+        "board import": f"/maps/{pair.internal_map_id}/import-board/",
     }
     page = open_page(new_page, live_server, user, PHONE)
     too_wide = {}
