@@ -16,8 +16,8 @@ class UsernameOrEmailBackend(ModelBackend):
 
     The username wins when both match. An address shared by several accounts logs in
     none of them (which one was meant is unknowable); those people use their username.
-    The login lock-out (config.throttling) counts failures by what was typed, before any
-    backend runs, so it holds for both ways in.
+    The login lock-out (django-axes, whose backend runs first; config.throttling) counts
+    failures by what was typed, so it holds for both ways in.
     """
 
     def authenticate(

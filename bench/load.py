@@ -99,15 +99,17 @@ def seed(*, username: str, password: str, pairs: int = LOAD_PAIRS) -> dict:
 def _sessions(user, count: int) -> list[str]:
     """Logged-in session keys, one per simulated user: the load run measures the pages,
     not twenty password hashes (deliberately slow) at the same moment."""
-    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.backends import BACKEND_PATH
 
     keys = []
     for _ in range(count):
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        # The backend that logs people in, not the lock-out's (first, and without get_user).
+        session[BACKEND_SESSION_KEY] = BACKEND_PATH
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys.append(session.session_key)

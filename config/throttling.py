@@ -1,14 +1,12 @@
 """Throttles and request limits that sit in front of the apps.
 
-- `ThrottledLoginView`: the login form refuses further attempts (HTTP 429, a form error)
-  after `GAPMAP_LOGIN_MAX_FAILURES` failed logins for one username from one IP address, or
-  `GAPMAP_LOGIN_MAX_FAILURES_PER_IP` failed logins from one IP address for any usernames,
-  within `GAPMAP_LOGIN_WINDOW_SECONDS`. The API token endpoint (maps.api.views) shares
-  these counters, so switching from the form to the API gains nothing. Counters live in
-  Django's default cache, which is Redis in production (shared by every gunicorn
-  worker); a per-process cache would let an attacker multiply the limit by the number of
-  workers. Like any throttle this slows
-  guessing down; it is not an account lock and not a security boundary on its own.
+- The login lock-out is django-axes (settings: AXES_*); this module holds its callables.
+  After `GAPMAP_LOGIN_MAX_FAILURES` failed logins for one username from one IP address,
+  or `GAPMAP_LOGIN_MAX_FAILURES_PER_IP` from one IP address for any usernames, within
+  `GAPMAP_LOGIN_WINDOW_SECONDS` of the last one, the login form, Django admin's login and
+  the API token endpoint (maps.api.views, same counters) answer 429 without checking the
+  password. Attempts are kept in the database, shared by every gunicorn worker. Like any
+  throttle this slows guessing down; it is not a security boundary on its own.
 - `CompareRateThrottle`: how many comparisons one user may start per minute.
 - `bad_request`: the project's `handler400`, which names the limit an oversized or
   over-long request broke instead of Django's bare "Bad Request (400)".
@@ -16,17 +14,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 
+from axes.attempts import get_cool_off_threshold
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
-from django.contrib.auth.views import LoginView
-from django.core.cache import cache
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import (
     RequestDataTooBig,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db.models import Sum
+from django.dispatch import receiver
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
@@ -40,88 +41,71 @@ LOCKED_MESSAGE = (
 )
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR, never X-Forwarded-For directly: a client can write any X-Forwarded-For it
-    # likes. Behind a trusted proxy config.proxies.TrustedProxyMiddleware has already put
-    # the client's address (as that proxy reported it) into REMOTE_ADDR.
+def client_ip(request: HttpRequest) -> str:
+    """`AXES_CLIENT_IP_CALLABLE`: REMOTE_ADDR, never X-Forwarded-For directly (a client can
+    write any it likes). Behind a trusted proxy config.proxies.TrustedProxyMiddleware has
+    already put the client's address (as that proxy reported it) into REMOTE_ADDR."""
     return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def login_username(request: HttpRequest, credentials: dict | None) -> str:
+    """`AXES_USERNAME_CALLABLE`: what was typed (a username or an e-mail address, see
+    accounts.backends), compared without case or surrounding spaces."""
+    data = credentials or getattr(request, "data", None) or request.POST
+    return str(data.get("username") or "").strip().casefold()
+
+
+def failure_limit(request: HttpRequest, credentials: dict | None) -> int:
+    """`AXES_FAILURE_LIMIT`: `GAPMAP_LOGIN_MAX_FAILURES` per username+IP and
+    `GAPMAP_LOGIN_MAX_FAILURES_PER_IP` per IP. Axes compares one limit with the larger of its
+    counters, and the per-IP one is never the smaller: so the limit is the username's own
+    once that username+IP counter has reached it, else the per-IP one."""
+    per_user = AccessAttempt.objects.filter(
+        username=login_username(request, credentials),
+        ip_address=client_ip(request),
+        attempt_time__gte=get_cool_off_threshold(request),
+    ).aggregate(failures=Sum("failures_since_start"))["failures"]
+    if (per_user or 0) >= settings.GAPMAP_LOGIN_MAX_FAILURES:
+        return settings.GAPMAP_LOGIN_MAX_FAILURES
+    return settings.GAPMAP_LOGIN_MAX_FAILURES_PER_IP
 
 
 def login_locked_message() -> str:
     return LOCKED_MESSAGE % {"minutes": max(1, settings.GAPMAP_LOGIN_WINDOW_SECONDS // 60)}
 
 
-def _digest(value: str) -> str:
-    # Hashed so a cache key never carries a raw username and stays short and key-safe.
-    return hashlib.sha256(value.encode()).hexdigest()[:32]
-
-
-def _keys(request: HttpRequest, username: str) -> tuple[str, str]:
-    ip = _client_ip(request)
-    user_key = f"login-fail:u:{_digest(username.strip().casefold() + '|' + ip)}"
-    ip_key = f"login-fail:ip:{_digest(ip)}"
-    return user_key, ip_key
-
-
-def login_is_locked(request: HttpRequest, username: str) -> bool:
-    """True once this username+IP or this IP has used up its failed attempts."""
-    user_key, ip_key = _keys(request, username)
-    counts = cache.get_many([user_key, ip_key])
-    return (
-        counts.get(user_key, 0) >= settings.GAPMAP_LOGIN_MAX_FAILURES
-        or counts.get(ip_key, 0) >= settings.GAPMAP_LOGIN_MAX_FAILURES_PER_IP
-    )
-
-
-def _count_up(key: str, window: int) -> None:
-    # add() starts the window only if no counter exists yet; incr() is atomic on Redis.
-    cache.add(key, 0, timeout=window)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add() and incr(): start again
-        cache.set(key, 1, timeout=window)
-
-
-def login_failed(request: HttpRequest, username: str) -> None:
-    window = settings.GAPMAP_LOGIN_WINDOW_SECONDS
-    for key in _keys(request, username):
-        _count_up(key, window)
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """`AXES_LOCKOUT_CALLABLE`: 429 with Retry-After; a login form (ours or the admin's) is
+    shown again with the message as its only error, the API gets `{detail}`."""
+    message = login_locked_message()
+    form = (getattr(original_response, "context_data", None) or {}).get("form")
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse({"detail": message}, status=429)
+    elif form is None:
+        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    else:
+        form._errors = ErrorDict()  # the lock replaces "wrong password", it is not added to it
+        form.add_error(None, message)
+        response = original_response
+        response.content = response.rendered_content
+        response.status_code = 429
+    response["Retry-After"] = str(settings.GAPMAP_LOGIN_WINDOW_SECONDS)
+    return response
 
 
 def login_succeeded(request: HttpRequest, username: str) -> None:
-    # Only the username+IP counter is cleared: one good login of the attacker's own
-    # account must not reset the per-IP budget for guessing others.
-    cache.delete(_keys(request, username)[0])
+    """Clear the username+IP counter. Not axes' AXES_RESET_ON_SUCCESS, which clears the
+    per-IP counter too: one good login of the attacker's own account must not renew the
+    per-IP budget for guessing others."""
+    reset(ip=client_ip(request), username=login_username(request, {"username": username}))
 
 
-class ThrottledLoginView(LoginView):
-    """Django's LoginView that answers 429 with a form error once the budget is used up.
-
-    While locked, the password is not even checked, so a correct guess gains nothing.
-    """
-
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        username = request.POST.get("username", "")
-        if login_is_locked(request, username):
-            form = self.get_form()
-            # `form.errors` would validate, which authenticates: the error goes onto an
-            # unvalidated form by hand instead.
-            form._errors = ErrorDict()
-            form.cleaned_data = {}
-            form.add_error(None, login_locked_message())
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            response["Retry-After"] = str(settings.GAPMAP_LOGIN_WINDOW_SECONDS)
-            return response
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form) -> HttpResponse:
-        login_failed(self.request, self.request.POST.get("username", ""))
-        return super().form_invalid(form)
-
-    def form_valid(self, form) -> HttpResponse:
-        login_succeeded(self.request, form.get_user().get_username())
-        return super().form_valid(form)
+@receiver(user_logged_in)
+def _reset_on_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    if request is not None:
+        login_succeeded(request, request.POST.get("username") or user.get_username())
 
 
 class CompareRateThrottle(UserRateThrottle):

@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.forms import LoginForm
 from config.staticfiles import favicon
-from config.throttling import ThrottledLoginView
 
 # Oversized or over-long requests get a message naming the limit.
 handler400 = "config.throttling.bad_request"
@@ -15,7 +14,8 @@ handler500 = "config.errors.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
-    path("login/", ThrottledLoginView.as_view(authentication_form=LoginForm), name="login"),
+    # The lock-out (django-axes) sits in the authentication backends and middleware.
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a same-origin file: the CSP

@@ -5,6 +5,7 @@ Gapmap run on a bare machine; production sets DATABASE_URL, CELERY_BROKER_URL,
 DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     # htmx served from this origin (`{% htmx_script %}`) and `request.htmx`: the report's
     # review controls update the page in place.
     "django_htmx",
+    # The login lock-out (config.throttling): attempts in its own tables, listed in the admin.
+    "axes",
     "maps",
     "comparison",
     "accounts",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a locked-out login into config.throttling.locked_out's 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,7 +167,11 @@ if STATIC_COLLECTED:
 
 LOGIN_URL = "login"
 # Log in by username or by e-mail address (accounts.backends).
-AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
+# Axes first: a locked-out login is refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -211,11 +220,20 @@ GAPMAP_OPEN_SIGNUP = env.bool("GAPMAP_OPEN_SIGNUP", default=False)
 # Django's password-reset links expire after this many seconds (Django's default, 3 days).
 PASSWORD_RESET_TIMEOUT = env.int("GAPMAP_PASSWORD_RESET_TIMEOUT", default=259_200)
 
-# Login throttling (config.throttling.ThrottledLoginView): failed logins per username+IP and
-# per IP within the window; further attempts answer 429 without checking the password.
+# Login lock-out (django-axes, callables in config.throttling): failed logins per
+# username+IP and per IP within the window; further attempts answer 429 without checking
+# the password, on the login form, Django admin's login and the API token endpoint.
 GAPMAP_LOGIN_MAX_FAILURES = env.int("GAPMAP_LOGIN_MAX_FAILURES", default=5)
 GAPMAP_LOGIN_MAX_FAILURES_PER_IP = env.int("GAPMAP_LOGIN_MAX_FAILURES_PER_IP", default=50)
 GAPMAP_LOGIN_WINDOW_SECONDS = env.int("GAPMAP_LOGIN_WINDOW_SECONDS", default=900)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "config.throttling.failure_limit"
+AXES_COOLOFF_TIME = timedelta(seconds=GAPMAP_LOGIN_WINDOW_SECONDS)
+AXES_CLIENT_IP_CALLABLE = "config.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "config.throttling.login_username"
+AXES_LOCKOUT_CALLABLE = "config.throttling.locked_out"
+# Tries while locked out are not counted: the lock ends a window after the last counted one.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 # The reverse proxies whose X-Forwarded-For is believed (config.proxies): addresses or
 # networks, e.g. "127.0.0.1" for nginx on the same host (deploy/nginx.conf). Empty: no

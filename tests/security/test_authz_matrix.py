@@ -55,7 +55,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 # Route key -> why it needs no login. Keys are URL names; API routes carry "api:".
 PUBLIC: dict[str, str] = {
-    "login": "the login form itself (throttled: config.throttling)",
+    "login": "the login form itself (locked out by django-axes: config.throttling)",
     "logout": "ends the caller's own session; nothing to scope",
     "api:api-token": "exchanges a username and password for a token (throttled: scope auth)",
     "api:api-schema": "the OpenAPI description holds no workspace data",

@@ -8,7 +8,6 @@ from rest_framework.test import APIClient
 
 from comparison.sharing import services as sharing
 from tests.support.builders import build_comparison
-from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ def report(owner, editor, persona):
 
 def test_api_writes_with_a_session_but_no_csrf_token_are_refused(editor, internal_map):
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(username=editor.username, password=PASSWORD)
+    client.force_login(editor)  # login() authenticates without a request, which axes refuses
     before = internal_map.notes.count()
 
     created = client.post(

@@ -4,11 +4,14 @@ the point where it bites, and nothing written by a refused request."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -33,15 +36,34 @@ def _login(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
 def test_login_is_refused_after_the_failure_budget_even_with_the_right_password():
     UserFactory(username="alice")
     client = Client()
-    for _ in range(settings.GAPMAP_LOGIN_MAX_FAILURES):
+    for _ in range(settings.GAPMAP_LOGIN_MAX_FAILURES - 1):
         assert _login(client, "alice", "wrong").status_code == 200  # the form, with its error
+    # django-axes announces the lock on the failure that uses up the budget, not the next try.
+    assert _login(client, "alice", "wrong").status_code == 429
 
     locked = _login(client, "alice", PASSWORD)
 
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
+    assert 'name="username"' in locked.content.decode()  # the login form, its error on top
     assert locked["Retry-After"] == str(settings.GAPMAP_LOGIN_WINDOW_SECONDS)
     assert "_auth_user_id" not in client.session
+
+
+def test_django_admin_s_login_is_locked_out_too():
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    client = Client()
+    url = reverse("admin:login")
+    for _ in range(settings.GAPMAP_LOGIN_MAX_FAILURES):
+        client.post(url, {"username": "root", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+
+    locked = client.post(url, {"username": "root", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
+
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The admin and the login form share the counters.
+    assert _login(Client(), "root", PASSWORD).status_code == 429
 
 
 def test_the_budget_is_per_username_and_address():
@@ -78,19 +100,20 @@ def test_a_successful_login_resets_the_username_counter():
 @override_settings(GAPMAP_LOGIN_MAX_FAILURES_PER_IP=3)
 def test_one_address_guessing_many_usernames_is_throttled():
     UserFactory(username="alice")
-    for name in ("u1", "u2", "u3"):
+    for name in ("u1", "u2"):
         assert _login(Client(), name, "wrong").status_code == 200
+    assert _login(Client(), "u3", "wrong").status_code == 429  # the budget's last failure
 
     assert _login(Client(), "alice", PASSWORD).status_code == 429
 
 
 def test_the_lock_ends_with_the_window():
-    from django.core.cache import cache
-
     UserFactory(username="alice")
     for _ in range(settings.GAPMAP_LOGIN_MAX_FAILURES):
         _login(Client(), "alice", "wrong")
-    cache.clear()  # what the expiry of the window does
+    # What the passing of the window does: the attempts are older than the cool-off time.
+    window = timedelta(seconds=settings.GAPMAP_LOGIN_WINDOW_SECONDS + 1)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - window)
 
     assert _login(Client(), "alice", PASSWORD).status_code == 302
 
