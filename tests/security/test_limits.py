@@ -107,6 +107,16 @@ def test_one_address_guessing_many_usernames_is_throttled():
     assert _login(Client(), "alice", PASSWORD).status_code == 429
 
 
+@override_settings(GAPMAP_LOGIN_MAX_FAILURES_PER_IP=3)
+def test_a_successful_login_does_not_renew_the_address_budget():
+    UserFactory(username="alice")
+    for name in ("u1", "u2"):
+        _login(Client(), name, "wrong")
+    assert _login(Client(), "alice", PASSWORD).status_code == 302  # the attacker's own account
+
+    assert _login(Client(), "u3", "wrong").status_code == 429
+
+
 def test_the_lock_ends_with_the_window():
     UserFactory(username="alice")
     for _ in range(settings.GAPMAP_LOGIN_MAX_FAILURES):
