@@ -234,6 +234,9 @@ AXES_USERNAME_CALLABLE = "config.throttling.login_username"
 AXES_LOCKOUT_CALLABLE = "config.throttling.locked_out"
 # Tries while locked out are not counted: the lock ends a window after the last counted one.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The lock-out needs only the failed attempts; a row per successful login and logout would
+# grow without bound (and Django's test client logs in without a client address).
+AXES_DISABLE_ACCESS_LOG = True
 
 # The reverse proxies whose X-Forwarded-For is believed (config.proxies): addresses or
 # networks, e.g. "127.0.0.1" for nginx on the same host (deploy/nginx.conf). Empty: no
