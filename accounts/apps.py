@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the lock-out's reset of the username+IP counter on a successful login.
+        from accounts import signals  # noqa: F401
         from config import throttling  # noqa: F401

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from maps.models import Role, TimeStamped, Workspace
 
@@ -42,3 +43,21 @@ class Invitation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.role}) to {self.workspace_id}"
+
+
+class Preferences(models.Model):
+    """A person's own choices that follow them to every device: the interface's language
+    (empty: the browser's) and time zone (empty: the server's, settings.TIME_ZONE)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language or '-'} {self.time_zone or '-'}"

@@ -37,6 +37,14 @@ class Report(TimeStamped):
         help_text="The internal map's seal when the comparison ran (null: not recorded)",
     )
     error = models.TextField(blank=True)
+    # What a client reads of this report (the shared page, exports) is in this language,
+    # whatever the reader's browser asks for: by default the language of whoever ran it.
+    language = models.CharField(
+        max_length=8,
+        choices=django_settings.LANGUAGES,
+        default=django_settings.LANGUAGE_CODE,
+        help_text="Language of the shared page and the exports",
+    )
     # The review decisions applied when the report was last computed (a person's accepted
     # or rejected pairs of its notes), and how many of them were learned: made on the same
     # two note texts elsewhere in the workspace (`comparison.services.results`).

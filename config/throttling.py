@@ -30,15 +30,14 @@ from django.db.models import Sum
 from django.dispatch import receiver
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from rest_framework.throttling import UserRateThrottle
 
 API_PREFIX = "/api/"
 
-LOCKED_MESSAGE = (
-    "Too many failed logins. Wait %(minutes)d minutes and try again, "
-    "or ask a workspace owner to check your username."
-)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -46,7 +45,7 @@ def client_ip(request: HttpRequest) -> str:
     write any it likes). Behind a trusted proxy config.proxies.TrustedProxyMiddleware has
     already put the client's address (as that proxy reported it) into REMOTE_ADDR. A
     request without one (only a test's) counts as 0.0.0.0: axes stores a real address."""
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - a value, not a bind
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104  # nosec B104 - a value, not a bind
 
 
 def login_username(request: HttpRequest, credentials: dict | None) -> str:
@@ -72,7 +71,15 @@ def failure_limit(request: HttpRequest, credentials: dict | None) -> int:
 
 
 def login_locked_message() -> str:
-    return LOCKED_MESSAGE % {"minutes": max(1, settings.GAPMAP_LOGIN_WINDOW_SECONDS // 60)}
+    """The lock-out message in the request's language."""
+    minutes = max(1, settings.GAPMAP_LOGIN_WINDOW_SECONDS // 60)
+    return ngettext(
+        "Too many failed logins. Wait %(minutes)d minute and try again, "
+        "or ask a workspace owner to check your username.",
+        "Too many failed logins. Wait %(minutes)d minutes and try again, "
+        "or ask a workspace owner to check your username.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def locked_out(
@@ -131,22 +138,23 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     """`handler400`: say which request limit was exceeded; other 400s as Django renders them."""
     if isinstance(exception, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        message = (
-            f"The request body is too large: the limit is {limit:,} bytes "
-            f"({limit / 1_048_576:.1f} MB) besides uploaded files. Send less data at once."
-        )
+        message = _(
+            "The request body is too large: the limit is %(bytes)s bytes (%(megabytes)s MB) "
+            "besides uploaded files. Send less data at once."
+        ) % {
+            "bytes": number_format(limit, force_grouping=True),
+            "megabytes": number_format(limit / 1_048_576, decimal_pos=1),
+        }
         status = 413
     elif isinstance(exception, TooManyFieldsSent):
-        message = (
-            f"The form has too many fields: the limit is "
-            f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,}."
-        )
+        message = _("The form has too many fields: the limit is %(limit)s.") % {
+            "limit": number_format(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, force_grouping=True)
+        }
         status = 400
     elif isinstance(exception, TooManyFilesSent):
-        message = (
-            f"Too many files in one request: the limit is "
-            f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES:,}."
-        )
+        message = _("Too many files in one request: the limit is %(limit)s.") % {
+            "limit": number_format(settings.DATA_UPLOAD_MAX_NUMBER_FILES, force_grouping=True)
+        }
         status = 400
     else:
         return defaults.bad_request(request, exception)

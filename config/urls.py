@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.forms import LoginForm
+from accounts.views import preferences
 from config.staticfiles import favicon
 
 # Oversized or over-long requests get a message naming the limit.
@@ -17,6 +18,8 @@ urlpatterns = [
     # The lock-out (django-axes) sits in the authentication backends and middleware.
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", preferences.language_set, name="set_language"),
+    path("preferences/", preferences.preferences, name="preferences"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a same-origin file: the CSP
     # refuses inline scripts without the nonce, and drf-spectacular's inline one has none.

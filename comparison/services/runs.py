@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comparison import engine
 from comparison.models import ACTIVE_STATUSES, Report, ReportStatus
@@ -55,13 +55,18 @@ def settings_from_request(data: Mapping[str, object] | None) -> engine.Settings:
 
 @transaction.atomic
 def report_request(
-    *, user: AbstractBaseUser, pair: MapPair, settings: Mapping[str, object] | None = None
+    *,
+    user: AbstractBaseUser,
+    pair: MapPair,
+    settings: Mapping[str, object] | None = None,
+    language: str | None = None,
 ) -> tuple[Report, bool]:
     """Queue a comparison of `pair`; returns (report, created).
 
     At most one report per pair is queued or running (a partial unique constraint), so
     a double click or two concurrent requests yield one report: the second gets the first.
-    The task is sent only after the transaction commits.
+    The task is sent only after the transaction commits. The report's `language` (of its
+    shared page and exports) is `language`, else the language active for the request.
     """
     require_role(user, pair.internal_map.persona.workspace_id, Role.EDITOR)
     run_settings = settings_from_request(settings)
@@ -80,11 +85,24 @@ def report_request(
                 settings=run_settings.to_dict(),
                 engine_version=engine.ENGINE_VERSION,
                 created_by=user,
+                language=report_language(language),
             )
     except IntegrityError:
         return Report.objects.get(pair=pair, status__in=ACTIVE_STATUSES), False
     _enqueue(report)
     return report, True
+
+
+def report_language(language: str | None = None) -> str:
+    """`language`, else the active one, as one of settings.LANGUAGES' codes ("de-at" -> "de");
+    the default language for one Gapmap does not speak."""
+    try:
+        code = translation.get_supported_language_variant(
+            language or translation.get_language() or django_settings.LANGUAGE_CODE
+        )
+    except LookupError:
+        return django_settings.LANGUAGE_CODE
+    return code.split("-")[0]
 
 
 def _enqueue(report: Report) -> None:

@@ -62,6 +62,8 @@ PUBLIC: dict[str, str] = {
     "api:api-docs": "Swagger UI for that description; no workspace data",
     "plotly-js": "the plotly.js bundle from the installed package; no workspace data",
     "favicon": "the site icon, a static file; no workspace data",
+    "set_language": "the header's language switch: the choice goes into a cookie (and a "
+    "signed-in person's preferences); no workspace data (tests/test_i18n.py)",
     "share-open": "a share link: the token in the URL is the credential; it moves into the "
     "session and redirects (comparison/views/sharing.py, tested with it)",
     "shared-report": "the one report the session's share token grants, read-only; 404 "
@@ -252,6 +254,10 @@ AUTHZ: dict[str, Route] = {
     "workspace-leave": Route(_ws, (_post("member"),)),
     "invitation-resend": Route(lambda w: {"pk": w.invitation.pk}, (_post("owner"),)),
     "invitation-revoke": Route(lambda w: {"pk": w.invitation.pk}, (_post("owner"),)),
+    "preferences": Route(
+        _none,
+        (_get("user"), _post("user", lambda w: {"language": "de", "time_zone": "Europe/Berlin"})),
+    ),
     "password_change": Route(
         _none,
         (
