@@ -4,13 +4,16 @@ PYTHON ?= $(firstword $(foreach p,python3.13 python3.12 python3 \
 	$(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3),\
 	$(shell $(p) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $(p))) python3)
 VENV := .venv
+LANGUAGES := de en
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install lock run serve test browser proxy lint format bench clean
+.PHONY: install lock run serve test browser proxy gettext messages lint format bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(MO_FILES)
 
 # Exactly the tested versions: requirements.lock (every package, pinned with its hashes)
 # first, then Gapmap itself, which finds its dependencies already there. `make lock`
@@ -22,6 +25,25 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet -e ".[dev,semantic]"
 	touch $(STAMP)
+
+# The interface's translations: each catalogue compiled when it changed, as Django's
+# compilemessages does, with msgfmt's full --check (placeholders, plural forms, header), so
+# a broken entry fails the build; tests/test_i18n.py fails on untranslated or fuzzy ones.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | gettext
+	msgfmt --check -o $@ $<
+
+# gettext's msgfmt (compilemessages) and xgettext (makemessages): Debian's package, installed
+# where missing and possible, like Chromium.
+gettext:
+	@command -v msgfmt >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		{ apt-get install -y -qq gettext >/dev/null 2>&1 || \
+		  { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }; }; } || \
+		{ echo "gettext (msgfmt) is missing and could not be installed: install Debian's gettext."; exit 1; }
+
+# After changing or adding interface text: update both catalogues (new messages appear
+# untranslated in locale/de/LC_MESSAGES/django.po), translate them, then `make install`.
+messages: install
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages $(foreach l,$(LANGUAGES),-l $(l))
 
 # Re-resolve requirements.lock from pyproject.toml, keeping every pin that still fits;
 # `make lock UPGRADE=1` moves every package to its newest allowed version,
