@@ -13,6 +13,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 from config.throttling import API_PREFIX
@@ -30,7 +31,7 @@ def _database_unavailable() -> bool:
 def server_error(request: HttpRequest) -> HttpResponse:
     is_api = request.path.startswith(API_PREFIX)
     if _database_unavailable():
-        message = (
+        message = _(
             "The service is temporarily unavailable: its database cannot be reached. "
             "Try again in a minute."
         )
@@ -41,7 +42,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     elif is_api:
-        response = JsonResponse({"detail": "A server error occurred."}, status=500)
+        response = JsonResponse({"detail": _("A server error occurred.")}, status=500)
     else:
         return defaults.server_error(request)
     response["Cache-Control"] = "no-store"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -21,7 +22,12 @@ from rest_framework.parsers import JSONParser
 # values and stays far below Python's recursion limit (1,000).
 MAX_JSON_DEPTH = 32
 
-TOO_DEEP = f"The JSON is nested too deeply: at most {MAX_JSON_DEPTH} levels of [ ] and {{ }}."
+
+def too_deep_message() -> str:
+    """The refusal in the request's language (a function: it is translated when raised)."""
+    return _("The JSON is nested too deeply: at most %(levels)d levels of [ ] and { }.") % {
+        "levels": MAX_JSON_DEPTH
+    }
 
 
 class JSONTooDeep(ValueError):
@@ -54,9 +60,9 @@ def loads_bounded(text: str | bytes) -> Any:
     try:
         value = json.loads(text)
     except RecursionError:
-        raise JSONTooDeep(TOO_DEEP) from None
+        raise JSONTooDeep(too_deep_message()) from None
     if json_depth(value) > MAX_JSON_DEPTH:
-        raise JSONTooDeep(TOO_DEEP)
+        raise JSONTooDeep(too_deep_message())
     return value
 
 
@@ -67,7 +73,7 @@ class BoundedJSONParser(JSONParser):
         try:
             value = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(TOO_DEEP) from None
+            raise ParseError(too_deep_message()) from None
         if json_depth(value) > MAX_JSON_DEPTH:
-            raise ParseError(TOO_DEEP)
+            raise ParseError(too_deep_message())
         return value

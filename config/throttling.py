@@ -39,7 +39,6 @@ from rest_framework.throttling import UserRateThrottle
 API_PREFIX = "/api/"
 
 
-
 def client_ip(request: HttpRequest) -> str:
     """`AXES_CLIENT_IP_CALLABLE`: REMOTE_ADDR, never X-Forwarded-For directly (a client can
     write any it likes). Behind a trusted proxy config.proxies.TrustedProxyMiddleware has

@@ -1,7 +1,11 @@
-"""The demo workspace `make run` loads: two personas, an English and a German round.
-Each round's customer map is paired with several teams' internal maps (sales,
-management and, for Jane, the front line), so the dashboard and the round pages show
-the perspectives side by side; management, as so often, overestimates its customers."""
+"""The demo workspaces `make run` loads, one in English and one in German (`WORKSPACES`).
+
+Each persona's customer map is paired with several teams' internal maps (sales,
+management, the front line), so the dashboard and the round pages show the perspectives
+side by side; management, as so often, overestimates its customers. The teams write
+abstract hypotheses, the customers tell concrete stories, and both dot-vote; the German
+workspace is written as a German team and German customers would write it (its notes
+are data, not interface text: they are not translated)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import datetime
 
 DEMO_USERNAME = "demo"
 DEMO_WORKSPACE = "Demo: Northwind Software"
+DEMO_WORKSPACE_DE = "Demo: Nordwind Software (Deutsch)"
 
 # (segment, text, votes)
 Notes = list[tuple[str, str, int]]
@@ -61,46 +66,6 @@ JANE_CUSTOMER: Notes = [
     ("gains", "Passing audits without stress", 2),
 ]
 
-LUKAS_INTERNAL: Notes = [
-    ("sees", "Viele Anbieter mit ähnlichen Funktionen", 2),
-    ("sees", "Papierstapel auf dem Schreibtisch", 3),
-    ("sees", "Veraltete Software im Lager", 2),
-    ("says_does", "Fragt immer zuerst nach dem Preis", 4),
-    ("says_does", "Telefoniert lieber als E-Mails zu schreiben", 2),
-    ("says_does", "Druckt Lieferscheine aus", 2),
-    ("hears", "Der Chef sagt, Digitalisierung ist Pflicht", 3),
-    ("hears", "Kollegen schwärmen von einer neuen App", 1),
-    ("hears", "Lieferanten klagen über Verzögerungen", 2),
-    ("thinks_feels", "Angst, mit der Technik nicht mitzukommen", 4),
-    ("thinks_feels", "Fühlt sich vom Management allein gelassen", 3),
-    ("thinks_feels", "Möchte pünktlich Feierabend machen", 2),
-    ("pains", "Angst vor hohen Kosten", 4),
-    ("pains", "Fehler bei der manuellen Dateneingabe", 3),
-    ("pains", "Zu viele Rückfragen von Kunden", 2),
-    ("gains", "Weniger Papierkram", 4),
-    ("gains", "Schnellere Lieferungen", 3),
-    ("gains", "Anerkennung durch die Geschäftsführung", 1),
-]
-
-LUKAS_CUSTOMER: Notes = [
-    ("sees", "Papierberge auf dem Schreibtisch", 3),
-    ("sees", "Scanner, die ständig ausfallen", 2),
-    ("sees", "Konkurrenz liefert schneller", 3),
-    ("says_does", "Fragt nie nach dem Preis, sondern nach dem Service", 3),
-    ("says_does", "Ruft lieber an, statt E-Mails zu schreiben", 2),
-    ("says_does", "Führt Listen auf Papier neben dem System", 2),
-    ("hears", "Die Geschäftsführung fordert mehr Digitalisierung", 3),
-    ("hears", "Kunden beschweren sich über falsche Lieferungen", 4),
-    ("thinks_feels", "Sorge, mit neuer Technik nicht Schritt zu halten", 4),
-    ("thinks_feels", "Stolz auf das eingespielte Team", 2),
-    ("pains", "Sorge, dass die Kosten explodieren", 4),
-    ("pains", "Tippfehler bei der Dateneingabe von Hand", 4),
-    ("pains", "Schulungen kosten zu viel Zeit", 3),
-    ("gains", "Weniger Papierkram im Alltag", 4),
-    ("gains", "Pünktlich nach Hause gehen", 3),
-    ("gains", "Fehlerfreie Lieferungen", 3),
-]
-
 # Management's view of Jane: strategy and features, little of her daily work.
 JANE_MANAGEMENT: Notes = [
     ("sees", "A market moving to AI-driven procurement platforms", 3),
@@ -135,20 +100,6 @@ JANE_FRONT_LINE: Notes = [
     ("gains", "Approvals within a day", 3),
     ("gains", "One source of truth for supplier data", 4),
     ("gains", "Passing audits without stress", 2),
-]
-
-LUKAS_MANAGEMENT: Notes = [
-    ("sees", "Moderne Lagerroboter bei der Konkurrenz", 2),
-    ("sees", "Viele Anbieter mit ähnlichen Funktionen", 1),
-    ("says_does", "Fragt immer zuerst nach dem Preis", 3),
-    ("says_does", "Will jede neue Funktion sofort ausprobieren", 2),
-    ("hears", "Der Chef sagt, Digitalisierung ist Pflicht", 2),
-    ("thinks_feels", "Begeistert von künstlicher Intelligenz", 3),
-    ("thinks_feels", "Sieht uns als strategischen Partner", 2),
-    ("pains", "Angst vor hohen Kosten", 3),
-    ("pains", "Fehlende Funktionen im Vergleich zur Konkurrenz", 3),
-    ("gains", "Ein vollautomatisches Lager", 3),
-    ("gains", "Anerkennung durch die Geschäftsführung", 2),
 ]
 
 PERSONAS = [
@@ -193,37 +144,165 @@ PERSONAS = [
             }
         ],
     },
+]
+
+# --- the German workspace: Lukas, who runs a wholesaler's warehouse --------------------------
+
+# The sales team's hypotheses: what sales hears in pitches, put in general terms.
+LUKAS_SALES: Notes = [
+    ("sees", "Viele Anbieter mit ähnlichen Funktionen", 2),
+    ("sees", "Stapel von Lieferscheinen auf dem Schreibtisch", 3),
+    ("sees", "Veraltete Software im Lager", 2),
+    ("sees", "Konkurrenz, die schneller liefert", 1),
+    ("says_does", "Fragt immer zuerst nach dem Preis", 4),
+    ("says_does", "Ruft lieber an, als E-Mails zu schreiben", 2),
+    ("says_does", "Druckt Lieferscheine aus und hakt sie von Hand ab", 2),
+    ("says_does", "Sagt, das alte System reicht doch", 1),
+    ("hears", "Der Chef sagt, Digitalisierung ist Pflicht", 3),
+    ("hears", "Kollegen schwärmen von einer neuen App", 1),
+    ("hears", "Lieferanten klagen über Verzögerungen", 2),
+    ("thinks_feels", "Sorge, mit der neuen Technik nicht Schritt zu halten", 4),
+    ("thinks_feels", "Fühlt sich von der Geschäftsführung allein gelassen", 3),
+    ("thinks_feels", "Möchte pünktlich Feierabend machen", 2),
+    ("pains", "Sorge, dass die Kosten explodieren", 4),
+    ("pains", "Zahlendreher bei der Dateneingabe", 3),
+    ("pains", "Zu viele Rückfragen von Kunden", 2),
+    ("pains", "Die Einarbeitung neuer Leute dauert zu lange", 2),
+    ("gains", "Weniger Papierkram", 4),
+    ("gains", "Schnellere Lieferungen", 3),
+    ("gains", "Ein System für alles", 2),
+    ("gains", "Anerkennung durch die Geschäftsführung", 1),
+]
+
+# Management's view: technology and strategy, little of the daily work in the warehouse.
+LUKAS_MANAGEMENT: Notes = [
+    ("sees", "Moderne Lagerroboter bei der Konkurrenz", 2),
+    ("sees", "Viele Anbieter mit ähnlichen Funktionen", 1),
+    ("says_does", "Fragt immer zuerst nach dem Preis", 3),
+    ("says_does", "Will jede neue Funktion sofort ausprobieren", 2),
+    ("hears", "Der Chef sagt, Digitalisierung ist Pflicht", 2),
+    ("hears", "Die Fachpresse lobt künstliche Intelligenz im Lager", 1),
+    ("thinks_feels", "Begeistert von künstlicher Intelligenz", 3),
+    ("thinks_feels", "Sieht uns als strategischen Partner", 2),
+    ("pains", "Angst vor hohen Kosten", 3),
+    ("pains", "Fehlende Funktionen im Vergleich zur Konkurrenz", 3),
+    ("gains", "Ein vollautomatisches Lager", 3),
+    ("gains", "Anerkennung durch die Geschäftsführung", 2),
+    ("gains", "Weniger Papierkram", 1),
+]
+
+# Customer service talks to warehouse managers every day, and it shows.
+LUKAS_SERVICE: Notes = [
+    ("sees", "Lieferscheine und Zettel, die sich auf dem Schreibtisch stapeln", 3),
+    ("sees", "Scanner, die ständig ausfallen", 2),
+    ("says_does", "Ruft lieber an, statt E-Mails zu schreiben", 2),
+    ("says_does", "Führt nebenher Listen auf Papier", 3),
+    ("hears", "Kunden beschweren sich über falsche Lieferungen", 4),
+    ("hears", "Die Lagerarbeiter finden die Geräte umständlich", 2),
+    ("thinks_feels", "Sorge, mit neuer Technik nicht Schritt zu halten", 3),
+    ("thinks_feels", "Stolz auf sein eingespieltes Team", 2),
+    ("pains", "Tippfehler bei der Dateneingabe von Hand", 4),
+    ("pains", "Schulungen kosten zu viel Zeit", 3),
+    ("pains", "Die Inventur frisst jedes Jahr Wochenenden", 2),
+    ("gains", "Fehlerfreie Lieferungen", 3),
+    ("gains", "Pünktlich Feierabend, auch in der Hochsaison", 3),
+]
+
+# The customer workshop in Cologne: five warehouse managers and their own stories.
+LUKAS_CUSTOMER: Notes = [
+    (
+        "sees",
+        "Jeden Morgen ein Stapel Lieferscheine auf dem Schreibtisch, bevor der erste Lkw kommt",
+        3,
+    ),
+    (
+        "sees",
+        "Der Handscanner fällt zweimal die Woche aus, dann wird wieder auf Zetteln notiert",
+        3,
+    ),
+    ("sees", "Der Wettbewerber nebenan liefert am selben Tag, wir erst am nächsten", 2),
+    ("sees", "Excel-Listen, die jeder Schichtleiter anders führt", 2),
+    ("says_does", "„Der Preis ist nicht das Problem, wenn der Service stimmt.“", 3),
+    ("says_does", "Ruft beim Lieferanten an statt zu mailen: „Dann weiß ich, dass es ankommt.“", 2),
+    (
+        "says_does",
+        "Führt eine eigene Liste auf Papier neben dem System, „falls es wieder hängt“",
+        3,
+    ),
+    ("says_does", "Geht vor Schichtbeginn selbst durch die Regalgänge und zählt nach", 1),
+    ("hears", "Die Geschäftsführung sagt: „Bis Jahresende sind wir papierlos.“", 3),
+    ("hears", "Kunden beschweren sich am Telefon über falsch gelieferte Ware", 4),
+    ("hears", "Die Lagerarbeiter: „Mit Handschuhen kann man das Tablet nicht bedienen.“", 2),
+    (
+        "thinks_feels",
+        "Sorge, mit der neuen Technik nicht Schritt zu halten und vor dem Team dumm dazustehen",
+        4,
+    ),
+    ("thinks_feels", "Stolz auf das eingespielte Team, das auch im Chaos pünktlich liefert", 2),
+    ("thinks_feels", "Angst, dass eine Umstellung das Weihnachtsgeschäft ins Chaos stürzt", 3),
+    (
+        "pains",
+        "Drei Paletten an den falschen Kunden – ein Zahlendreher bei der Dateneingabe",
+        4,
+    ),
+    ("pains", "Sorge, dass die Kosten für Lizenzen und Umstellung explodieren", 4),
+    ("pains", "Schulungen laufen während der Schicht, dann fehlen Leute an der Rampe", 3),
+    ("pains", "Die Inventur kostet jedes Jahr zwei volle Wochenenden", 3),
+    ("gains", "Weniger Papierkram im Alltag, mehr Zeit für das Team", 4),
+    ("gains", "Pünktlich nach Hause gehen, auch im Dezember", 3),
+    ("gains", "Eine ganze Woche ohne Falschlieferung", 3),
+    ("gains", "Ein Scanner, der einfach funktioniert", 2),
+]
+
+PERSONAS_DE = [
     {
         "name": "Lukas, Lagerleiter",
-        "description": "Leitet das Lager eines Großhändlers mit 30 Mitarbeitenden.",
+        "description": (
+            "Leitet das Lager eines Sanitärgroßhändlers bei Köln mit 30 Mitarbeitenden; "
+            "entscheidet über die Lagersoftware mit."
+        ),
         "rounds": [
             {
                 "internal": [
                     {
                         "title": "Hypothesen Vertrieb",
-                        "team": "Sales",
+                        "team": "Vertrieb",
                         "held_on": datetime.date(2026, 9, 15),
                         "facilitator": "Jonas Weber",
-                        "participants": "Vertrieb Innendienst",
-                        "notes": LUKAS_INTERNAL,
+                        "participants": "Vertriebsinnendienst, Außendienst, Produktmanagement",
+                        "notes": LUKAS_SALES,
                     },
                     {
                         "title": "Hypothesen Geschäftsführung",
-                        "team": "Management",
+                        "team": "Geschäftsführung",
                         "held_on": datetime.date(2026, 9, 16),
                         "facilitator": "Jonas Weber",
-                        "participants": "Geschäftsführung",
+                        "participants": "Geschäftsführung, kaufmännische Leitung",
                         "notes": LUKAS_MANAGEMENT,
+                    },
+                    {
+                        "title": "Hypothesen Kundenservice",
+                        "team": "Kundenservice",
+                        "held_on": datetime.date(2026, 9, 17),
+                        "facilitator": "Jonas Weber",
+                        "participants": "Support-Hotline, Onboarding-Team",
+                        "notes": LUKAS_SERVICE,
                     },
                 ],
                 "customer": {
                     "title": "Kundenworkshop Köln",
                     "held_on": datetime.date(2026, 10, 20),
                     "facilitator": "Jonas Weber",
-                    "participants": "Fünf Lagerleiter aus Kundenbetrieben",
+                    "participants": "Fünf Lagerleiterinnen und Lagerleiter aus Kundenbetrieben",
                     "notes": LUKAS_CUSTOMER,
                 },
             }
         ],
     },
 ]
+
+# The demo workspaces by language: the name `load_demo` finds each by, and its personas.
+WORKSPACES: dict[str, dict] = {
+    "en": {"name": DEMO_WORKSPACE, "personas": PERSONAS},
+    "de": {"name": DEMO_WORKSPACE_DE, "personas": PERSONAS_DE},
+}

@@ -1,7 +1,9 @@
 """The six empathy-map segments and the names people use for them.
 
 Pure Python (no Django) so the importers and the comparison engine share one
-definition with the models.
+definition with the models. Labels and questions are English msgids, marked for
+makemessages with a local ``gettext_noop``; the Django layer translates them when it
+shows them (``maps.segment_labels``, or ``maps.models.Segment``'s choice labels).
 """
 
 from __future__ import annotations
@@ -9,6 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a label for makemessages (see the module docstring); returns it unchanged."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -20,16 +27,32 @@ class Segment:
 
 # The canonical order (Sees to Gains), used everywhere segments are listed.
 SEGMENTS: tuple[Segment, ...] = (
-    Segment("sees", "Sees", "What does the customer see? (environment, offers, competitors)"),
-    Segment("says_does", "Says & Does", "What does the customer say and do? (behaviour, attitude)"),
-    Segment("hears", "Hears", "What does the customer hear? (family, colleagues, media)"),
+    Segment(
+        "sees",
+        gettext_noop("Sees"),
+        gettext_noop("What does the customer see? (environment, offers, competitors)"),
+    ),
+    Segment(
+        "says_does",
+        gettext_noop("Says & Does"),
+        gettext_noop("What does the customer say and do? (behaviour, attitude)"),
+    ),
+    Segment(
+        "hears",
+        gettext_noop("Hears"),
+        gettext_noop("What does the customer hear? (family, colleagues, media)"),
+    ),
     Segment(
         "thinks_feels",
-        "Thinks & Feels",
-        "What really counts, what occupies them, what they ponder at night",
+        gettext_noop("Thinks & Feels"),
+        gettext_noop("What really counts, what occupies them, what they ponder at night"),
     ),
-    Segment("pains", "Pains", "Fears, frustrations, obstacles"),
-    Segment("gains", "Gains", "What success looks like, what they want to achieve"),
+    Segment("pains", gettext_noop("Pains"), gettext_noop("Fears, frustrations, obstacles")),
+    Segment(
+        "gains",
+        gettext_noop("Gains"),
+        gettext_noop("What success looks like, what they want to achieve"),
+    ),
 )
 
 SEGMENT_KEYS: tuple[str, ...] = tuple(segment.key for segment in SEGMENTS)

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ImportRejected):
         return Response(
             {
-                "detail": "The file was not imported; nothing was stored.",
+                "detail": _("The file was not imported; nothing was stored."),
                 "errors": [row.as_dict() for row in exc.rows],
             },
             status=status.HTTP_400_BAD_REQUEST,

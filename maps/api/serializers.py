@@ -3,6 +3,7 @@ for writes so nothing outside the listed fields can be assigned."""
 
 import json
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -235,15 +236,21 @@ class BoardImportSerializer(serializers.Serializer):
             mapping = loads_bounded(value)
         except json.JSONDecodeError as error:
             raise serializers.ValidationError(
-                f"mapping is not valid JSON ({error.msg} at column {error.colno})."
+                _("mapping is not valid JSON (%(error)s at column %(column)s).")
+                % {"error": error.msg, "column": error.colno}
             ) from None
         except ValueError as error:  # nested too deeply (JSONTooDeep), or a huge number
-            raise serializers.ValidationError(f"mapping is not usable JSON: {error}") from None
+            raise serializers.ValidationError(
+                _("mapping is not usable JSON: %(error)s") % {"error": error}
+            ) from None
         if not isinstance(mapping, dict) or not all(
             isinstance(segment, str) for segment in mapping.values()
         ):
             raise serializers.ValidationError(
-                'mapping must be a JSON object of area title to segment, e.g. {"Ideas": "gains"}.'
+                _(
+                    "mapping must be a JSON object of area title to segment, "
+                    'e.g. {"Ideas": "gains"}.'
+                )
             )
         return mapping
 
@@ -251,12 +258,14 @@ class BoardImportSerializer(serializers.Serializer):
         remote = [name for name in ("source", "board", "access_token") if attrs.get(name)]
         if attrs.get("file") is not None and remote:
             raise serializers.ValidationError(
-                "Send a file, or source, board and access_token; not both."
+                _("Send a file, or source, board and access_token; not both.")
             )
         if attrs.get("file") is None and len(remote) < 3:
             raise serializers.ValidationError(
-                "Send a board export as `file`, or `source`, `board` and `access_token` to read "
-                "the board through its API."
+                _(
+                    "Send a board export as `file`, or `source`, `board` and `access_token` to "
+                    "read the board through its API."
+                )
             )
         return attrs
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -31,6 +33,7 @@ from maps import selectors, services
 from maps.api import serializers as s
 from maps.api.filters import IdFilter
 from maps.io import boards, limits, map_files
+from maps.io.messages import too_large
 from maps.models import EmpathyMap, Membership, Role, Workspace
 
 
@@ -283,8 +286,11 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
                     map_files.RowError(
                         row=None,
                         column=None,
-                        reason=f"The file is {upload.size:,} bytes; the limit is 2 MB "
-                        f"({limits.MAX_FILE_BYTES:,} bytes).",
+                        reason=_("The file is %(size)s bytes; the limit is 2 MB (%(limit)s bytes).")
+                        % {
+                            "size": number_format(upload.size, force_grouping=True),
+                            "limit": number_format(limits.MAX_FILE_BYTES, force_grouping=True),
+                        },
                     )
                 ]
             )
@@ -419,8 +425,10 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
                 if not settings.GAPMAP_BOARD_FETCH:
                     raise boards.BoardFileError(
                         [
-                            "reading boards through the Miro or Mural API is switched off on "
-                            "this server (GAPMAP_BOARD_FETCH); send the board's JSON as file"
+                            _(
+                                "reading boards through the Miro or Mural API is switched off on "
+                                "this server (GAPMAP_BOARD_FETCH); send the board's JSON as file"
+                            )
                         ]
                     )
                 # The token is used for these requests only; it is never stored.
@@ -432,18 +440,13 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
                 preview = boards.parse_board_pages(pages)
             elif upload.size > boards.MAX_FILE_BYTES:
                 # Checked before reading so an oversized upload is never loaded whole.
-                raise boards.BoardFileError(
-                    [
-                        f"the file is {upload.size:,} bytes; at most 2 MB "
-                        f"({boards.MAX_FILE_BYTES:,} bytes) can be imported"
-                    ]
-                )
+                raise boards.BoardFileError([too_large(upload.size, boards.MAX_FILE_BYTES)])
             else:
                 preview = boards.parse_board(upload.read(), filename=upload.name or "")
         except boards.BoardFileError as error:
             return Response(
                 {
-                    "detail": "The board was not imported; nothing was stored.",
+                    "detail": _("The board was not imported; nothing was stored."),
                     "errors": error.problems,
                 },
                 status=status.HTTP_400_BAD_REQUEST,
@@ -458,10 +461,13 @@ class MapViewSet(SealConflictMixin, viewsets.ModelViewSet):
             unmapped = boards.unmapped_areas(preview, mapping)
             titles = ", ".join(repr(area["title"]) for area in unmapped)
             detail = (
-                f'Nothing was imported: map these areas to a segment or "skip" in `mapping`: '
-                f"{titles}."
+                _(
+                    'Nothing was imported: map these areas to a segment or "skip" in '
+                    "`mapping`: %(areas)s."
+                )
+                % {"areas": titles}
                 if unmapped
-                else "Nothing was imported: the mapping has problems."
+                else _("Nothing was imported: the mapping has problems.")
             )
             return Response(
                 {"detail": detail, "mapping": error.problems, "unmapped_areas": unmapped},

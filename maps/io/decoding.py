@@ -15,6 +15,8 @@ import codecs
 
 from charset_normalizer import from_bytes
 
+from maps.io.messages import gettext as _
+
 ZIP_MAGIC = b"PK\x03\x04"  # XLSX and ODS are zip archives
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary Excel (XLS) and Word
 
@@ -31,13 +33,13 @@ def decode_utf8(data: bytes) -> str:
     """UTF-8 with or without BOM; anything else raises NotUtf8Error."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise NotUtf8Error(
-            "the file is UTF-16 encoded; it must be UTF-8 (in Excel: save as 'CSV UTF-8')"
+            _("the file is UTF-16 encoded; it must be UTF-8 (in Excel: save as 'CSV UTF-8')")
         )
     head = data[:1024]
     # UTF-16 without a BOM decodes as "valid" UTF-8 full of NULs; name the real cause.
     if head.count(0) > len(head) // 4:
         raise NotUtf8Error(
-            "the file looks UTF-16 encoded (it is full of NUL bytes); it must be UTF-8"
+            _("the file looks UTF-16 encoded (it is full of NUL bytes); it must be UTF-8")
         )
     offset = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
@@ -46,9 +48,12 @@ def decode_utf8(data: bytes) -> str:
         position = offset + error.start
         line = data[:position].count(b"\n") + 1
         raise NotUtf8Error(
-            f"the file must be UTF-8 encoded: byte 0x{data[position]:02x} at byte offset "
-            f"{position} (line {line}) is not valid UTF-8; a Latin-1 or Windows-1252 export "
-            "does this (in Excel: save as 'CSV UTF-8')"
+            _(
+                "the file must be UTF-8 encoded: byte %(byte)s at byte offset %(offset)s "
+                "(line %(line)s) is not valid UTF-8; a Latin-1 or Windows-1252 export does "
+                "this (in Excel: save as 'CSV UTF-8')"
+            )
+            % {"byte": f"0x{data[position]:02x}", "offset": position, "line": line}
         ) from None
 
 
@@ -85,13 +90,13 @@ def looks_like_spreadsheet(data: bytes, filename: str = "") -> str | None:
     name = filename.lower()
     if data.startswith(ZIP_MAGIC):
         if name.endswith(".ods") or b"oasis.opendocument" in data[:200]:
-            return "an OpenDocument spreadsheet (ODS)"
-        return "an Excel workbook (XLSX)"
+            return _("an OpenDocument spreadsheet (ODS)")
+        return _("an Excel workbook (XLSX)")
     if data.startswith(OLE_MAGIC):
-        return "an old Excel workbook (XLS)"
+        return _("an old Excel workbook (XLS)")
     if name.endswith((".csv", ".tsv")) and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (
         b"{",
         b"[",
     ):
-        return "a CSV file"
+        return _("a CSV file")
     return None

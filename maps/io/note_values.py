@@ -15,12 +15,18 @@ from maps.io.limits import (
     MAX_TITLE_CHARS,
     MAX_VOTES,
 )
+from maps.io.messages import either, number
+from maps.io.messages import gettext as _
 from maps.io.titles import match_title
 from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS, resolve_segment
 
-_ACCEPTED_SEGMENTS = (
-    f"accepted: {', '.join(SEGMENT_KEYS)} (and aliases such as 'Says & Does', 'Sieht')"
-)
+
+def _accepted_segments() -> str:
+    return _("accepted: %(keys)s (and aliases such as 'Says & Does', 'Sieht')") % {
+        "keys": ", ".join(SEGMENT_KEYS)
+    }
+
+
 # "3.0" from a spreadsheet's number cell, "3,0" from a German one.
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,]0*)?")
 _DECIMAL_NUMBER = re.compile(r"[+-]?[0-9]*[.,][0-9]+")
@@ -39,9 +45,12 @@ def validate_note_text(text: str) -> str | None:
     PostgreSQL cannot store them: accepting them here would turn into a server error later.
     """
     if not text.strip():
-        return "text is empty"
+        return _("text is empty")
     if len(text) > MAX_NOTE_CHARS:
-        return f"text is {len(text)} characters; at most {MAX_NOTE_CHARS}"
+        return _("text is %(length)s characters; at most %(limit)s") % {
+            "length": number(len(text)),
+            "limit": number(MAX_NOTE_CHARS),
+        }
     return _bad_character("text", text)
 
 
@@ -59,23 +68,29 @@ def json_type_name(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "a string"
+        return _("a string")
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return _("a list")
+    return _("an object")
 
 
 def _bad_character(name: str, value: str) -> str | None:
     if "\x00" in value:
-        return f"{name} contains a NUL character (\\x00)"
+        return {
+            "text": _("text contains a NUL character (\\x00)"),
+            "author": _("author contains a NUL character (\\x00)"),
+            "id": _("id contains a NUL character (\\x00)"),
+        }[name]
     surrogate = _SURROGATE.search(value)
     if surrogate:
-        return (
-            f"{name} contains an invalid character "
-            f"U+{ord(surrogate.group()):04X} (a lone surrogate)"
-        )
+        message = {
+            "text": _("text contains an invalid character %(code)s (a lone surrogate)"),
+            "author": _("author contains an invalid character %(code)s (a lone surrogate)"),
+            "id": _("id contains an invalid character %(code)s (a lone surrogate)"),
+        }[name]
+        return message % {"code": f"U+{ord(surrogate.group()):04X}"}
     return None
 
 
@@ -84,12 +99,12 @@ def _bad_character(name: str, value: str) -> str | None:
 
 def clean_segment(value: object, cache: dict[str, str | None]) -> tuple[str | None, str | None]:
     if value is None:
-        return None, f"segment is missing; {_ACCEPTED_SEGMENTS}"
+        return None, _("segment is missing; %(accepted)s") % {"accepted": _accepted_segments()}
     if not isinstance(value, str):
-        return None, f"segment must be a string, got {json_type_name(value)}"
+        return None, _("segment must be a string, got %(type)s") % {"type": json_type_name(value)}
     name = value.strip()
     if not name:
-        return None, f"segment is empty; {_ACCEPTED_SEGMENTS}"
+        return None, _("segment is empty; %(accepted)s") % {"accepted": _accepted_segments()}
     if name not in cache:
         cache[name] = resolve_segment(name)
     key = cache[name]
@@ -102,17 +117,24 @@ def clean_segment(value: object, cache: dict[str, str | None]) -> tuple[str | No
         if match is not None and match.segment is not None:
             return match.segment, None
         if match is not None and match.ambiguous:
-            named = " or ".join(SEGMENT_LABELS[key] for key in match.candidates)
-            return None, f"segment {quoted(name)} could mean {named}; {_ACCEPTED_SEGMENTS}"
-        return None, f"unknown segment {quoted(name)}; {_ACCEPTED_SEGMENTS}"
+            named = either([_(SEGMENT_LABELS[key]) for key in match.candidates])
+            return None, _("segment %(name)s could mean %(segments)s; %(accepted)s") % {
+                "name": quoted(name),
+                "segments": named,
+                "accepted": _accepted_segments(),
+            }
+        return None, _("unknown segment %(name)s; %(accepted)s") % {
+            "name": quoted(name),
+            "accepted": _accepted_segments(),
+        }
     return key, None
 
 
 def clean_text(value: object) -> tuple[str | None, str | None]:
     if value is None:
-        return None, "text is missing"
+        return None, _("text is missing")
     if not isinstance(value, str):
-        return None, f"text must be a string, got {json_type_name(value)}"
+        return None, _("text must be a string, got %(type)s") % {"type": json_type_name(value)}
     text = normalize_note_text(value)
     reason = validate_note_text(text)
     return (None, reason) if reason else (text, None)
@@ -124,44 +146,56 @@ def clean_votes(value: object) -> tuple[int, str | None]:
         return 0, None
     if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 7:
         # The common case ("0", "3"), without the general parsing below.
-        number = int(value)
-        return (
-            (number, None) if number <= MAX_VOTES else (0, f"votes must be at most {MAX_VOTES:,}")
-        )
+        count = int(value)
+        return (count, None) if count <= MAX_VOTES else (0, _votes_at_most())
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return 0, f"votes must be a whole number, got {json_type_name(value)}"
-    number: int | float
+        return 0, _votes_whole(json_type_name(value))
+    count: int | float
     if isinstance(value, str):
         spelled = value.strip()
         if not _WHOLE_NUMBER.fullmatch(spelled):
             if _DECIMAL_NUMBER.fullmatch(spelled):
-                return 0, f"votes must be a whole number, got {quoted(spelled)}"
-            return 0, f"votes must be a whole number of 0 or more, got {quoted(spelled)}"
+                return 0, _votes_whole(quoted(spelled))
+            return 0, _("votes must be a whole number of 0 or more, got %(value)s") % {
+                "value": quoted(spelled)
+            }
         digits = re.split(r"[.,]", spelled)[0].lstrip("+-").lstrip("0") or "0"
         # Compare digit counts first: int() of a 5,000-digit string raises ValueError.
         magnitude = int(digits) if len(digits) <= len(str(MAX_VOTES)) else MAX_VOTES + 1
-        number = -magnitude if spelled.startswith("-") else magnitude
+        count = -magnitude if spelled.startswith("-") else magnitude
     else:
-        number = value
-    if isinstance(number, float) and not number.is_integer():
-        return 0, f"votes must be a whole number, got {number!r}"
-    if number < 0:
+        count = value
+    if isinstance(count, float) and not count.is_integer():
+        return 0, _votes_whole(repr(count))
+    if count < 0:
         # Bounded so the message never spells out a 4,000-digit number.
-        shown = f", got {int(number)}" if number >= -MAX_VOTES else ""
-        return 0, f"votes must not be negative{shown}"
-    if number > MAX_VOTES:
-        return 0, f"votes must be at most {MAX_VOTES:,}"
-    return int(number), None
+        if count >= -MAX_VOTES:
+            return 0, _("votes must not be negative, got %(value)s") % {"value": int(count)}
+        return 0, _("votes must not be negative")
+    if count > MAX_VOTES:
+        return 0, _votes_at_most()
+    return int(count), None
+
+
+def _votes_at_most() -> str:
+    return _("votes must be at most %(limit)s") % {"limit": number(MAX_VOTES)}
+
+
+def _votes_whole(got: str) -> str:
+    return _("votes must be a whole number, got %(value)s") % {"value": got}
 
 
 def clean_author(value: object) -> tuple[str, str | None]:
     if value is None:
         return "", None
     if not isinstance(value, str):
-        return "", f"author must be a string, got {json_type_name(value)}"
+        return "", _("author must be a string, got %(type)s") % {"type": json_type_name(value)}
     author = value.strip()
     if len(author) > MAX_AUTHOR_CHARS:
-        return "", f"author is {len(author)} characters; at most {MAX_AUTHOR_CHARS}"
+        return "", _("author is %(length)s characters; at most %(limit)s") % {
+            "length": number(len(author)),
+            "limit": number(MAX_AUTHOR_CHARS),
+        }
     reason = _bad_character("author", author)
     return ("", reason) if reason else (author, None)
 
@@ -170,14 +204,19 @@ def clean_id(value: object) -> tuple[str | None, str | None]:
     if value is None:
         return None, None
     if isinstance(value, bool) or not isinstance(value, int | str):
-        return None, f"id must be a string or a whole number, got {json_type_name(value)}"
+        return None, _("id must be a string or a whole number, got %(type)s") % {
+            "type": json_type_name(value)
+        }
     if isinstance(value, int) and abs(value) >= 10**MAX_ID_CHARS:
         # str() of a huge integer is slow and refused past 4,300 digits.
-        return None, f"id is longer than {MAX_ID_CHARS} characters"
+        return None, _("id is longer than %(limit)s characters") % {"limit": number(MAX_ID_CHARS)}
     note_id = str(value).strip()
     if not note_id:
         return None, None
     if len(note_id) > MAX_ID_CHARS:
-        return None, f"id is {len(note_id)} characters; at most {MAX_ID_CHARS}"
+        return None, _("id is %(length)s characters; at most %(limit)s") % {
+            "length": number(len(note_id)),
+            "limit": number(MAX_ID_CHARS),
+        }
     reason = _bad_character("id", note_id)
     return (None, reason) if reason else (note_id, None)

@@ -1,5 +1,5 @@
-"""The demo workspace `make run` loads: the personas, rounds and maps of `maps.demo`,
-written through the same services as everything else."""
+"""The demo workspaces `make run` loads (English and German): the personas, rounds and
+maps of `maps.demo`, written through the same services as everything else."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from maps.services.workspaces import workspace_create
 
 
 @transaction.atomic
-def demo_load(*, user: AbstractBaseUser) -> Workspace:
-    """Create the demo workspace for `user` from maps.demo (used by `make run`)."""
-    workspace = workspace_create(user=user, name=demo.DEMO_WORKSPACE)
-    for persona_data in demo.PERSONAS:
+def demo_load(*, user: AbstractBaseUser, language: str = "en") -> Workspace:
+    """Create the demo workspace in `language` ("en" or "de", `maps.demo.WORKSPACES`) for
+    `user` (used by `make run`)."""
+    spec = demo.WORKSPACES[language]
+    workspace = workspace_create(user=user, name=spec["name"])
+    for persona_data in spec["personas"]:
         persona = persona_create(
             user=user,
             workspace=workspace,

@@ -8,6 +8,8 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from maps.models import EmpathyMap, Persona, Role
 from maps.selectors import require_role
@@ -52,14 +54,16 @@ def map_update(*, user: AbstractBaseUser, empathy_map: EmpathyMap, **changes) ->
     require_role(user, empathy_map.persona.workspace_id, Role.EDITOR)
     unknown = set(changes) - set(MAP_FIELDS)
     if unknown:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a map.")
+        raise ValidationError(
+            _("Cannot change %(fields)s of a map.") % {"fields": ", ".join(sorted(unknown))}
+        )
     require_unsealed(empathy_map)
     if "round" in changes:
         _check_round(changes["round"])
     paired = empathy_map.pairs_as_internal.exists() or empathy_map.pairs_as_customer.exists()
     if "perspective" in changes and changes["perspective"] != empathy_map.perspective and paired:
         raise ValidationError(
-            {"perspective": "This map is part of a pair; remove the pair before switching."}
+            {"perspective": _("This map is part of a pair; remove the pair before switching.")}
         )
     for field, value in changes.items():
         setattr(empathy_map, field, value.strip() if isinstance(value, str) else value)
@@ -77,4 +81,9 @@ def map_delete(*, user: AbstractBaseUser, empathy_map: EmpathyMap) -> None:
 def _check_round(value: object) -> None:
     # The model's PositiveSmallIntegerField allows 0 and stops at 32,767; rounds count from 1.
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ROUND:
-        raise ValidationError({"round": f"Round must be a whole number from 1 to {MAX_ROUND:,}."})
+        raise ValidationError(
+            {
+                "round": _("Round must be a whole number from 1 to %(limit)s.")
+                % {"limit": number_format(MAX_ROUND, force_grouping=True)}
+            }
+        )

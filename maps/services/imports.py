@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from maps.io import boards, map_files
 from maps.io.limits import MAX_NOTES_PER_MAP
@@ -19,6 +21,10 @@ from maps.services.notes import (
     next_note_orders,
 )
 from maps.services.sealing import require_editor_unsealed
+
+
+def _number(value: int) -> str:
+    return number_format(value, force_grouping=True)
 
 
 class ImportRejected(ValidationError):
@@ -102,8 +108,15 @@ def map_import_read(
                 map_files.RowError(
                     row=None,
                     column=None,
-                    reason=f"A map holds at most {MAX_NOTES_PER_MAP:,} notes; the map has "
-                    f"{kept:,} and the file adds {len(additions):,}.",
+                    reason=_(
+                        "A map holds at most %(limit)s notes; the map has %(kept)s and the "
+                        "file adds %(adding)s."
+                    )
+                    % {
+                        "limit": _number(MAX_NOTES_PER_MAP),
+                        "kept": _number(kept),
+                        "adding": _number(len(additions)),
+                    },
                 )
             ]
         )
@@ -200,8 +213,15 @@ def map_import_board(
     kept = 0 if replace else empathy_map.notes.count()
     if kept + len(additions) > MAX_NOTES_PER_MAP:
         raise ValidationError(
-            f"A map holds at most {MAX_NOTES_PER_MAP:,} notes; the map has {kept:,} and "
-            f"the board adds {len(additions):,}."
+            _(
+                "A map holds at most %(limit)s notes; the map has %(kept)s and the board "
+                "adds %(adding)s."
+            )
+            % {
+                "limit": _number(MAX_NOTES_PER_MAP),
+                "kept": _number(kept),
+                "adding": _number(len(additions)),
+            }
         )
     if replace:
         empathy_map.notes.all().delete()

@@ -8,11 +8,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maps.models import Membership, MembershipAction, MembershipEvent, Role, Workspace
 from maps.selectors import require_role
 
-LAST_OWNER_MESSAGE = "A workspace needs at least one owner: make someone else owner first."
+LAST_OWNER_MESSAGE = gettext_lazy(
+    "A workspace needs at least one owner: make someone else owner first."
+)
 
 
 def _record(
@@ -62,9 +66,13 @@ def membership_add(
     require_role(user, workspace, Role.OWNER)
     member = get_user_model().objects.filter(username=username).first()
     if member is None:
-        raise ValidationError({"username": f"No user is called '{username}'."})
+        raise ValidationError(
+            {"username": _("No user is called '%(username)s'.") % {"username": username}}
+        )
     if Membership.objects.filter(workspace=workspace, user=member).exists():
-        raise ValidationError({"username": f"'{username}' is already a member."})
+        raise ValidationError(
+            {"username": _("'%(username)s' is already a member.") % {"username": username}}
+        )
     return membership_insert(
         workspace=workspace, member=member, role=role, actor=user, action=MembershipAction.ADDED
     )
@@ -74,7 +82,7 @@ def membership_join(*, user: AbstractBaseUser, workspace: Workspace, role: str) 
     """The user joins by an accepted invitation (the caller checked it and owns the
     transaction); recorded as joined, by the user themselves."""
     if Membership.objects.filter(workspace=workspace, user=user).exists():
-        raise ValidationError("You are already a member of this workspace.")
+        raise ValidationError(_("You are already a member of this workspace."))
     return membership_insert(
         workspace=workspace, member=user, role=role, actor=user, action=MembershipAction.JOINED
     )
@@ -128,7 +136,7 @@ def membership_leave(*, user: AbstractBaseUser, workspace: Workspace) -> None:
     """The user leaves the workspace; the last owner cannot."""
     membership = Membership.objects.filter(workspace=workspace, user=user).first()
     if membership is None:
-        raise PermissionDenied("You are not a member of this workspace.")
+        raise PermissionDenied(_("You are not a member of this workspace."))
     _delete(membership=membership, actor=user, action=MembershipAction.LEFT)
 
 

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from maps.io.limits import MAX_NOTES_PER_MAP
 from maps.io.note_values import normalize_note_text, validate_note_text
@@ -46,7 +48,8 @@ class BulkRejected(ValidationError):
         self.errors = errors
         super().__init__(
             [
-                f"Note {index + 1}: {field}: {message}"
+                _("Note %(number)s: %(field)s: %(message)s")
+                % {"number": index + 1, "field": field, "message": message}
                 for index, fields in sorted(errors.items())
                 for field, messages in fields.items()
                 for message in messages
@@ -58,13 +61,16 @@ def _clean_note_fields(*, segment: str, text: str, votes: int, author: str) -> d
     errors: dict[str, str] = {}
     key = segment if segment in SEGMENT_KEYS else resolve_segment(segment or "")
     if key is None:
-        errors["segment"] = f"Unknown segment '{segment}'; use one of {', '.join(SEGMENT_KEYS)}."
+        errors["segment"] = _("Unknown segment '%(segment)s'; use one of %(segments)s.") % {
+            "segment": segment,
+            "segments": ", ".join(SEGMENT_KEYS),
+        }
     clean_text = normalize_note_text(text or "")
     problem = validate_note_text(clean_text)
     if problem:
         errors["text"] = problem
     if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
-        errors["votes"] = "Votes must be a whole number of 0 or more."
+        errors["votes"] = _("Votes must be a whole number of 0 or more.")
     if errors:
         raise ValidationError(errors)
     return {"segment": key, "text": clean_text, "votes": votes, "author": (author or "").strip()}
@@ -81,8 +87,15 @@ def _check_capacity(empathy_map: EmpathyMap, adding: int) -> None:
     existing = empathy_map.notes.count()
     if existing + adding > MAX_NOTES_PER_MAP:
         raise ValidationError(
-            f"A map holds at most {MAX_NOTES_PER_MAP:,} notes; it has {existing:,} "
-            f"and {adding:,} more would exceed that."
+            _(
+                "A map holds at most %(limit)s notes; it has %(existing)s and %(adding)s more "
+                "would exceed that."
+            )
+            % {
+                "limit": number_format(MAX_NOTES_PER_MAP, force_grouping=True),
+                "existing": number_format(existing, force_grouping=True),
+                "adding": number_format(adding, force_grouping=True),
+            }
         )
 
 
@@ -143,7 +156,7 @@ def notes_bulk_create(
     if errors:
         raise BulkRejected(errors)
     if not cleaned:
-        raise ValidationError("No notes to add.")
+        raise ValidationError(_("No notes to add."))
     _check_capacity(empathy_map, len(cleaned))
     nexts = next_note_orders(empathy_map)
     created = []
@@ -162,7 +175,7 @@ def notes_paste(
     texts = [_BULLET.sub("", line).strip() for line in lines.splitlines()]
     texts = [text for text in texts if text]
     if not texts:
-        raise ValidationError({"lines": "Paste at least one line of text."})
+        raise ValidationError({"lines": _("Paste at least one line of text.")})
     notes = [NoteData(segment=segment, text=text) for text in texts]
     try:
         return notes_bulk_create(user=user, empathy_map=empathy_map, notes=notes)
@@ -170,7 +183,8 @@ def notes_paste(
         raise ValidationError(
             {
                 "lines": [
-                    f"Line {index + 1}: {' '.join(sum(fields.values(), []))}"
+                    _("Line %(number)s: %(problems)s")
+                    % {"number": index + 1, "problems": " ".join(sum(fields.values(), []))}
                     for index, fields in sorted(error.errors.items())
                 ]
             }
@@ -191,7 +205,9 @@ def _note_change(note: Note, locked_map: EmpathyMap, changes: dict) -> Note:
     """Validate and save `changes` to one note of the locked, unsealed `locked_map`."""
     unknown = set(changes) - {"segment", "text", "votes", "author"}
     if unknown:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a note.")
+        raise ValidationError(
+            _("Cannot change %(fields)s of a note.") % {"fields": ", ".join(sorted(unknown))}
+        )
     current = {
         "segment": note.segment,
         "text": note.text,
@@ -221,7 +237,7 @@ def notes_bulk_update(
         fields = {key: value for key, value in change.items() if key != "id"}
         note = notes.get(change["id"])
         if note is None:
-            errors[index] = {"id": [f"Note {change['id']} is not in this map."]}
+            errors[index] = {"id": [_("Note %(id)s is not in this map.") % {"id": change["id"]}]}
             continue
         try:
             # Savepoint per note: a rejected note leaves no half-written row behind.
@@ -246,9 +262,12 @@ def notes_bulk_delete(
     )
     if unknown:
         raise ValidationError(
-            {"ids": f"Not notes of this map: {', '.join(map(str, sorted(unknown)))}."}
+            {
+                "ids": _("Not notes of this map: %(ids)s.")
+                % {"ids": ", ".join(map(str, sorted(unknown)))}
+            }
         )
-    deleted, _ = empathy_map.notes.filter(pk__in=note_ids).delete()
+    deleted, _by_model = empathy_map.notes.filter(pk__in=note_ids).delete()
     mark_map_changed(empathy_map)
     return deleted
 

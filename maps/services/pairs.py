@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from maps.models import EmpathyMap, MapPair, Role
 from maps.selectors import require_role
@@ -22,7 +23,7 @@ def pair_create(
         with transaction.atomic():
             pair.save()
     except IntegrityError as error:
-        raise ValidationError("These two maps are already paired.") from error
+        raise ValidationError(_("These two maps are already paired.")) from error
     return pair
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from maps.models import Persona, Role, Workspace
 from maps.selectors import require_role
@@ -26,7 +27,7 @@ def persona_create(
 ) -> Persona:
     require_role(user, workspace, Role.EDITOR)
     persona = Persona(workspace=workspace, name=name.strip(), description=description.strip())
-    _save_unique(persona, field="name", message="A persona with this name already exists.")
+    _save_unique(persona, field="name", message=_("A persona with this name already exists."))
     return persona
 
 
@@ -43,7 +44,7 @@ def persona_update(
         persona.name = name.strip()
     if description is not None:
         persona.description = description.strip()
-    _save_unique(persona, field="name", message="A persona with this name already exists.")
+    _save_unique(persona, field="name", message=_("A persona with this name already exists."))
     return persona
 
 

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from maps import selectors
 from maps.models import EmpathyMap, MapSealEvent, Role, SealAction
@@ -18,13 +20,19 @@ class MapSealed(ValidationError):
 
     def __init__(self, empathy_map: EmpathyMap) -> None:
         self.map_id = empathy_map.pk
-        when = timezone.localtime(empathy_map.sealed_at).strftime("%d %b %Y %H:%M")
+        # Day, month name and time in the active language ("03 Dez 2026 13:45").
+        when = date_format(timezone.localtime(empathy_map.sealed_at), "d M Y H:i")
         who = (
-            empathy_map.sealed_by.get_username() if empathy_map.sealed_by_id else "a former member"
+            empathy_map.sealed_by.get_username()
+            if empathy_map.sealed_by_id
+            else _("a former member")
         )
         super().__init__(
-            f"The map “{empathy_map.title}” is sealed (since {when}, by {who}): its "
-            "notes and details are read-only. An owner of the workspace can unseal it.",
+            _(
+                "The map “%(title)s” is sealed (since %(when)s, by %(who)s): its notes and "
+                "details are read-only. An owner of the workspace can unseal it."
+            )
+            % {"title": empathy_map.title, "when": when, "who": who},
             code="map_sealed",
         )
 
@@ -66,14 +74,16 @@ def map_seal(*, user: AbstractBaseUser, empathy_map: EmpathyMap) -> EmpathyMap:
     locked = lock_map(empathy_map)
     if not locked.is_internal:
         raise ValidationError(
-            "Only internal (hypotheses) maps can be sealed; a customer map records what "
-            "customers said, not what the team predicted."
+            _(
+                "Only internal (hypotheses) maps can be sealed; a customer map records what "
+                "customers said, not what the team predicted."
+            )
         )
     if locked.sealed_at is not None:
         raise MapSealed(locked)
     notes = list(locked.notes.all())
     if not notes:
-        raise ValidationError("An empty map cannot be sealed; write the hypotheses first.")
+        raise ValidationError(_("An empty map cannot be sealed; write the hypotheses first."))
     locked.sealed_at = timezone.now()
     locked.sealed_by = user
     locked.seal_digest = selectors.notes_digest(notes)
@@ -91,7 +101,7 @@ def map_unseal(*, user: AbstractBaseUser, empathy_map: EmpathyMap) -> EmpathyMap
     require_role(user, empathy_map.persona.workspace_id, Role.OWNER)
     locked = lock_map(empathy_map)
     if locked.sealed_at is None:
-        raise ValidationError(f"The map “{locked.title}” is not sealed.")
+        raise ValidationError(_("The map “%(title)s” is not sealed.") % {"title": locked.title})
     digest = selectors.notes_digest(locked.notes.all())
     locked.sealed_at = None
     locked.sealed_by = None

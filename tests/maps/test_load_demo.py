@@ -1,13 +1,16 @@
-"""`make run`'s demo: loaded once, with every pair's comparison queued for the worker."""
+"""`make run`'s demo, in English and in German: loaded once, with every pair's comparison
+queued for the worker."""
 
 import io
 
 import pytest
 from django.core.management import call_command
 
+from comparison import services as comparison_services
 from comparison import tasks
-from comparison.models import Report, ReportStatus
-from maps.models import MapPair
+from comparison.models import MatchKind, Report, ReportStatus
+from maps import demo
+from maps.models import MapPair, Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +29,18 @@ def test_the_demo_queues_a_comparison_of_every_pair_once(
         call_command("load_demo", "--force", stdout=again)
 
     reports = Report.objects.all()
-    assert reports.count() == 5  # Jane: sales, management, front line; Lukas: two teams
+    assert reports.count() == 6  # Jane (English) and Lukas (German): three teams each
     assert set(reports.values_list("status", flat=True)) == {ReportStatus.QUEUED}
     assert sorted(sent) == sorted(reports.values_list("pk", flat=True))
-    assert "5 comparisons queued" in first.getvalue()
-    assert "already loaded" in again.getvalue()
+    assert first.getvalue().count("3 comparisons queued") == 2
+    assert again.getvalue().count("already loaded") == 2
     assert "Log in as 'demo' with password" in first.getvalue()
+    # the German workspace's reports share and export in German
+    languages = {
+        report.pair.internal_map.persona.workspace.name: report.language
+        for report in reports.select_related("pair__internal_map__persona__workspace")
+    }
+    assert languages == {demo.DEMO_WORKSPACE: "en", demo.DEMO_WORKSPACE_DE: "de"}
 
 
 def test_each_demo_workshop_is_paired_with_several_teams(monkeypatch, settings, tmp_path):
@@ -45,10 +54,57 @@ def test_each_demo_workshop_is_paired_with_several_teams(monkeypatch, settings, 
         teams.setdefault((pair.internal_map.persona.name, pair.customer_map_id), set()).add(
             pair.internal_map.team
         )
-    assert sorted(teams.values(), key=len) == [
-        {"Sales", "Management"},
-        {"Sales", "Management", "Front line"},
+    assert sorted(teams.values(), key=sorted) == [
+        {"Front line", "Management", "Sales"},
+        {"Geschäftsführung", "Kundenservice", "Vertrieb"},
     ]
+
+
+def test_the_german_demo_is_a_workspace_of_its_own_with_the_same_member(
+    monkeypatch, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
+
+    call_command("load_demo", "--force", stdout=io.StringIO())
+
+    english = Workspace.objects.get(name=demo.DEMO_WORKSPACE)
+    german = Workspace.objects.get(name=demo.DEMO_WORKSPACE_DE)
+    assert {m.user.username for m in german.memberships.all()} == {demo.DEMO_USERNAME}
+    assert {m.user.username for m in english.memberships.all()} == {demo.DEMO_USERNAME}
+    assert list(german.personas.values_list("name", flat=True)) == ["Lukas, Lagerleiter"]
+    assert "Lukas, Lagerleiter" not in english.personas.values_list("name", flat=True)
+    titles = set(
+        MapPair.objects.filter(internal_map__persona__workspace=german).values_list(
+            "customer_map__title", flat=True
+        )
+    )
+    assert titles == {"Kundenworkshop Köln"}
+
+
+def test_the_german_demo_report_links_german_hypotheses_to_customer_notes(
+    monkeypatch, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(tasks.report_run_task, "delay", lambda report_id: None)
+    call_command("load_demo", "--force", stdout=io.StringIO())
+    pair = MapPair.objects.get(
+        internal_map__persona__workspace__name=demo.DEMO_WORKSPACE_DE,
+        internal_map__team="Vertrieb",
+    )
+
+    # when the sales team's hypotheses are compared with the Cologne workshop
+    report = comparison_services.report_run(report_id=pair.reports.get().pk)
+
+    # then German notes are linked: paper work, costs and typing errors at least
+    assert report.status == ReportStatus.SUCCEEDED
+    linked = {
+        (match.internal_text, match.customer_text)
+        for match in report.matches.filter(kind=MatchKind.PAIR)
+    }
+    assert len(linked) >= 5
+    internal_linked = {internal for internal, _ in linked}
+    assert {"Weniger Papierkram", "Sorge, dass die Kosten explodieren"} <= internal_linked
 
 
 def test_demo_hypotheses_are_not_flagged_as_changed_after_the_workshop(

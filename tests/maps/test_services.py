@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from maps import services
+from maps import demo, services
 from maps.models import Note
 from maps.services import NoteData
 from maps.services import imports as import_services
@@ -119,10 +119,11 @@ def test_perspective_of_a_paired_map_cannot_change(owner, internal_map, customer
         services.map_update(user=owner, empathy_map=customer_map, perspective="internal")
 
 
-def test_demo_load_builds_two_paired_personas(owner):
-    workspace = services.demo_load(user=owner)
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_demo_load_builds_paired_personas(owner, language):
+    workspace = services.demo_load(user=owner, language=language)
     personas = list(workspace.personas.all())
-    assert len(personas) == 2
+    assert len(personas) == len(demo.WORKSPACES[language]["personas"]) >= 1
     for persona in personas:
         for empathy_map in persona.maps.all():
             assert set(empathy_map.notes.values_list("segment", flat=True)) == {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from maps.io.boards.text import clean_markup
 from maps.io.limits import MAX_COLOUR_CHARS, MAX_ID_CHARS, MAX_REPORTED_ERRORS
+from maps.io.messages import gettext as _
 from maps.io.note_values import (
     clean_author,
     clean_votes,
@@ -45,8 +46,12 @@ class Problems(list):
 
 def label_of(index: int, item: Mapping) -> str:
     item_id = item.get("id")
-    shown = f" (id {quoted(str(item_id), 30)})" if isinstance(item_id, str | int) else ""
-    return f"item {index + 1}{shown}"
+    if isinstance(item_id, str | int):
+        return _("item %(number)s (id %(id)s)") % {
+            "number": index + 1,
+            "id": quoted(str(item_id), 30),
+        }
+    return _("item %(number)s") % {"number": index + 1}
 
 
 def read_str(
@@ -56,7 +61,10 @@ def read_str(
     if value is None:
         return None
     if not isinstance(value, str):
-        problems.add(f"{label}: {within}{key} must be text, got {json_type_name(value)}")
+        problems.add(
+            _("%(item)s: %(field)s must be text, got %(type)s")
+            % {"item": label, "field": within + key, "type": json_type_name(value)}
+        )
         return None
     return value
 
@@ -68,11 +76,17 @@ def read_number(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        problems.add(f"{label}: {within}{key} must be a number, got {json_type_name(value)}")
+        problems.add(
+            _("%(item)s: %(field)s must be a number, got %(type)s")
+            % {"item": label, "field": within + key, "type": json_type_name(value)}
+        )
         return None
     number = float(value)
     if number != number or number in (float("inf"), float("-inf")):
-        problems.add(f"{label}: {within}{key} must be a finite number")
+        problems.add(
+            _("%(item)s: %(field)s must be a finite number")
+            % {"item": label, "field": within + key}
+        )
         return None
     return number
 
@@ -82,7 +96,10 @@ def read_dict(item: Mapping, key: str, label: str, problems: Problems) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.add(f"{label}: {key} must be an object, got {json_type_name(value)}")
+        problems.add(
+            _("%(item)s: %(field)s must be an object, got %(type)s")
+            % {"item": label, "field": key, "type": json_type_name(value)}
+        )
         return {}
     return value
 
@@ -111,7 +128,7 @@ def read_parent_id(item: Mapping, label: str, problems: Problems) -> str | None:
         if item.get(key) not in (None, ""):
             return str(item[key])
     if parent is not None and not isinstance(parent, dict):
-        problems.add(f"{label}: parent must be an object with an id")
+        problems.add(_("%(item)s: parent must be an object with an id") % {"item": label})
     return None
 
 

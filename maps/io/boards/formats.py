@@ -20,37 +20,46 @@ import json
 from dataclasses import dataclass, field
 
 from maps.io.boards.items import MIRO_NOTE, MIRO_TAG, MIRO_V1_FRAME, MIRO_V1_NOTE, MURAL_NOTE_TYPES
+from maps.io.messages import gettext as _
+from maps.io.messages import gettext_noop, number
 from maps.io.note_values import json_type_name
 
 MAX_PAGES = 1_000  # 50 items a page: 50,000 items, far past a 2 MB file's worth of notes
 _LIST_KEYS = ("data", "value", "widgets", "items")  # Miro v2, Mural, Miro v1/Mural, other
 
+# English msgids (marked for makemessages); show them with maps.io.messages.gettext.
 FORMAT_NAMES = {
-    "miro_v2": "Miro REST API v2 items",
-    "miro_sdk": "Miro Web SDK items (miro-export)",
-    "miro_v1": "Miro REST API v1 widgets",
-    "mural": "Mural API widgets",
+    "miro_v2": gettext_noop("Miro REST API v2 items"),
+    "miro_sdk": gettext_noop("Miro Web SDK items (miro-export)"),
+    "miro_v1": gettext_noop("Miro REST API v1 widgets"),
+    "mural": gettext_noop("Mural API widgets"),
 }
-_EXPECTED = (
-    "expected a Miro or Mural board export: Miro REST API v2 items "
-    '({"data": [...]}, one page or a list of pages), Miro v1 widgets ({"widgets": '
-    "[...]} with STICKER and FRAME), the miro-export tool's JSON (a list of "
-    'sticky_note and frame objects), or Mural widgets ({"value": [...]})'
-)
 
 
-_MAP_FILE_HINT = (
-    "this is a Gapmap map file (notes with segment and text), not a board export: use "
-    "“Import” (Excel, CSV or JSON) on the map instead"
-)
+def _expected() -> str:
+    return _(
+        "expected a Miro or Mural board export: Miro REST API v2 items "
+        '({"data": [...]}, one page or a list of pages), Miro v1 widgets ({"widgets": '
+        "[...]} with STICKER and FRAME), the miro-export tool's JSON (a list of "
+        'sticky_note and frame objects), or Mural widgets ({"value": [...]})'
+    )
+
+
+def _map_file_hint() -> str:
+    return _(
+        "this is a Gapmap map file (notes with segment and text), not a board export: use "
+        "“Import” (Excel, CSV or JSON) on the map instead"
+    )
 
 
 class NotABoard(ValueError):
-    """The document is not a board export of a known shape; ``reason`` says why."""
+    """The document is not a board export of a known shape; ``reason`` says why, and
+    ``partial`` whether it is a board of which the file holds only some pages."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, partial: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.partial = partial
 
 
 @dataclass
@@ -79,7 +88,9 @@ def load_documents(text: str) -> list[object]:
         if position >= len(text):
             break
         if len(documents) >= MAX_PAGES:
-            raise NotABoard(f"the file holds more than {MAX_PAGES:,} pages")
+            raise NotABoard(
+                _("the file holds more than %(limit)s pages") % {"limit": number(MAX_PAGES)}
+            )
         value, position = decoder.raw_decode(text, position)
         documents.append(value)
     return documents
@@ -122,13 +133,19 @@ def collect(documents: list[object]) -> Document:
         elif _is_page(document):
             pages.append(document)  # type: ignore[arg-type]
         elif looks_like_map_file(document):
-            raise NotABoard(_MAP_FILE_HINT)
+            raise NotABoard(_map_file_hint())
         elif isinstance(document, list):
             loose.extend(document)
         else:
-            raise NotABoard(f"{_EXPECTED}; got {_describe(document)}")
+            raise NotABoard(
+                _("%(expected)s; got %(found)s")
+                % {"expected": _expected(), "found": _describe(document)}
+            )
     if len(pages) > MAX_PAGES:
-        raise NotABoard(f"the file holds {len(pages):,} pages; at most {MAX_PAGES:,}")
+        raise NotABoard(
+            _("the file holds %(count)s pages; at most %(limit)s")
+            % {"count": number(len(pages)), "limit": number(MAX_PAGES)}
+        )
     result = Document(items=list(loose), pages=len(pages))
     seen: set[str] = set()
     total: int | None = None
@@ -148,17 +165,26 @@ def collect(documents: list[object]) -> Document:
     # pages that all point further leave the rest of the board out.
     complete_by_total = total is not None and len(result.items) >= total
     if pages and all(_next_page(page) for page in pages) and not complete_by_total:
-        shown = f" ({len(result.items):,} of {total:,} items)" if total else ""
-        raise NotABoard(
-            f"the file holds only part of the board{shown}: its last page points to a next "
-            "page (cursor, links.next or next). The API returns the board a page at a time "
-            "(Miro: 50 items a call); request every page, following the cursor, and save "
-            "them together as a list of pages"
+        advice = _(
+            "its last page points to a next page (cursor, links.next or next). The API "
+            "returns the board a page at a time (Miro: 50 items a call); request every page, "
+            "following the cursor, and save them together as a list of pages"
         )
+        if total:
+            reason = _(
+                "the file holds only part of the board (%(count)s of %(total)s items): %(advice)s"
+            ) % {"count": number(len(result.items)), "total": number(total), "advice": advice}
+        else:
+            reason = _("the file holds only part of the board: %(advice)s") % {"advice": advice}
+        raise NotABoard(reason, partial=True)
     if total is not None and len(result.items) < total:
         raise NotABoard(
-            f"the file holds {len(result.items):,} of the board's {total:,} items; save every "
-            "page of the API's answer (a list of pages) and upload that"
+            _(
+                "the file holds %(count)s of the board's %(total)s items; save every page of "
+                "the API's answer (a list of pages) and upload that"
+            )
+            % {"count": number(len(result.items)), "total": number(total)},
+            partial=True,
         )
     for item in result.items:
         if isinstance(item, dict) and item.get("type") == MIRO_TAG:
@@ -202,10 +228,14 @@ def detect_format(items: list) -> str:
 
 def _no_stickies(items: list, types: set) -> str:
     if looks_like_map_file(items):
-        return _MAP_FILE_HINT
+        return _map_file_hint()
     named = sorted(str(kind) for kind in types if isinstance(kind, str))[:8]
-    found = f" (item types found: {', '.join(named)})" if named else ""
-    return f"no sticky notes found{found}; {_EXPECTED}"
+    if named:
+        return _("no sticky notes found (item types found: %(types)s); %(expected)s") % {
+            "types": ", ".join(named),
+            "expected": _expected(),
+        }
+    return _("no sticky notes found; %(expected)s") % {"expected": _expected()}
 
 
 def looks_like_map_file(value: object) -> bool:
@@ -225,12 +255,14 @@ def looks_like_board(value: object) -> bool:
     try:
         detect_format(collect([value]).items)
     except NotABoard as error:
-        return "part of the board" in error.reason or "of the board's" in error.reason
+        return error.partial
     return True
 
 
 def _describe(document: object) -> str:
     if isinstance(document, dict):
         keys = ", ".join(repr(str(key))[:40] for key in list(document)[:6])
-        return f"an object with the keys {keys}" if keys else "an empty object"
+        return (
+            _("an object with the keys %(keys)s") % {"keys": keys} if keys else _("an empty object")
+        )
     return json_type_name(document)

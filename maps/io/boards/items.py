@@ -40,6 +40,8 @@ from maps.io.boards.fields import (
 from maps.io.boards.preview import BoardNote
 from maps.io.boards.text import area_title
 from maps.io.limits import MAX_REPORTED_ERRORS
+from maps.io.messages import gettext as _
+from maps.io.messages import gettext_noop
 from maps.io.note_values import json_type_name
 
 MIRO_NOTE, MIRO_FRAME, MIRO_SHAPE, MIRO_TAG = "sticky_note", "frame", "shape", "tag"
@@ -49,16 +51,18 @@ MURAL_NOTE_TYPES = frozenset({MURAL_NOTE, "sticky-note", "stickynote", "sticky_n
 
 # Items that could have carried a note's text but are not sticky notes: named in the
 # answer so nobody wonders where they went. Lines, connectors and groups are not.
+# English msgids, translated when an item is left out.
+IMAGE_LEFT_OUT = gettext_noop("an image: only sticky notes are imported")
 _LEFT_OUT_KINDS: dict[str, str] = {
-    "image": "an image: only sticky notes are imported",
-    "text": "a text box, not a sticky note",
-    "card": "a card, not a sticky note",
-    "app_card": "a card, not a sticky note",
-    "document": "a document, not a sticky note",
-    "embed": "an embedded page, not a sticky note",
-    "comment": "a comment, not a sticky note",
-    "textbox": "a text box, not a sticky note",
-    "file": "a file, not a sticky note",
+    "image": IMAGE_LEFT_OUT,
+    "text": gettext_noop("a text box, not a sticky note"),
+    "card": gettext_noop("a card, not a sticky note"),
+    "app_card": gettext_noop("a card, not a sticky note"),
+    "document": gettext_noop("a document, not a sticky note"),
+    "embed": gettext_noop("an embedded page, not a sticky note"),
+    "comment": gettext_noop("a comment, not a sticky note"),
+    "textbox": gettext_noop("a text box, not a sticky note"),
+    "file": gettext_noop("a file, not a sticky note"),
 }
 
 
@@ -117,7 +121,7 @@ class BoardRead:
 def _other(read: BoardRead, index: int, item: Mapping, kind: object) -> None:
     reason = _LEFT_OUT_KINDS.get(str(kind).lower()) if isinstance(kind, str) else None
     if reason:
-        read.leave_out(label_of(index, item), reason)
+        read.leave_out(label_of(index, item), _(reason))
 
 
 def _add_sticky(
@@ -137,7 +141,7 @@ def _add_sticky(
     author = read_author(item, data, label, problems, lookups.people)
     if text == "":
         read.empty += 1
-        read.leave_out(label, "an empty sticky note")
+        read.leave_out(label, _("an empty sticky note"))
     elif text is not None:
         note = BoardNote(
             text=text, votes=votes, author=author, source_id=read_source_id(item), colour=colour
@@ -318,4 +322,7 @@ def _objects(items: Iterable[object], problems: Problems) -> Iterable[tuple[int,
         if isinstance(item, dict):
             yield index, item
         else:
-            problems.add(f"item {index + 1}: expected an object, got {json_type_name(item)}")
+            problems.add(
+                _("item %(number)s: expected an object, got %(type)s")
+                % {"number": index + 1, "type": json_type_name(item)}
+            )

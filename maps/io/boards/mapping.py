@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from maps.io.boards.preview import BoardArea, BoardFileError, BoardNote, BoardPreview
+from maps.io.boards.preview import (
+    OUTSIDE_ID,
+    OUTSIDE_TITLE,
+    BoardArea,
+    BoardFileError,
+    BoardNote,
+    BoardPreview,
+)
+from maps.io.messages import both, either, ngettext
+from maps.io.messages import gettext as _
 from maps.io.note_values import quoted
 from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS, resolve_segment
 
@@ -35,15 +44,24 @@ def apply_mapping(
     ids = {area.id for area in preview.areas}
     titles = {area.title for area in preview.areas}
     chosen: dict[str, str] = {}
-    for key, value in mapping.items():
+    for named, value in mapping.items():
+        # The pseudo-area's title is shown translated; its English title names it too.
+        key = OUTSIDE_ID if named == OUTSIDE_TITLE and OUTSIDE_ID in ids else named
         if key not in ids and key not in titles:
-            problems.append(f"the mapping names {quoted(str(key))}, which is no area of this board")
+            problems.append(
+                _("the mapping names %(key)s, which is no area of this board")
+                % {"key": quoted(str(key))}
+            )
             continue
         resolved = resolve_mapping_value(value)
         if resolved is None:
             problems.append(
-                f"area {quoted(str(key))}: unknown segment {quoted(str(value))}; use one of "
-                f'{", ".join(SEGMENT_KEYS)} or "{SKIP}"'
+                _("area %(area)s: unknown segment %(value)s; use one of %(segments)s")
+                % {
+                    "area": quoted(str(key)),
+                    "value": quoted(str(value)),
+                    "segments": either([*SEGMENT_KEYS, f'"{SKIP}"']),
+                }
             )
             continue
         chosen[key] = resolved
@@ -68,32 +86,39 @@ def assign_segments(
     for area, segment in resolved_areas:
         if segment is None:
             problems.append(
-                f"area {quoted(area.title)} ({len(area.notes)} "
-                f"note{'' if len(area.notes) == 1 else 's'}) {why_unmapped(area)}"
+                ngettext(
+                    "area %(area)s (%(count)s note) %(why)s",
+                    "area %(area)s (%(count)s notes) %(why)s",
+                    len(area.notes),
+                )
+                % {"area": quoted(area.title), "count": len(area.notes), "why": why_unmapped(area)}
             )
         elif segment != SKIP:
             assigned.extend((segment, note) for note in area.notes)
     if problems:
         raise BoardFileError(problems)
     if not assigned:
-        raise BoardFileError(["every area is skipped; there are no notes to import"])
+        raise BoardFileError([_("every area is skipped; there are no notes to import")])
     return assigned
 
 
 def why_unmapped(area: BoardArea) -> str:
     """Why an area needs the person's choice, and what to answer."""
-    choices = f'map it to one of {", ".join(SEGMENT_KEYS)} or "{SKIP}"'
+    segments = either([*SEGMENT_KEYS, f'"{SKIP}"'])
     if area.ambiguous:
-        named = " and ".join(SEGMENT_LABELS[key] for key in area.candidates)
-        return f"has a title that could mean {named}: {choices}"
-    return f"has no segment: {choices}"
+        named = both([_(SEGMENT_LABELS[key]) for key in area.candidates])
+        return _("has a title that could mean %(named)s: map it to one of %(segments)s") % {
+            "named": named,
+            "segments": segments,
+        }
+    return _("has no segment: map it to one of %(segments)s") % {"segments": segments}
 
 
 def describe(preview: BoardPreview, mapping: Mapping[str, str]) -> dict:
     """The preview as plain data for a dry run: each area with the segment its title
     matched and the segment it ends with after ``mapping``, and whether an import with
     this mapping would go through (``ready``) or what stops it (``problems``)."""
-    resolved_areas, _ = apply_mapping(preview, mapping)
+    resolved_areas, _problems = apply_mapping(preview, mapping)
     try:
         assigned = assign_segments(preview, mapping)
     except BoardFileError as error:
@@ -138,7 +163,7 @@ def left_out_dicts(preview: BoardPreview) -> list[dict[str, str]]:
 def unmapped_areas(preview: BoardPreview, mapping: Mapping[str, str]) -> list[dict]:
     """The areas still without a segment after ``mapping``, as plain data for the API's
     answer: id, title, how many notes, and the segments an ambiguous title could mean."""
-    resolved_areas, _ = apply_mapping(preview, mapping)
+    resolved_areas, _problems = apply_mapping(preview, mapping)
     return [
         {
             "id": area.id,

@@ -14,6 +14,7 @@ from maps.io.boards.formats import (
     load_documents,
 )
 from maps.io.boards.items import (
+    IMAGE_LEFT_OUT,
     MIRO_FRAME,
     MIRO_SHAPE,
     BoardRead,
@@ -34,6 +35,8 @@ from maps.io.boards.preview import (
 )
 from maps.io.decoding import NotUtf8Error, decode_utf8, looks_like_spreadsheet
 from maps.io.limits import MAX_FILE_BYTES
+from maps.io.messages import gettext as _
+from maps.io.messages import ngettext, number, too_large
 from maps.io.titles import match_title
 
 
@@ -44,41 +47,33 @@ def parse_board(data: bytes, *, filename: str = "") -> BoardPreview:
     """
     name = f"{filename}: " if filename else ""
     if len(data) > MAX_FILE_BYTES:
-        raise BoardFileError(
-            [
-                f"{name}the file is {len(data):,} bytes; at most 2 MB "
-                f"({MAX_FILE_BYTES:,} bytes) can be imported"
-            ]
-        )
+        raise BoardFileError([f"{name}{too_large(len(data), MAX_FILE_BYTES)}"])
     spreadsheet = looks_like_spreadsheet(data, filename)
     if spreadsheet:
-        raise BoardFileError(
-            [
-                f"{name}this is {spreadsheet}, not a board export: use “Import” (Excel, CSV or "
-                "JSON) on the map instead"
-            ]
-        )
+        reason = _(
+            "this is %(kind)s, not a board export: use “Import” (Excel, CSV or JSON) on the "
+            "map instead"
+        ) % {"kind": spreadsheet}
+        raise BoardFileError([f"{name}{reason}"])
     try:
         text = decode_utf8(data)
     except NotUtf8Error as error:
         raise BoardFileError([f"{name}{error.reason}"]) from None
     if not text.strip():
-        raise BoardFileError([f"{name}the file is empty"])
+        raise BoardFileError([f"{name}{_('the file is empty')}"])
     try:
         documents = load_documents(text)
     except json.JSONDecodeError as error:
-        raise BoardFileError(
-            [
-                f"{name}not valid JSON: {error.msg} at line {error.lineno}, column "
-                f"{error.colno}; save the API's answer (or the miro-export tool's output) "
-                "as it is"
-            ]
-        ) from None
+        reason = _(
+            "not valid JSON: %(error)s at line %(line)s, column %(column)s; save the API's "
+            "answer (or the miro-export tool's output) as it is"
+        ) % {"error": error.msg, "line": error.lineno, "column": error.colno}
+        raise BoardFileError([f"{name}{reason}"]) from None
     except RecursionError:
-        raise BoardFileError([f"{name}the JSON is nested too deeply"]) from None
+        raise BoardFileError([f"{name}{_('the JSON is nested too deeply')}"]) from None
     except ValueError as error:
         # NotABoard, or Python refusing an integer of more than 4,300 digits.
-        reason = error.reason if isinstance(error, NotABoard) else "a number is far too long"
+        reason = error.reason if isinstance(error, NotABoard) else _("a number is far too long")
         raise BoardFileError([f"{name}{reason}"]) from None
     return parse_board_pages(documents, name=name)
 
@@ -100,16 +95,15 @@ def parse_board_pages(documents: list[object], *, name: str = "") -> BoardPrevie
     else:
         read = read_miro(document.items, problems, lookups, sdk=kind == "miro_sdk")
     if len(read.stickies) > MAX_NOTES:
-        raise BoardFileError(
-            [
-                f"{name}the board has {len(read.stickies):,} sticky notes; a map holds at "
-                f"most {MAX_NOTES:,}"
-            ]
-        )
+        reason = _("the board has %(count)s sticky notes; a map holds at most %(limit)s") % {
+            "count": number(len(read.stickies)),
+            "limit": number(MAX_NOTES),
+        }
+        raise BoardFileError([f"{name}{reason}"])
     if problems:
         raise BoardFileError([f"{name}{problem}" for problem in problems])
     if not read.stickies:
-        raise BoardFileError([f"{name}{_nothing_to_import(read, FORMAT_NAMES[kind])}"])
+        raise BoardFileError([f"{name}{_nothing_to_import(read, _(FORMAT_NAMES[kind]))}"])
     return BoardPreview(
         source="mural" if kind == "mural" else "miro",
         areas=tuple(_place(read.boxes, read.stickies)),
@@ -120,18 +114,27 @@ def parse_board_pages(documents: list[object], *, name: str = "") -> BoardPrevie
 
 
 def _nothing_to_import(read: BoardRead, format_name: str) -> str:
-    images = sum(1 for _, reason in read.left_out if reason.startswith("an image"))
+    image = _(IMAGE_LEFT_OUT)
+    images = sum(1 for _label, reason in read.left_out if reason == image)
     if read.empty:
-        return (
-            f"the board ({format_name}) has {read.empty:,} sticky notes and all are empty "
-            "(a template before use?); nothing to import"
-        )
+        return ngettext(
+            "the board (%(format)s) has %(count)s sticky note and it is empty (a template "
+            "before use?); nothing to import",
+            "the board (%(format)s) has %(count)s sticky notes and all are empty (a template "
+            "before use?); nothing to import",
+            read.empty,
+        ) % {"format": format_name, "count": number(read.empty)}
     if images:
-        return (
-            f"the board ({format_name}) has no sticky notes: its {images:,} images cannot be "
-            "imported as notes; nothing to import"
-        )
-    return f"the board ({format_name}) has no sticky notes; nothing to import"
+        return ngettext(
+            "the board (%(format)s) has no sticky notes: its %(count)s image cannot be "
+            "imported as a note; nothing to import",
+            "the board (%(format)s) has no sticky notes: its %(count)s images cannot be "
+            "imported as notes; nothing to import",
+            images,
+        ) % {"format": format_name, "count": number(images)}
+    return _("the board (%(format)s) has no sticky notes; nothing to import") % {
+        "format": format_name
+    }
 
 
 def _place(boxes: list[Box], stickies: list[Sticky]) -> list[BoardArea]:
@@ -143,7 +146,7 @@ def _place(boxes: list[Box], stickies: list[Sticky]) -> list[BoardArea]:
     (nested areas: the inner one).
     """
     by_id = {box.id: box for box in boxes}
-    outside = Box(OUTSIDE_ID, OUTSIDE_TITLE, None, None, "outside")
+    outside = Box(OUTSIDE_ID, _(OUTSIDE_TITLE), None, None, "outside")
     for sticky in stickies:
         home = None
         if sticky.centre is not None:
@@ -163,7 +166,9 @@ def _place(boxes: list[Box], stickies: list[Sticky]) -> list[BoardArea]:
     for box in [*boxes, outside]:
         if not box.notes:
             continue  # empty frames and decorative shapes have nothing to map
-        title = box.title or ("(untitled frame)" if box.kind == MIRO_FRAME else "(untitled area)")
+        title = box.title or (
+            _("(untitled frame)") if box.kind == MIRO_FRAME else _("(untitled area)")
+        )
         match = match_title(box.title) if box.kind != "outside" else None
         areas.append(
             BoardArea(

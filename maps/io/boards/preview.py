@@ -12,13 +12,16 @@ from maps.io.limits import (
     MAX_NOTES_PER_MAP,
     MAX_VOTES,
 )
+from maps.io.messages import gettext as _
+from maps.io.messages import gettext_noop, number
 from maps.io.note_values import validate_note_text
 from maps.segments import SEGMENT_KEYS
 
 MAX_NOTES = MAX_NOTES_PER_MAP  # a board cannot bring more than a map holds
 # Notes in no frame or area are collected in this pseudo-area.
 OUTSIDE_ID = "outside"
-OUTSIDE_TITLE = "(outside any frame or area)"
+# Its title is an English msgid, translated when a board is read (maps.io.messages).
+OUTSIDE_TITLE = gettext_noop("(outside any frame or area)")
 
 
 class BoardFileError(ValueError):
@@ -31,8 +34,12 @@ class BoardFileError(ValueError):
 
     def __str__(self) -> str:
         shown = "; ".join(self.problems[:5])
-        more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
-        return f"the board cannot be imported: {shown}{more}"
+        if len(self.problems) > 5:
+            return _("the board cannot be imported: %(problems)s (and %(more)s more)") % {
+                "problems": shown,
+                "more": number(len(self.problems) - 5),
+            }
+        return _("the board cannot be imported: %(problems)s") % {"problems": shown}
 
 
 @dataclass(frozen=True)
@@ -174,8 +181,8 @@ class BoardPreview:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise BoardFileError(
-                ["the stored board preview is unreadable; upload the file again"]
+                [_("the stored board preview is unreadable; upload the file again")]
             ) from error
         if preview.note_count > MAX_NOTES:
-            raise BoardFileError(["the stored board preview holds too many notes"])
+            raise BoardFileError([_("the stored board preview holds too many notes")])
         return preview

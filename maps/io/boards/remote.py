@@ -21,6 +21,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from maps.io.boards.preview import BoardFileError
+from maps.io.messages import gettext as _
+from maps.io.messages import ngettext
 
 MAX_REMOTE_PAGES = 200  # Miro: 50 items a page, 10,000 items: past any map's 5,000 notes
 MAX_REMOTE_BYTES = 20 * 1024 * 1024  # what 200 full pages of items may weigh, with images
@@ -69,7 +71,12 @@ def board_id_from(source: str, link_or_id: str) -> str:
             if source == "miro"
             else "https://app.mural.co/t/acme/m/acme/1712345678/…"
         )
-        raise BoardFileError([f"that is no {source.title()} board link or id; e.g. {example}"])
+        raise BoardFileError(
+            [
+                _("that is no %(tool)s board link or id; e.g. %(example)s")
+                % {"tool": source.title(), "example": example}
+            ]
+        )
     return board
 
 
@@ -84,10 +91,12 @@ def fetch_board(
     ``next`` until the API says there is no more; raises BoardFileError saying what went
     wrong (a refused token, an unknown board, a limit)."""
     if source not in ("miro", "mural"):
-        raise BoardFileError([f"unknown source {source!r}: miro or mural"])
+        raise BoardFileError(
+            [_("unknown source %(source)s: miro or mural") % {"source": repr(source)}]
+        )
     token = token.strip()
     if not token or len(token) > MAX_TOKEN_CHARS or any(c.isspace() for c in token):
-        raise BoardFileError(["the access token is missing or malformed"])
+        raise BoardFileError([_("the access token is missing or malformed")])
     board = board_id_from(source, link_or_id)
     template, size, key = (
         (MIRO_ITEMS, _MIRO_PAGE_SIZE, "cursor")
@@ -103,13 +112,22 @@ def fetch_board(
         if time.monotonic() > deadline:
             raise BoardFileError(
                 [
-                    f"reading the board took more than {REMOTE_TOTAL_SECONDS} s "
-                    f"({len(pages)} pages); save it as a file and upload that instead"
+                    ngettext(
+                        "reading the board took more than %(seconds)s s (%(pages)s page); "
+                        "save it as a file and upload that instead",
+                        "reading the board took more than %(seconds)s s (%(pages)s pages); "
+                        "save it as a file and upload that instead",
+                        len(pages),
+                    )
+                    % {"seconds": REMOTE_TOTAL_SECONDS, "pages": len(pages)}
                 ]
             )
         if len(pages) == MAX_REMOTE_PAGES:
             raise BoardFileError(
-                [f"the board has more than {MAX_REMOTE_PAGES} pages of items; that is too large"]
+                [
+                    _("the board has more than %(limit)s pages of items; that is too large")
+                    % {"limit": MAX_REMOTE_PAGES}
+                ]
             )
         query = {"limit": str(size), **({key: pointer} if pointer else {})}
         page, used = _get(f"{base}?{urllib.parse.urlencode(query)}", token, budget, opener, board)
@@ -160,28 +178,43 @@ def _get(url: str, token: str, budget: int, opener: Opener, board: str) -> tuple
         raise BoardFileError([_http_problem(error.code, host, board)]) from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise BoardFileError([f"{host} could not be reached ({reason}); try again"]) from None
+        raise BoardFileError(
+            [
+                _("%(host)s could not be reached (%(reason)s); try again")
+                % {"host": host, "reason": reason}
+            ]
+        ) from None
     if len(body) > budget:
         raise BoardFileError(
-            [f"the board's items weigh more than {MAX_REMOTE_BYTES // 1024 // 1024} MB"]
+            [
+                _("the board's items weigh more than %(limit)s MB")
+                % {"limit": MAX_REMOTE_BYTES // 1024 // 1024}
+            ]
         )
     try:
         page = json.loads(body)
     except (ValueError, RecursionError):
-        raise BoardFileError([f"{host} answered with something that is not JSON"]) from None
+        raise BoardFileError(
+            [_("%(host)s answered with something that is not JSON") % {"host": host}]
+        ) from None
     if not isinstance(page, dict):
-        raise BoardFileError([f"{host} answered with an unexpected shape"])
+        raise BoardFileError([_("%(host)s answered with an unexpected shape") % {"host": host}])
     return page, len(body)
 
 
 def _http_problem(code: int, host: str | None, board: str) -> str:
     if code in (401, 403):
-        return (
-            f"{host} refused the access token ({code}): check that it is current and may "
+        return _(
+            "%(host)s refused the access token (%(code)s): check that it is current and may "
             "read boards (Miro: boards:read; Mural: murals:read)"
-        )
+        ) % {"host": host, "code": code}
     if code == 404:
-        return f"{host} knows no board {board!r}, or the token may not open it (404)"
+        return _("%(host)s knows no board %(board)s, or the token may not open it (404)") % {
+            "host": host,
+            "board": repr(board),
+        }
     if code == 429:
-        return f"{host} asks to slow down (429, rate limit); try again in a minute"
-    return f"{host} answered {code}; try again later"
+        return _("%(host)s asks to slow down (429, rate limit); try again in a minute") % {
+            "host": host
+        }
+    return _("%(host)s answered %(code)s; try again later") % {"host": host, "code": code}

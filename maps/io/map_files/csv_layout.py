@@ -29,6 +29,8 @@ from maps.io.map_files.rows import (
     file_error,
     too_many_notes,
 )
+from maps.io.messages import gettext as _
+from maps.io.messages import ngettext, number
 from maps.io.note_values import quoted
 from maps.io.spreadsheet import restore_spreadsheet_cell
 from maps.segments import resolve_segment
@@ -104,15 +106,15 @@ def _records(text: str, delimiter: str) -> Iterator[Record]:
 
 def _csv_problem(message: str) -> str:
     if "unexpected end of data" in message:
-        return 'a quoted cell is never closed (a closing " is missing)'
+        return _('a quoted cell is never closed (a closing " is missing)')
     if "field larger than field limit" in message:
-        return (
-            "a cell is far too long (more than 131,072 characters; "
-            f"a note has at most {MAX_NOTE_CHARS})"
-        )
+        return _(
+            "a cell is far too long (more than %(cell_limit)s characters; "
+            "a note has at most %(limit)s)"
+        ) % {"cell_limit": number(131_072), "limit": number(MAX_NOTE_CHARS)}
     if "expected after" in message:
-        return 'a quoted cell has text after its closing "; quote the whole cell'
-    return f"the row cannot be read as CSV ({message})"
+        return _('a quoted cell has text after its closing "; quote the whole cell')
+    return _("the row cannot be read as CSV (%(error)s)") % {"error": message}
 
 
 def _fold_header(name: str) -> str:
@@ -226,29 +228,33 @@ def _header_columns(cells: list[str], notices: list[str]) -> list[str]:
     for position, cell in enumerate(cells, start=1):
         name = _header_name(cell, loose=True)
         if not cell.strip():
-            ignored.append(f"column {position} (no name)")
+            ignored.append(_("column %(position)s (no name)") % {"position": position})
         elif name is None:
             ignored.append(quoted(cell.strip()))
         elif name in seen:
             problems.append(
-                f"the header names the {name} column twice ({quoted(seen[name])} and "
-                f"{quoted(cell.strip())})"
+                _("the header names the %(column)s column twice (%(first)s and %(second)s)")
+                % {"column": name, "first": quoted(seen[name]), "second": quoted(cell.strip())}
             )
         else:
             seen[name] = cell.strip()
         columns.append(name or "")
     problems.extend(
-        f"the header has no {required} column (accepted names: {_HEADER_SYNONYMS[required]})"
+        _("the header has no %(column)s column (accepted names: %(names)s)")
+        % {"column": required, "names": _HEADER_SYNONYMS[required]}
         for required in ("segment", "text")
         if required not in seen
     )
     if problems:
         raise MapFileError([RowError(None, None, reason) for reason in problems])
     if ignored:
-        plural = "s" if len(ignored) > 1 else ""
         notices.append(
-            f"column{plural} {', '.join(ignored[:10])} ignored: not a note field "
-            f"(segment, text, votes, author, id)"
+            ngettext(
+                "column %(columns)s ignored: not a note field (segment, text, votes, author, id)",
+                "columns %(columns)s ignored: not a note field (segment, text, votes, author, id)",
+                len(ignored),
+            )
+            % {"columns": ", ".join(ignored[:10])}
         )
     return columns
 
@@ -289,18 +295,22 @@ def table_rows(records: Iterator[Record], max_notes: int, notices: list[str]) ->
         pending = head[position + 1 :]
         if position:
             notices.append(
-                f"{'row' if position == 1 else 'rows'} above the header skipped "
-                f"({', '.join(quoted(_first_cell(record), 30) for record in head[:position])})"
+                ngettext(
+                    "row above the header skipped (%(rows)s)",
+                    "rows above the header skipped (%(rows)s)",
+                    position,
+                )
+                % {"rows": ", ".join(quoted(_first_cell(record), 30) for record in head[:position])}
             )
     rows: list[RawRow] = []
     for record in chain(pending, records):
         if len(rows) == max_notes:
             # Count the rest without building rows (bounded): the message gives the number.
-            rest = sum(1 for _ in islice(records, _MAX_COUNTED_ROWS))
+            rest = sum(1 for _record in islice(records, _MAX_COUNTED_ROWS))
             raise too_many_notes(max_notes + 1 + rest, max_notes)
         rows.append(_csv_row(record, record.index - header_rows, columns, header_rows > 0))
     if not rows and header_rows:
-        raise file_error("no notes found: the file has a header row but no notes under it")
+        raise file_error(_("no notes found: the file has a header row but no notes under it"))
     return rows
 
 
@@ -322,16 +332,22 @@ def _first_cell(record: Record) -> str:
 
 def _csv_row(record: Record, row: int, columns: list[str], has_header: bool) -> RawRow:
     if record.cells is None:
-        return RawRow(row, None, [RowError(row, None, record.error or "unreadable row")])
+        return RawRow(row, None, [RowError(row, None, record.error or _("unreadable row"))])
     cells = [restore_spreadsheet_cell(cell) for cell in _without_trailing_blanks(record.cells)]
     problems: list[RowError] = []
     if len(cells) > len(columns):
-        expected = (
-            f"the header names {len(columns)}"
-            if has_header
-            else f"at most {len(COLUMNS)} ({', '.join(COLUMNS)})"
-        )
-        problems.append(RowError(row, None, f"the row has {len(cells)} columns; {expected}"))
+        if has_header:
+            reason = _("the row has %(count)s columns; the header names %(header)s") % {
+                "count": len(cells),
+                "header": len(columns),
+            }
+        else:
+            reason = _("the row has %(count)s columns; at most %(limit)s (%(columns)s)") % {
+                "count": len(cells),
+                "limit": len(COLUMNS),
+                "columns": ", ".join(COLUMNS),
+            }
+        problems.append(RowError(row, None, reason))
     values: dict[str, object] = {
         column: cell for column, cell in zip(columns, cells, strict=False) if column
     }

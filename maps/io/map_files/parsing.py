@@ -11,6 +11,8 @@ from maps.io.map_files.csv_layout import csv_rows
 from maps.io.map_files.json_layout import json_rows
 from maps.io.map_files.rows import MapFileError, ParsedNote, RawRow, RowError, file_error
 from maps.io.map_files.xlsx_layout import xlsx_rows
+from maps.io.messages import gettext as _
+from maps.io.messages import ngettext, number, too_large
 from maps.io.note_values import (
     clean_author,
     clean_id,
@@ -57,7 +59,7 @@ class MapFileRead:
             for row, segment, text, votes, author, note_id in data["notes"]:  # type: ignore[index]
                 problems = [
                     reason
-                    for _, reason in (
+                    for _value, reason in (
                         clean_segment(segment, {}),
                         clean_text(text),
                         clean_votes(votes),
@@ -79,7 +81,9 @@ class MapFileRead:
                 notices=tuple(str(notice) for notice in data["notices"]),  # type: ignore[index]
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise file_error("the stored preview is unreadable; upload the file again") from error
+            raise file_error(
+                _("the stored preview is unreadable; upload the file again")
+            ) from error
 
 
 def parse_map_file(
@@ -109,27 +113,27 @@ def read_map_file(
     See the package docstring for the accepted layouts and how rows are numbered.
     """
     if len(data) > max_bytes:
-        raise file_error(
-            f"the file is {len(data):,} bytes; at most {max_bytes / 1024 / 1024:g} MB "
-            f"({max_bytes:,} bytes) can be imported"
-        )
+        raise file_error(too_large(len(data), max_bytes))
     notices: list[str] = []
     if data.startswith(ZIP_MAGIC):
         if filename.lower().endswith(".ods"):
             raise file_error(
-                "OpenDocument spreadsheets (ODS) are not read; save the sheet as XLSX or CSV"
+                _("OpenDocument spreadsheets (ODS) are not read; save the sheet as XLSX or CSV")
             )
         rows, sheet_name = xlsx_rows(data, max_notes, notices, sheet=sheet)
         return _finish(rows, [], MapFileRead([], "XLSX", sheet=sheet_name), notices)
     kind = looks_like_spreadsheet(data, filename)
     if kind and data.startswith(OLE_MAGIC):
         raise file_error(
-            f"this is {kind}, which is not read; save it as an Excel workbook (XLSX) or as "
-            "'CSV UTF-8'"
+            _(
+                "this is %(kind)s, which is not read; save it as an Excel workbook (XLSX) or as "
+                "'CSV UTF-8'"
+            )
+            % {"kind": kind}
         )
     text, encoding = decode_spreadsheet_text(data)
     if not text.strip():
-        raise file_error("no notes found: the file is empty")
+        raise file_error(_("no notes found: the file is empty"))
     stripped = text.lstrip()
     if filename.lower().endswith(".json") or stripped.startswith(("{", "[")):
         rows, errors = json_rows(text, max_notes)
@@ -138,7 +142,10 @@ def read_map_file(
         rows, errors = csv_rows(text, max_notes, notices)
         layout = "CSV"
     if encoding not in ("UTF-8", "UTF-16"):
-        notices.append(f"read as {encoding} (the file is not UTF-8); check the umlauts")
+        notices.append(
+            _("read as %(encoding)s (the file is not UTF-8); check the umlauts")
+            % {"encoding": encoding}
+        )
     return _finish(rows, errors, MapFileRead([], layout, encoding=encoding), notices)
 
 
@@ -146,7 +153,7 @@ def _finish(
     rows: list[RawRow], errors: list[RowError], read: MapFileRead, notices: list[str]
 ) -> MapFileRead:
     if not rows and not errors:
-        raise file_error("no notes found")
+        raise file_error(_("no notes found"))
     notes = _build_notes(rows, errors)
     if errors:
         raise MapFileError(_capped(errors))
@@ -159,7 +166,16 @@ def _capped(errors: list[RowError]) -> list[RowError]:
     hidden = len(errors) - MAX_REPORTED_ERRORS
     return [
         *errors[:MAX_REPORTED_ERRORS],
-        RowError(None, None, f"{hidden:,} more problems are not listed; fix these first"),
+        RowError(
+            None,
+            None,
+            ngettext(
+                "%(count)s more problem is not listed; fix these first",
+                "%(count)s more problems are not listed; fix these first",
+                hidden,
+            )
+            % {"count": number(hidden)},
+        ),
     ]
 
 
@@ -182,7 +198,10 @@ def _build_notes(rows: list[RawRow], errors: list[RowError]) -> list[ParsedNote]
             # The import service updates notes by id; two rows with one id are ambiguous.
             first = first_row_of_id.setdefault(note_id, raw.row)
             if first != raw.row:
-                id_problem = f"id {quoted(note_id)} is already used by row {first}"
+                id_problem = _("id %(id)s is already used by row %(row)s") % {
+                    "id": quoted(note_id),
+                    "row": first,
+                }
         row_errors = [
             RowError(raw.row, column, reason)
             for column, reason in (

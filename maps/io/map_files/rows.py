@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from maps.io.messages import gettext as _
+from maps.io.messages import number
+
 COLUMNS: tuple[str, ...] = ("segment", "text", "votes", "author", "id")
 
 
@@ -42,8 +45,12 @@ class MapFileError(ValueError):
 
     def __str__(self) -> str:
         shown = "; ".join(_describe(error) for error in self.errors[:5])
-        more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
-        return f"the map file cannot be imported: {shown}{more}"
+        if len(self.errors) > 5:
+            return _("the map file cannot be imported: %(problems)s (and %(more)s more)") % {
+                "problems": shown,
+                "more": number(len(self.errors) - 5),
+            }
+        return _("the map file cannot be imported: %(problems)s") % {"problems": shown}
 
 
 @dataclass
@@ -66,11 +73,17 @@ def file_error(reason: str) -> MapFileError:
 
 
 def _describe(error: RowError) -> str:
-    where = [f"row {error.row}"] if error.row is not None else []
-    if error.column:
-        where.append(error.column)
-    return f"{', '.join(where)}: {error.reason}" if where else error.reason
+    if error.row is not None and error.column:
+        where = _("row %(row)s, %(column)s") % {"row": error.row, "column": error.column}
+    elif error.row is not None:
+        where = _("row %(row)s") % {"row": error.row}
+    else:
+        where = error.column or ""
+    return f"{where}: {error.reason}" if where else error.reason
 
 
 def too_many_notes(count: int, max_notes: int) -> MapFileError:
-    return file_error(f"the file has {count:,} notes; a map holds at most {max_notes:,}")
+    return file_error(
+        _("the file has %(count)s notes; a map holds at most %(limit)s")
+        % {"count": number(count), "limit": number(max_notes)}
+    )

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from maps.io.limits import MAX_XLSX_COLUMNS, MAX_XLSX_PARTS, MAX_XLSX_UNCOMPRESSED_BYTES
 from maps.io.map_files.csv_layout import Record, table_rows
 from maps.io.map_files.rows import MapFileError, RawRow, file_error
+from maps.io.messages import gettext as _
+from maps.io.messages import number
 from maps.io.note_values import quoted
 
 
@@ -33,22 +35,27 @@ def xlsx_rows(
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises KeyError, XML, zip and value errors alike
         raise file_error(
-            "the workbook cannot be read: it is damaged or not an Excel workbook (XLSX); "
-            "save it again from Excel, or as 'CSV UTF-8'"
+            _(
+                "the workbook cannot be read: it is damaged or not an Excel workbook (XLSX); "
+                "save it again from Excel, or as 'CSV UTF-8'"
+            )
         ) from None
     try:
         names = workbook.sheetnames
         if sheet:
             if sheet not in names:
                 raise file_error(
-                    f"the workbook has no sheet {quoted(sheet)}; its sheets: "
-                    f"{', '.join(quoted(name) for name in names[:20])}"
+                    _("the workbook has no sheet %(sheet)s; its sheets: %(sheets)s")
+                    % {
+                        "sheet": quoted(sheet),
+                        "sheets": ", ".join(quoted(name) for name in names[:20]),
+                    }
                 )
             worksheet = workbook[sheet]
         else:
             worksheets = workbook.worksheets
             if not worksheets:
-                raise file_error("the workbook has no worksheet")
+                raise file_error(_("the workbook has no worksheet"))
             worksheet = worksheets[0]
         try:
             rows = table_rows(_records(worksheet), max_notes, notices)
@@ -56,12 +63,15 @@ def xlsx_rows(
             raise
         except Exception:  # a damaged sheet fails while it is read, with any error type
             raise file_error(
-                "the workbook's sheet cannot be read: it is damaged; save it again from Excel"
+                _("the workbook's sheet cannot be read: it is damaged; save it again from Excel")
             ) from None
         if len(names) > 1 and not sheet:
             notices.append(
-                f"read the first sheet, {quoted(worksheet.title)}; the workbook has "
-                f"{len(names)} sheets (choose another by its name)"
+                _(
+                    "read the first sheet, %(sheet)s; the workbook has %(count)s sheets "
+                    "(choose another by its name)"
+                )
+                % {"sheet": quoted(worksheet.title), "count": len(names)}
             )
         return rows, worksheet.title
     finally:
@@ -74,19 +84,24 @@ def _check_archive(data: bytes) -> None:
             parts = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise file_error(
-            "the file starts like an Excel workbook (XLSX) but its zip archive is damaged; "
-            "save it again from Excel"
+            _(
+                "the file starts like an Excel workbook (XLSX) but its zip archive is damaged; "
+                "save it again from Excel"
+            )
         ) from None
     if len(parts) > MAX_XLSX_PARTS:
         raise file_error(
-            f"the workbook has {len(parts):,} parts; at most {MAX_XLSX_PARTS:,} are read"
+            _("the workbook has %(count)s parts; at most %(limit)s are read")
+            % {"count": number(len(parts)), "limit": number(MAX_XLSX_PARTS)}
         )
     unpacked = sum(part.file_size for part in parts)
     if unpacked > MAX_XLSX_UNCOMPRESSED_BYTES:
         raise file_error(
-            f"the workbook unpacks to {unpacked:,} bytes; at most "
-            f"{MAX_XLSX_UNCOMPRESSED_BYTES // 1024 // 1024} MB are read (save only the "
-            "sheet with the notes, or as CSV)"
+            _(
+                "the workbook unpacks to %(size)s bytes; at most %(limit)s MB are read (save "
+                "only the sheet with the notes, or as CSV)"
+            )
+            % {"size": number(unpacked), "limit": MAX_XLSX_UNCOMPRESSED_BYTES // 1024 // 1024}
         )
 
 

@@ -9,7 +9,7 @@ from maps.models import MapPair, Workspace
 
 
 class Command(BaseCommand):
-    help = "Load the demo workspace (idempotent: existing data is kept)."
+    help = "Load the demo workspaces, English and German (idempotent: existing data is kept)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,15 +20,17 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("The demo is for local use; pass --force to load it anyway.")
         user, password = self._demo_user()
-        if Workspace.objects.filter(name=demo.DEMO_WORKSPACE, memberships__user=user).exists():
-            self.stdout.write("Demo workspace already loaded; existing data kept.")
-        else:
-            workspace = services.demo_load(user=user)
-            queued = self._compare_all(user, workspace)
+        for language, spec in demo.WORKSPACES.items():
+            name = spec["name"]
+            if Workspace.objects.filter(name=name, memberships__user=user).exists():
+                self.stdout.write(f"Demo workspace “{name}” already loaded; existing data kept.")
+                continue
+            workspace = services.demo_load(user=user, language=language)
+            queued = self._compare_all(user, workspace, language)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo workspace loaded; {queued} comparison{'s' * (queued != 1)} queued "
-                    "for the worker."
+                    f"Demo workspace “{name}” loaded; {queued} "
+                    f"comparison{'s' * (queued != 1)} queued for the worker."
                 )
             )
         login = f"Log in as '{demo.DEMO_USERNAME}'"
@@ -39,14 +41,15 @@ class Command(BaseCommand):
             login += f" with password '{self._password_file().read_text().strip()}'"
         self.stdout.write(self.style.SUCCESS(login + "."))
 
-    def _compare_all(self, user, workspace) -> int:
+    def _compare_all(self, user, workspace, language: str) -> int:
         """Queue a comparison of every demo pair, so the reports and the dashboard have
-        something to show as soon as the worker has run them."""
+        something to show as soon as the worker has run them; the reports' shared pages
+        and exports speak the workspace's language."""
         from comparison import services as comparison_services
 
         pairs = MapPair.objects.filter(internal_map__persona__workspace=workspace)
         for pair in pairs.select_related("internal_map__persona", "customer_map"):
-            comparison_services.report_request(user=user, pair=pair)
+            comparison_services.report_request(user=user, pair=pair, language=language)
         return pairs.count()
 
     def _password_file(self):
