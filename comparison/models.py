@@ -1,15 +1,17 @@
 from django.conf import settings as django_settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comparison import verdicts
 from maps.models import MapPair, Note, Segment, TimeStamped
 
 
 class ReportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 ACTIVE_STATUSES = (ReportStatus.QUEUED, ReportStatus.RUNNING)
@@ -26,7 +28,7 @@ class Report(TimeStamped):
     settings = models.JSONField(default=dict)
     engine_version = models.CharField(max_length=32, blank=True)
     notes_digest = models.CharField(
-        max_length=64, blank=True, help_text="SHA-256 of the compared notes"
+        max_length=64, blank=True, help_text=_("SHA-256 of the compared notes")
     )
     summary = models.JSONField(default=dict, blank=True)
     # The internal map's seal as it was when the comparison read the notes (see
@@ -34,7 +36,7 @@ class Report(TimeStamped):
     internal_seal = models.JSONField(
         null=True,
         blank=True,
-        help_text="The internal map's seal when the comparison ran (null: not recorded)",
+        help_text=_("The internal map's seal when the comparison ran (null: not recorded)"),
     )
     error = models.TextField(blank=True)
     # What a client reads of this report (the shared page, exports) is in this language,
@@ -43,7 +45,7 @@ class Report(TimeStamped):
         max_length=8,
         choices=django_settings.LANGUAGES,
         default=django_settings.LANGUAGE_CODE,
-        help_text="Language of the shared page and the exports",
+        help_text=_("Language of the shared page and the exports"),
     )
     # The review decisions applied when the report was last computed (a person's accepted
     # or rejected pairs of its notes), and how many of them were learned: made on the same
@@ -88,29 +90,30 @@ class Report(TimeStamped):
 
 
 class MatchKind(models.TextChoices):
-    PAIR = "pair", "Pair"
-    ALSO = "also", "Also matches"
-    UNMATCHED = "unmatched", "Unmatched"
+    PAIR = "pair", pgettext_lazy("match kind", "Pair")
+    ALSO = "also", _("Also matches")
+    UNMATCHED = "unmatched", _("Unmatched")
 
 
 class Verdict(models.TextChoices):
     """The stored verdicts; their words come from the one vocabulary, `comparison.verdicts`."""
 
-    CONFIRMED = "confirmed", verdicts.label("confirmed")
-    PARTIAL = "partial", verdicts.label("partial")
-    MISPLACED = "misplaced", verdicts.label("misplaced")
-    UNCONFIRMED = "unconfirmed", verdicts.label("unconfirmed")
-    ANTICIPATED = "anticipated", verdicts.label("anticipated")
-    MISSED = "missed", verdicts.label("missed")
+    # The words are marked for translation in comparison.verdicts.
+    CONFIRMED = "confirmed", _(verdicts.label("confirmed"))
+    PARTIAL = "partial", _(verdicts.label("partial"))
+    MISPLACED = "misplaced", _(verdicts.label("misplaced"))
+    UNCONFIRMED = "unconfirmed", _(verdicts.label("unconfirmed"))
+    ANTICIPATED = "anticipated", _(verdicts.label("anticipated"))
+    MISSED = "missed", _(verdicts.label("missed"))
 
 
 class MatchSource(models.TextChoices):
-    ENGINE = "engine", "Engine"
+    ENGINE = "engine", _("Engine")
     # A person accepted the pair in this pair's review (accepted, confirmed or linked).
-    MANUAL = "manual", "Manual"
+    MANUAL = "manual", _("Manual")
     # A person accepted the same two note texts elsewhere in the workspace (see
     # `comparison.services.results.review_decisions`).
-    LEARNED = "learned", "Learned from review"
+    LEARNED = "learned", _("Learned from review")
 
 
 class Match(models.Model):
@@ -147,7 +150,7 @@ class Match(models.Model):
 
     class Meta:
         ordering = ["report_id", "id"]
-        verbose_name_plural = "matches"
+        verbose_name_plural = _("matches")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(internal_text="", customer_text=""),
@@ -201,9 +204,9 @@ MAX_SUGGESTIONS_PER_NOTE = 3
 
 
 class SuggestionState(models.TextChoices):
-    OPEN = "open", "Awaits review"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISMISSED = "dismissed", "Dismissed"
+    OPEN = "open", _("Awaits review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class Suggestion(models.Model):
@@ -259,11 +262,11 @@ class Suggestion(models.Model):
 
 
 class CommentarySection(models.TextChoices):
-    OVERALL = "overall", "Overall reflection"
-    RIGHT = "right", "Where we were right"
-    WRONG = "wrong", "Where we were wrong"
-    MISSED = "missed", "What we missed"
-    MISPLACED = "misplaced", "Right insight, wrong segment"
+    OVERALL = "overall", _("Overall reflection")
+    RIGHT = "right", _("Where we were right")
+    WRONG = "wrong", _("Where we were wrong")
+    MISSED = "missed", _("What we missed")
+    MISPLACED = "misplaced", _("Right insight, wrong segment")
 
 
 MAX_COMMENTARY_CHARS = 5000
@@ -285,7 +288,7 @@ class ReportCommentary(TimeStamped):
 
     class Meta:
         ordering = ["report_id", "section"]
-        verbose_name_plural = "report commentaries"
+        verbose_name_plural = _("report commentaries")
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "section"], name="commentary_one_per_section"
@@ -328,7 +331,7 @@ class NoteEmbedding(models.Model):
     """A cached sentence embedding of one note text for one model (float32 bytes)."""
 
     model_name = models.CharField(max_length=100)
-    text_digest = models.CharField(max_length=64, help_text="SHA-256 of the embedded text")
+    text_digest = models.CharField(max_length=64, help_text=_("SHA-256 of the embedded text"))
     dimensions = models.PositiveSmallIntegerField()
     vector = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -345,8 +348,8 @@ class NoteEmbedding(models.Model):
 
 
 class ActionKind(models.TextChoices):
-    HOW_MIGHT_WE = "hmw", "How might we…"
-    TEST_CARD = "test_card", "Test card"
+    HOW_MIGHT_WE = "hmw", _("How might we…")
+    TEST_CARD = "test_card", _("Test card")
 
 
 class NextAction(TimeStamped):

@@ -12,6 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+def gettext_noop(message: str) -> str:
+    """Marks the words for translation (`makemessages` finds them); the Django side shows
+    them through `gettext(info.label)`, in the reader's language."""
+    return message
+
+
 TEAM = "team"  # a verdict on one of the team's hypotheses
 CUSTOMERS = "customers"  # a verdict on one of the customers' notes
 
@@ -19,7 +26,7 @@ CUSTOMERS = "customers"  # a verdict on one of the customers' notes
 @dataclass(frozen=True)
 class VerdictInfo:
     key: str  # the stored value (`Match.verdict`, the engine's output)
-    label: str  # capitalised, for chips, legends and table headers
+    label: str  # capitalised, for chips, legends and table headers (English: see gettext_noop)
     icon: str  # a glyph, so the verdict reads without colour (greyscale print, colour blindness)
     colour: str
     pattern: str  # plotly bar pattern shape; "" is solid
@@ -33,56 +40,56 @@ class VerdictInfo:
 VERDICTS: tuple[VerdictInfo, ...] = (
     VerdictInfo(
         "confirmed",
-        "Confirmed",
+        gettext_noop("Confirmed"),
         "✓",
         "#0072B2",  # blue
         "",
-        "A customer said it, in the same segment.",
+        gettext_noop("A customer said it, in the same segment."),
         TEAM,
     ),
     VerdictInfo(
         "partial",
-        "Partly confirmed",
+        gettext_noop("Partly confirmed"),
         "◐",
         "#56B4E9",  # sky blue
         "/",
-        "Customers said something close to it.",
+        gettext_noop("Customers said something close to it."),
         TEAM,
     ),
     VerdictInfo(
         "misplaced",
-        "Right insight, wrong segment",
+        gettext_noop("Right insight, wrong segment"),
         "⇄",
         "#F0E442",  # yellow
         ".",
-        "Customers said it, but in another segment.",
+        gettext_noop("Customers said it, but in another segment."),
         TEAM,
     ),
     VerdictInfo(
         "unconfirmed",
-        "Not confirmed",
+        gettext_noop("Not confirmed"),
         "✗",
         "#D55E00",  # vermillion
         "x",
-        "No customer said anything like it.",
+        gettext_noop("No customer said anything like it."),
         TEAM,
     ),
     VerdictInfo(
         "anticipated",
-        "Anticipated",
+        gettext_noop("Anticipated"),
         "✓",
         "#009E73",  # bluish green
         "",
-        "The team had predicted it.",
+        gettext_noop("The team had predicted it."),
         CUSTOMERS,
     ),
     VerdictInfo(
         "missed",
-        "Missed",
+        gettext_noop("Missed"),
         "!",
         "#E69F00",  # orange
         "\\",
-        "The team had not predicted it.",
+        gettext_noop("The team had not predicted it."),
         CUSTOMERS,
     ),
 )

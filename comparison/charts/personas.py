@@ -26,6 +26,12 @@ from comparison.charts.text import (
     shorten,
     unique,
 )
+from comparison.charts.translation import (
+    format_date,
+    gettext,
+    gettext_noop,
+    plotly_date_format,
+)
 from comparison.scores import number
 from maps.segments import SEGMENTS
 
@@ -59,14 +65,16 @@ class PersonaTrend:
 
 # --- heatmap ------------------------------------------------------------------------------
 
-HEATMAP_TITLE = "Empathy score by persona and segment"
+HEATMAP_TITLE = gettext_noop("Empathy score by persona and segment")
 
 
 def _heatmap_columns(rows: Sequence[PersonaScores]) -> list[tuple[str, str | None]]:
     """(label, segment key) per column; the overall column (key None) only when used."""
-    columns: list[tuple[str, str | None]] = [(segment.label, segment.key) for segment in SEGMENTS]
+    columns: list[tuple[str, str | None]] = [
+        (gettext(segment.label), segment.key) for segment in SEGMENTS
+    ]
     if any(number(row.overall) is not None for row in rows):
-        columns.append((OVERALL, None))
+        columns.append((gettext(OVERALL), None))
     return columns
 
 
@@ -75,11 +83,15 @@ def _heatmap_value(row: PersonaScores, key: str | None) -> float | None:
 
 
 def persona_heatmap(
-    rows: Sequence[PersonaScores], *, title: str = HEATMAP_TITLE, y_title: str = "Persona"
+    rows: Sequence[PersonaScores], *, title: str | None = None, y_title: str | None = None
 ) -> go.Figure:
-    """Personas (in the given order, top to bottom) against segments, coloured 0-100."""
+    """Personas (in the given order, top to bottom) against segments, coloured 0-100.
+    `title` and `y_title` are the caller's, translated; the defaults are the personas'."""
+    title = title or gettext(HEATMAP_TITLE)
+    y_title = y_title or gettext("Persona")
+    x_title = gettext("Segment")
     if not rows:
-        return no_data(title, "Segment", y_title)
+        return no_data(title, x_title, y_title)
     columns = _heatmap_columns(rows)
     # "Thinks & Feels" on two lines: one-line labels run into each other at 18 px.
     x = [escape_for_plotly(label).replace(" &amp; ", " &amp;<br>") for label, _ in columns]
@@ -94,7 +106,7 @@ def persona_heatmap(
                 zmin=0,
                 zmax=100,
                 colorscale=HEATMAP_COLOURSCALE,
-                colorbar={"title": {"text": escape_for_plotly("Empathy score")}},
+                colorbar={"title": {"text": escape_for_plotly(gettext("Empathy score"))}},
                 text=[[format_score(value) for value in line] for line in z],
                 texttemplate="%{text}",
                 hovertext=[[hover_text(row.persona)] * len(columns) for row in rows],
@@ -106,21 +118,21 @@ def persona_heatmap(
         ],
         layout=layout(
             title,
-            "Segment",
+            x_title,
             y_title,
             # Row height readable on a projector; 40 personas still fit a long page.
             height=max(360, 180 + 56 * len(rows)),
             yaxis=axis(y_title, autorange="reversed", showgrid=False),
-            xaxis=axis("Segment", showgrid=False, side="bottom"),
+            xaxis=axis(x_title, showgrid=False, side="bottom"),
         ),
     )
 
 
-def persona_heatmap_table(rows: Sequence[PersonaScores], *, title: str = HEATMAP_TITLE) -> Table:
+def persona_heatmap_table(rows: Sequence[PersonaScores], *, title: str | None = None) -> Table:
     columns = _heatmap_columns(rows)
-    headers = ("Persona", *(label for label, _ in columns))
+    headers = (gettext("Persona"), *(label for label, _ in columns))
     return Table(
-        title,
+        title or gettext(HEATMAP_TITLE),
         headers,
         tuple(
             (row.persona, *(format_score(_heatmap_value(row, key)) for _, key in columns))
@@ -131,9 +143,9 @@ def persona_heatmap_table(rows: Sequence[PersonaScores], *, title: str = HEATMAP
 
 # --- score trend --------------------------------------------------------------------------
 
-TREND_TITLE = "Empathy score across workshop rounds"
-TREND_X = "Customer workshop date"
-TREND_Y = "Empathy score (0–100)"
+TREND_TITLE = gettext_noop("Empathy score across workshop rounds")
+TREND_X = gettext_noop("Customer workshop date")
+TREND_Y = gettext_noop("Empathy score (0–100)")
 
 
 def _day(value: date) -> date:
@@ -144,10 +156,13 @@ def _sorted_points(trend: PersonaTrend) -> list[TrendPoint]:
     return sorted(trend.points, key=lambda point: _day(point.workshop_date))
 
 
-def score_trend(series: Sequence[PersonaTrend], *, title: str = TREND_TITLE) -> go.Figure:
+def score_trend(series: Sequence[PersonaTrend], *, title: str | None = None) -> go.Figure:
     """One line per persona through its rounds, dated by the customer workshop."""
+    title = title or gettext(TREND_TITLE)
+    x_title, y_title = gettext(TREND_X), gettext(TREND_Y)
+    day_format = plotly_date_format()
     if not any(trend.points for trend in series):
-        return no_data(title, TREND_X, TREND_Y)
+        return no_data(title, x_title, y_title)
     names = unique([shorten(trend.persona) for trend in series])
     traces = []
     for index, (trend, name) in enumerate(zip(series, names, strict=True)):
@@ -168,25 +183,25 @@ def score_trend(series: Sequence[PersonaTrend], *, title: str = TREND_TITLE) -> 
                     f"{persona}<br>{hover_text(point.label)}" if point.label else persona
                     for point in points
                 ],
-                hovertemplate="%{hovertext}<br>%{x|%d %b %Y}: %{y:.0f}<extra></extra>",
+                hovertemplate="%{hovertext}<br>%{x|" + day_format + "}: %{y:.0f}<extra></extra>",
             )
         )
-    figure_layout = layout(title, TREND_X, TREND_Y, hovermode="closest")
-    figure_layout["xaxis"].update(type="date", tickformat="%d %b %Y")
+    figure_layout = layout(title, x_title, y_title, hovermode="closest")
+    figure_layout["xaxis"].update(type="date", tickformat=day_format)
     figure_layout["yaxis"]["range"] = [0, 100]
     return go.Figure(data=traces, layout=figure_layout)
 
 
-def score_trend_table(series: Sequence[PersonaTrend], *, title: str = TREND_TITLE) -> Table:
-    headers = ("Persona", TREND_X, "Round", "Empathy score")
+def score_trend_table(series: Sequence[PersonaTrend], *, title: str | None = None) -> Table:
+    headers = (gettext("Persona"), gettext(TREND_X), gettext("Round"), gettext("Empathy score"))
     rows = tuple(
         (
             trend.persona,
-            _day(point.workshop_date).isoformat(),
+            format_date(_day(point.workshop_date)),
             point.label,
             format_score(number(point.empathy_score)),
         )
         for trend in series
         for point in _sorted_points(trend)
     )
-    return Table(title, headers, rows)
+    return Table(title or gettext(TREND_TITLE), headers, rows)

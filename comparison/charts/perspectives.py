@@ -14,13 +14,14 @@ from typing import Protocol
 import plotly.graph_objects as go
 
 from comparison.charts.personas import PersonaScores, persona_heatmap
-from comparison.charts.style import VERDICT_COLOURS, layout
+from comparison.charts.style import VERDICT_COLOURS, layout, overall_label
 from comparison.charts.text import Table, escape_for_plotly, format_score
+from comparison.charts.translation import gettext, gettext_noop, percent
 from maps.segments import SEGMENTS
 
-PERSPECTIVE_HEATMAP_TITLE = "Empathy score by perspective and segment"
-OVERESTIMATION_TITLE = "Hypotheses no customer supported, by perspective"
-TEAM_OVERESTIMATION_TITLE = "Hypotheses no customer supported, by team"
+PERSPECTIVE_HEATMAP_TITLE = gettext_noop("Empathy score by perspective and segment")
+OVERESTIMATION_TITLE = gettext_noop("Hypotheses no customer supported, by perspective")
+TEAM_OVERESTIMATION_TITLE = gettext_noop("Hypotheses no customer supported, by team")
 # Rows drawn in the dashboard's perspective heatmap; every row stays in its table.
 PERSPECTIVE_CHART_ROW_LIMIT = 40
 
@@ -76,7 +77,9 @@ def _heatmap(perspectives: Sequence[Perspective]) -> go.Figure:
     rows = [
         PersonaScores(persona=p.label, scores=p.scores, overall=p.overall) for p in perspectives
     ]
-    return persona_heatmap(rows, title=PERSPECTIVE_HEATMAP_TITLE, y_title="Perspective")
+    return persona_heatmap(
+        rows, title=gettext(PERSPECTIVE_HEATMAP_TITLE), y_title=gettext("Perspective")
+    )
 
 
 def perspective_heatmap(data: Perspectives) -> go.Figure:
@@ -85,9 +88,13 @@ def perspective_heatmap(data: Perspectives) -> go.Figure:
 
 
 def perspective_table(data: Perspectives) -> Table:
-    headers = ("Perspective", *(segment.label for segment in SEGMENTS), "Overall")
+    headers = (
+        gettext("Perspective"),
+        *(gettext(segment.label) for segment in SEGMENTS),
+        overall_label(),
+    )
     return Table(
-        PERSPECTIVE_HEATMAP_TITLE,
+        gettext(PERSPECTIVE_HEATMAP_TITLE),
         headers,
         tuple(
             (
@@ -106,7 +113,8 @@ def _overestimation_figure(ranked: Sequence[Overestimation], title: str, y_title
     labels = [escape_for_plotly(p.label) for p in ordered]  # the pages make labels unique
     figure_layout = layout(
         title,
-        "Unsupported hypotheses (% of the team's)",
+        # xgettext:no-python-format
+        gettext("Unsupported hypotheses (% of the team's)"),
         y_title,
         height=max(320, 160 + 56 * len(ordered)),
         showlegend=False,
@@ -120,10 +128,10 @@ def _overestimation_figure(ranked: Sequence[Overestimation], title: str, y_title
                 x=[p.unconfirmed_share for p in ordered],
                 y=labels,
                 marker={"color": VERDICT_COLOURS["unconfirmed"]},
-                texttemplate="%{x:.0f}%",
+                texttemplate=percent("%{x:.0f}"),
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+                hovertemplate="%{y}: " + percent("%{x:.1f}") + "<extra></extra>",
             )
         ],
         layout=figure_layout,
@@ -133,13 +141,21 @@ def _overestimation_figure(ranked: Sequence[Overestimation], title: str, y_title
 def overestimation_bars(data: Perspectives) -> go.Figure:
     """Per perspective, the share of its hypotheses no customer supported, the highest
     on top."""
-    return _overestimation_figure(data.overestimation, OVERESTIMATION_TITLE, "Perspective")
+    return _overestimation_figure(
+        data.overestimation, gettext(OVERESTIMATION_TITLE), gettext("Perspective")
+    )
 
 
 def overestimation_table(data: Perspectives) -> Table:
     return Table(
-        OVERESTIMATION_TITLE,
-        ("Perspective", "Hypotheses", "Unsupported", "Unsupported %", "Not confirmed %"),
+        gettext(OVERESTIMATION_TITLE),
+        (
+            gettext("Perspective"),
+            gettext("Hypotheses"),
+            gettext("Unsupported"),
+            gettext("Unsupported %"),
+            gettext("Not confirmed %"),
+        ),
         tuple(
             (
                 p.label,
@@ -163,21 +179,21 @@ def dashboard_perspective_table(data: DashboardPerspectives) -> Table:
 
 
 def team_overestimation_bars(data: DashboardPerspectives) -> go.Figure:
-    return _overestimation_figure(data.teams, TEAM_OVERESTIMATION_TITLE, "Team")
+    return _overestimation_figure(data.teams, gettext(TEAM_OVERESTIMATION_TITLE), gettext("Team"))
 
 
 def team_overestimation_table(data: DashboardPerspectives) -> Table:
     return Table(
-        TEAM_OVERESTIMATION_TITLE,
+        gettext(TEAM_OVERESTIMATION_TITLE),
         (
-            "Team",
-            "Personas",
-            "Hypotheses",
-            "Unsupported",
-            "Unsupported %",
-            "Precision %",
-            "Coverage %",
-            "Empathy score",
+            gettext("Team"),
+            gettext("Personas"),
+            gettext("Hypotheses"),
+            gettext("Unsupported"),
+            gettext("Unsupported %"),
+            gettext("Precision %"),
+            gettext("Coverage %"),
+            gettext("Empathy score"),
         ),
         tuple(
             (

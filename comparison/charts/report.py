@@ -15,20 +15,21 @@ from comparison.charts.style import (
     INTERNAL_VERDICTS,
     MEASURE_COLOURS,
     MEASURE_DASHES,
-    MEASURE_LABELS,
     MEASURE_PATTERNS,
     MEASURE_SYMBOLS,
     MEASURES,
-    OVERALL,
     TEAM_SIDE,
     VERDICT_COLOURS,
-    VERDICT_LABELS,
     VERDICT_PATTERNS,
     bar_marker,
     layout,
+    measure_label,
     no_data,
+    overall_label,
+    verdict_label,
 )
 from comparison.charts.text import Table, escape_for_plotly, format_score
+from comparison.charts.translation import gettext, gettext_noop
 from comparison.scores import number, segment_figures, summary_count
 from maps.segments import SEGMENTS
 
@@ -53,24 +54,29 @@ def _summary_has_data(summary: Mapping[str, Any] | None) -> bool:
 
 # --- verdict bars -------------------------------------------------------------------------
 
-VERDICT_BARS_TITLE = "Verdicts by segment"
-VERDICT_BARS_X = "Notes"
-VERDICT_BARS_Y = "Segment"
+# In English; shown through `gettext` (a `title` passed in is the caller's, translated).
+VERDICT_BARS_TITLE = gettext_noop("Verdicts by segment")
+VERDICT_BARS_X = gettext_noop("Notes")
+VERDICT_BARS_Y = gettext_noop("Segment")
 
 
-def verdict_bars(
-    summary: Mapping[str, Any] | None, *, title: str = VERDICT_BARS_TITLE
-) -> go.Figure:
+def verdict_bars(summary: Mapping[str, Any] | None, *, title: str | None = None) -> go.Figure:
     """Per segment, a stacked bar of the team's verdicts above one of the customers'.
 
     Horizontal, so "Team" and "Customers" read level on a projector (twelve upright bars
     turn their labels vertical).
     """
+    title = title or gettext(VERDICT_BARS_TITLE)
+    x_title, y_title = gettext(VERDICT_BARS_X), gettext(VERDICT_BARS_Y)
     if not _summary_has_data(summary):
-        return no_data(title, VERDICT_BARS_X, VERDICT_BARS_Y)
+        return no_data(title, x_title, y_title)
     per_segment = _segment_metrics(summary)
-    labels = [escape_for_plotly(segment.label) for segment in SEGMENTS]
-    sides = (escape_for_plotly(TEAM_SIDE), escape_for_plotly(CUSTOMER_SIDE))
+    labels = [escape_for_plotly(gettext(segment.label)) for segment in SEGMENTS]
+    sides = (escape_for_plotly(gettext(TEAM_SIDE)), escape_for_plotly(gettext(CUSTOMER_SIDE)))
+    groups = {
+        "team": escape_for_plotly(gettext("Team hypotheses")),
+        "customers": escape_for_plotly(gettext("Customer notes")),
+    }
     # Every trace spans all twelve (segment, side) slots, with None where the verdict does
     # not apply, so the axis order never depends on which trace happens to come first.
     slots = [[label for label in labels for _ in sides], [side for _ in labels for side in sides]]
@@ -81,7 +87,7 @@ def verdict_bars(
         for metrics in per_segment:
             count = summary_count(metrics, verdict)
             counts.extend((count, None) if internal else (None, count))
-        label = escape_for_plotly(VERDICT_LABELS[verdict])
+        label = escape_for_plotly(verdict_label(verdict))
         traces.append(
             go.Bar(
                 name=label,
@@ -90,9 +96,7 @@ def verdict_bars(
                 y=slots,
                 marker=bar_marker(VERDICT_COLOURS[verdict], VERDICT_PATTERNS[verdict]),
                 legendgroup="team" if internal else "customers",
-                legendgrouptitle={
-                    "text": escape_for_plotly("Team hypotheses" if internal else "Customer notes")
-                },
+                legendgrouptitle={"text": groups["team" if internal else "customers"]},
                 texttemplate="%{x}",
                 textposition="inside",
                 insidetextanchor="middle",
@@ -103,8 +107,8 @@ def verdict_bars(
         )
     figure_layout = layout(
         title,
-        VERDICT_BARS_X,
-        VERDICT_BARS_Y,
+        x_title,
+        y_title,
         barmode="stack",
         bargap=0.2,
         uniformtext={"minsize": 14, "mode": "hide"},
@@ -127,29 +131,28 @@ def verdict_bars(
     return go.Figure(data=traces, layout=figure_layout)
 
 
-def verdict_bars_table(
-    summary: Mapping[str, Any] | None, *, title: str = VERDICT_BARS_TITLE
-) -> Table:
+def verdict_bars_table(summary: Mapping[str, Any] | None, *, title: str | None = None) -> Table:
+    title = title or gettext(VERDICT_BARS_TITLE)
     verdicts = (*INTERNAL_VERDICTS, *CUSTOMER_VERDICTS)
-    headers = ("Segment", *(VERDICT_LABELS[verdict] for verdict in verdicts))
+    headers = (gettext("Segment"), *(verdict_label(verdict) for verdict in verdicts))
     if not _summary_has_data(summary):
         return Table(title, headers, ())
     per_segment = _segment_metrics(summary)
     rows = [
-        (segment.label, *(str(summary_count(metrics, verdict)) for verdict in verdicts))
+        (gettext(segment.label), *(str(summary_count(metrics, verdict)) for verdict in verdicts))
         for segment, metrics in zip(SEGMENTS, per_segment, strict=True)
     ]
     totals = (
         sum(summary_count(metrics, verdict) for metrics in per_segment) for verdict in verdicts
     )
-    rows.append((OVERALL, *(str(total) for total in totals)))
+    rows.append((overall_label(), *(str(total) for total in totals)))
     return Table(title, headers, tuple(rows))
 
 
 # --- segment scores -----------------------------------------------------------------------
 
-SEGMENT_SCORES_TITLE = "Scores by segment"
-SCORE_AXIS = "Score (0–100)"
+SEGMENT_SCORES_TITLE = gettext_noop("Scores by segment")
+SCORE_AXIS = gettext_noop("Score (0–100)")
 
 
 def _measure_field(measure: str, weighted: bool) -> str:
@@ -157,24 +160,27 @@ def _measure_field(measure: str, weighted: bool) -> str:
 
 
 def _measure_label(measure: str, weighted: bool) -> str:
-    label = MEASURE_LABELS[measure]
-    return f"{label} (vote-weighted)" if weighted else label
+    label = measure_label(measure)
+    return gettext("%(measure)s (vote-weighted)") % {"measure": label} if weighted else label
 
 
 def segment_scores(
     summary: Mapping[str, Any] | None,
     *,
     weighted: bool = False,
-    title: str = SEGMENT_SCORES_TITLE,
+    title: str | None = None,
 ) -> go.Figure:
     """Grouped bars of empathy score, precision and coverage per segment, then overall.
 
     `weighted` uses the vote-weighted figures (`weighted_empathy_score`, ...).
     """
+    title = title or gettext(SEGMENT_SCORES_TITLE)
+    segment_axis, score_axis = gettext("Segment"), gettext(SCORE_AXIS)
     if not _summary_has_data(summary):
-        return no_data(title, "Segment", SCORE_AXIS)
+        return no_data(title, segment_axis, score_axis)
     columns = [*_segment_metrics(summary), summary or {}]
-    x = [escape_for_plotly(segment.label) for segment in SEGMENTS] + [escape_for_plotly(OVERALL)]
+    x = [escape_for_plotly(gettext(segment.label)) for segment in SEGMENTS]
+    x.append(escape_for_plotly(overall_label()))
     traces = []
     for measure in MEASURES:
         name = escape_for_plotly(_measure_label(measure, weighted))
@@ -192,8 +198,8 @@ def segment_scores(
         )
     figure_layout = layout(
         title,
-        "Segment",
-        SCORE_AXIS,
+        segment_axis,
+        score_axis,
         barmode="group",
         bargap=0.2,
         uniformtext={"minsize": 12, "mode": "hide"},
@@ -206,13 +212,15 @@ def segment_radar(
     summary: Mapping[str, Any] | None,
     *,
     weighted: bool = False,
-    title: str = SEGMENT_SCORES_TITLE,
+    title: str | None = None,
 ) -> go.Figure:
     """The same figures as `segment_scores` on a radar, one closed line per measure."""
+    title = title or gettext(SEGMENT_SCORES_TITLE)
+    segment_axis, score_axis = gettext("Segment"), gettext(SCORE_AXIS)
     if not _summary_has_data(summary):
-        return no_data(title, "Segment", SCORE_AXIS)
+        return no_data(title, segment_axis, score_axis)
     per_segment = _segment_metrics(summary)
-    theta = [escape_for_plotly(segment.label) for segment in SEGMENTS]
+    theta = [escape_for_plotly(gettext(segment.label)) for segment in SEGMENTS]
     traces = []
     for measure in MEASURES:
         name = escape_for_plotly(_measure_label(measure, weighted))
@@ -232,13 +240,13 @@ def segment_radar(
                 hovertemplate=f"%{{theta}}<br>{name}: %{{r:.1f}}<extra></extra>",
             )
         )
-    figure_layout = layout(title, "Segment", SCORE_AXIS)
+    figure_layout = layout(title, segment_axis, score_axis)
     del figure_layout["xaxis"], figure_layout["yaxis"]
     figure_layout["polar"] = {
         "bgcolor": "#ffffff",
         "radialaxis": {
             "range": [0, 100],
-            "title": {"text": escape_for_plotly(SCORE_AXIS)},
+            "title": {"text": escape_for_plotly(score_axis)},
             "gridcolor": GRID_COLOUR,
             # Level, on the spoke between Says & Does and Hears, clear of their labels.
             "angle": 0,
@@ -254,13 +262,14 @@ def segment_scores_table(
     summary: Mapping[str, Any] | None,
     *,
     weighted: bool = False,
-    title: str = SEGMENT_SCORES_TITLE,
+    title: str | None = None,
 ) -> Table:
     """The table for both `segment_scores` and `segment_radar`."""
-    headers = ("Segment", *(_measure_label(measure, weighted) for measure in MEASURES))
+    title = title or gettext(SEGMENT_SCORES_TITLE)
+    headers = (gettext("Segment"), *(_measure_label(measure, weighted) for measure in MEASURES))
     if not _summary_has_data(summary):
         return Table(title, headers, ())
-    labels = [segment.label for segment in SEGMENTS] + [OVERALL]
+    labels = [gettext(segment.label) for segment in SEGMENTS] + [overall_label()]
     rows = tuple(
         (
             label,

@@ -9,11 +9,12 @@ from typing import Protocol
 
 import plotly.graph_objects as go
 
-from comparison.charts.style import OVERALL, layout, series_line, series_marker
+from comparison.charts.style import layout, overall_label, series_line, series_marker
 from comparison.charts.text import MISSING, Table, escape_for_plotly, format_score
+from comparison.charts.translation import format_date, gettext, gettext_noop
 from maps.segments import SEGMENTS
 
-SEGMENT_TREND_TITLE = "Empathy score by segment across rounds"
+SEGMENT_TREND_TITLE = gettext_noop("Empathy score by segment across rounds")
 
 
 class RoundScores(Protocol):
@@ -31,11 +32,14 @@ class RoundScores(Protocol):
 
 def segment_trend_figure(points: Sequence[RoundScores]) -> go.Figure:
     """One line per segment (and the overall score) through the rounds."""
-    figure_layout = layout(SEGMENT_TREND_TITLE, "Round", "Empathy score (0–100)", height=520)
+    figure_layout = layout(
+        gettext(SEGMENT_TREND_TITLE), gettext("Round"), gettext("Empathy score (0–100)"), height=520
+    )
     figure_layout["yaxis"]["range"] = [0, 100]
     x = [escape_for_plotly(point.label) for point in points]
     figure_layout["xaxis"].update(type="category", categoryorder="array", categoryarray=x)
-    series = [(segment.label, segment.key) for segment in SEGMENTS] + [(OVERALL, None)]
+    series = [(gettext(segment.label), segment.key) for segment in SEGMENTS]
+    series.append((overall_label(), None))
     traces = []
     for index, (label, key) in enumerate(series):
         traces.append(
@@ -55,12 +59,17 @@ def segment_trend_figure(points: Sequence[RoundScores]) -> go.Figure:
 
 def segment_trend_table(points: Sequence[RoundScores]) -> Table:
     return Table(
-        SEGMENT_TREND_TITLE,
-        ("Round", "Workshop date", *(segment.label for segment in SEGMENTS), OVERALL),
+        gettext(SEGMENT_TREND_TITLE),
+        (
+            gettext("Round"),
+            gettext("Workshop date"),
+            *(gettext(segment.label) for segment in SEGMENTS),
+            overall_label(),
+        ),
         tuple(
             (
                 point.label,
-                point.workshop_date.isoformat() if point.workshop_date else MISSING,
+                format_date(point.workshop_date) if point.workshop_date else gettext(MISSING),
                 *(format_score(point.scores.get(segment.key)) for segment in SEGMENTS),
                 format_score(point.overall),
             )

@@ -12,20 +12,22 @@ import plotly.graph_objects as go
 
 from comparison import verdicts
 from comparison.charts.text import escape_for_plotly
+from comparison.charts.translation import gettext, gettext_noop, separators
+from maps.segments import SEGMENT_LABELS
 
 VERDICT_COLOURS: dict[str, str] = verdicts.COLOURS
 VERDICT_PATTERNS: dict[str, str] = verdicts.PATTERNS
-VERDICT_LABELS: dict[str, str] = verdicts.LABELS
+VERDICT_LABELS: dict[str, str] = verdicts.LABELS  # English: `verdict_label` translates
 INTERNAL_VERDICTS: tuple[str, ...] = verdicts.INTERNAL_VERDICTS
 CUSTOMER_VERDICTS: tuple[str, ...] = verdicts.CUSTOMER_VERDICTS
 
 # Precision is the confirmed share and coverage the anticipated share, so they wear those
 # verdicts' colours; the empathy score takes the palette's reddish purple.
 MEASURES: tuple[str, ...] = ("empathy_score", "precision", "coverage")
-MEASURE_LABELS: dict[str, str] = {
-    "empathy_score": "Empathy score",
-    "precision": "Precision",
-    "coverage": "Coverage",
+MEASURE_LABELS: dict[str, str] = {  # English: `measure_label` translates
+    "empathy_score": gettext_noop("Empathy score"),
+    "precision": gettext_noop("Precision"),
+    "coverage": gettext_noop("Coverage"),
 }
 MEASURE_COLOURS: dict[str, str] = {
     "empathy_score": "#CC79A7",
@@ -76,10 +78,33 @@ FONT_SIZE = 18
 TITLE_SIZE = 24
 HOVER_SIZE = 16
 
-NO_DATA = "No data yet"
-TEAM_SIDE = "Team"
-CUSTOMER_SIDE = "Customers"
-OVERALL = "Overall"
+# In English here; the builders show them through `gettext`.
+NO_DATA = gettext_noop("No data yet")
+TEAM_SIDE = gettext_noop("Team")
+CUSTOMER_SIDE = gettext_noop("Customers")
+OVERALL = gettext_noop("Overall")
+# plotly's own default; a figure names its separators only when the language differs.
+DEFAULT_SEPARATORS = ".,"
+
+
+def verdict_label(key: str) -> str:
+    """A verdict's words in the reader's language (`comparison.verdicts` marks them)."""
+    return gettext(verdicts.label(key))
+
+
+def measure_label(key: str) -> str:
+    return gettext(MEASURE_LABELS[key])
+
+
+def segment_label(key: str) -> str:
+    """A segment's name in the reader's language (`maps.segments` marks them); an
+    unknown key is shown as it is."""
+    label = SEGMENT_LABELS.get(key)
+    return gettext(label) if label else key
+
+
+def overall_label() -> str:
+    return gettext(OVERALL)
 
 
 def series_line(index: int, *, width: int) -> dict[str, Any]:
@@ -109,6 +134,9 @@ def axis(title: str, **extra: Any) -> dict[str, Any]:
 def layout(title: str, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     # An explicit empty template: plotly's global default template could be changed by any
     # import, and it would add ~7 kB to every chart.
+    number_separators = separators()
+    if number_separators != DEFAULT_SEPARATORS:
+        extra = {"separators": number_separators, **extra}
     return {
         "template": go.layout.Template(),
         "title": {
@@ -142,7 +170,7 @@ def no_data(title: str, x_title: str, y_title: str) -> go.Figure:
             yaxis=axis(y_title, showticklabels=False, showgrid=False),
             annotations=[
                 {
-                    "text": NO_DATA,
+                    "text": escape_for_plotly(gettext(NO_DATA)),
                     "xref": "paper",
                     "yref": "paper",
                     "x": 0.5,

@@ -14,7 +14,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-MISSING = "no data"  # a table cell without a figure: read aloud, unlike a dash
+from comparison.charts.translation import gettext, gettext_noop
+
+# A table cell without a figure: read aloud, unlike a dash (translated where it is shown).
+MISSING = gettext_noop("no data")
 AXIS_LABEL_CHARS = 36  # long notes and names cut for tick labels; full text is in hover
 HOVER_LINE_CHARS = 60  # hover boxes wrap instead of running off the screen
 
@@ -77,4 +80,4 @@ def unique(labels: Sequence[str]) -> list[str]:
 def format_score(value: float | None) -> str:
     """A score in whole points, as every page shows it (one decimal suggested a precision
     the notes do not have, and "47.6" here against "48" there read as two figures)."""
-    return MISSING if value is None else f"{value:.0f}"
+    return gettext(MISSING) if value is None else f"{value:.0f}"

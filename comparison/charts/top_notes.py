@@ -8,9 +8,16 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from comparison.charts.style import VERDICT_COLOURS, VERDICT_PATTERNS, bar_marker, layout, no_data
+from comparison.charts.style import (
+    VERDICT_COLOURS,
+    VERDICT_PATTERNS,
+    bar_marker,
+    layout,
+    no_data,
+    segment_label,
+)
 from comparison.charts.text import Table, escape_for_plotly, hover_text, one_line, shorten
-from maps.segments import SEGMENTS
+from comparison.charts.translation import gettext
 
 TOP_ITEMS_LIMIT = 10  # a projector slide holds about ten readable bars
 
@@ -33,10 +40,6 @@ def _ranked(items: Sequence[RankedNote], limit: int) -> list[RankedNote]:
     )[: max(limit, 0)]
 
 
-def _segment_label(key: str) -> str:
-    return next((segment.label for segment in SEGMENTS if segment.key == key), key)
-
-
 def top_items(
     items: Sequence[RankedNote],
     title: str,
@@ -51,7 +54,7 @@ def top_items(
     """
     if verdict is not None and verdict not in VERDICT_COLOURS:
         raise ValueError(f"unknown verdict {verdict!r}; choose one of {', '.join(VERDICT_COLOURS)}")
-    x_title, y_title = "Votes", "Note"
+    x_title, y_title = gettext("Votes"), gettext("Note")
     ranked = _ranked(items, limit)
     if not ranked:
         return no_data(title, x_title, y_title)
@@ -63,7 +66,7 @@ def top_items(
     for item in ranked:
         lines = [hover_text(item.text)]
         where = " · ".join(
-            part for part in (one_line(item.persona), _segment_label(item.segment)) if part
+            part for part in (one_line(item.persona), segment_label(item.segment)) if part
         )
         if where:
             lines.append(hover_text(where))
@@ -92,7 +95,9 @@ def top_items(
                 textposition="outside",
                 cliponaxis=False,
                 hovertext=details,
-                hovertemplate="%{hovertext}<br>Votes: %{x}<extra></extra>",
+                hovertemplate="%{hovertext}<br>"
+                + escape_for_plotly(gettext("Votes"))
+                + ": %{x}<extra></extra>",
             )
         ],
         layout=figure_layout,
@@ -102,9 +107,15 @@ def top_items(
 def top_items_table(
     items: Sequence[RankedNote], title: str, *, limit: int = TOP_ITEMS_LIMIT
 ) -> Table:
-    headers = ("Rank", "Note", "Votes", "Persona", "Segment")
+    headers = (
+        gettext("Rank"),
+        gettext("Note"),
+        gettext("Votes"),
+        gettext("Persona"),
+        gettext("Segment"),
+    )
     rows = tuple(
-        (str(rank), item.text, str(item.votes), item.persona, _segment_label(item.segment))
+        (str(rank), item.text, str(item.votes), item.persona, segment_label(item.segment))
         for rank, item in enumerate(_ranked(items, limit), 1)
     )
     return Table(title, headers, rows)

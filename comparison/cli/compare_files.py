@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from comparison import embeddings, engine
-from comparison.cli import text_output
+from comparison.cli import text_output, translation
+from comparison.cli.translation import gettext
 from maps.io import map_files
 
 EXIT_BAD_INPUT = 2
@@ -34,6 +35,7 @@ OPTION_NAMES = (
     "scorer",
     "language",
     "no_cross_segment",
+    "output_language",
 )
 
 
@@ -46,6 +48,7 @@ class BadInput(Exception):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    # The help is in English: it is built before the output language is known.
     parser.add_argument("internal", help="internal (hypotheses) map file, CSV or JSON")
     parser.add_argument("customer", help="customer workshop map file, CSV or JSON")
     parser.add_argument("--format", choices=["json", "text"], default="text")
@@ -56,11 +59,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=engine.SCORER_CHOICES,
         help="default: hybrid with the semantic extra installed, else blend (lexical)",
     )
-    parser.add_argument("--language", choices=["auto", "en", "de"])
+    parser.add_argument(
+        "--language",
+        choices=["auto", "en", "de"],
+        help="the language of the notes, for matching (default: auto)",
+    )
     parser.add_argument(
         "--no-cross-segment",
         action="store_true",
         help="do not look for right insights in the wrong segment",
+    )
+    parser.add_argument(
+        "--output-language",
+        choices=translation.LANGUAGES,
+        help="the language of the text output and messages "
+        "(default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG, else en)",
     )
 
 
@@ -74,9 +87,12 @@ def run(
     scorer: str | None = None,
     language: str | None = None,
     no_cross_segment: bool = False,
+    output_language: str | None = None,
     stdout: TextIO,
 ) -> None:
-    """Compare the two files and write the report to `stdout`; raise BadInput."""
+    """Compare the two files and write the report to `stdout`; raise BadInput (its lines
+    in the output language too)."""
+    translation.activate(output_language)
     overrides = {
         "threshold": threshold,
         "partial_threshold": partial_threshold,
@@ -91,7 +107,7 @@ def run(
     try:
         run_settings = engine.Settings.from_dict(settings_data)
     except ValueError as error:
-        raise BadInput([f"settings: {error}"]) from None
+        raise BadInput([gettext("settings: %(error)s") % {"error": error}]) from None
     internal_notes = read_notes(internal)
     customer_notes = read_notes(customer)
     embedder = _embedder_for(run_settings, [*internal_notes, *customer_notes])
@@ -122,10 +138,20 @@ def read_notes(path: str) -> list[engine.NoteIn]:
     file = Path(path)
     try:
         if file.stat().st_size > CLI_MAX_BYTES:
-            raise BadInput([f"{path}: larger than {CLI_MAX_BYTES // 1024 // 1024} MB"])
+            raise BadInput(
+                [
+                    gettext("%(path)s: larger than %(megabytes)s MB")
+                    % {"path": path, "megabytes": CLI_MAX_BYTES // 1024 // 1024}
+                ]
+            )
         data = file.read_bytes()
     except OSError as error:
-        raise BadInput([f"{path}: cannot read the file ({error.strerror})"]) from None
+        raise BadInput(
+            [
+                gettext("%(path)s: cannot read the file (%(reason)s)")
+                % {"path": path, "reason": error.strerror}
+            ]
+        ) from None
     try:
         parsed = map_files.parse_map_file(
             data, filename=file.name, max_notes=CLI_MAX_NOTES, max_bytes=CLI_MAX_BYTES

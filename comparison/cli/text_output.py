@@ -1,30 +1,46 @@
 """The CLI's text output: engine results and map-file errors as plain text (pure: no
-Django)."""
+Django), in the language `comparison.cli.translation` made active."""
 
 from __future__ import annotations
 
 from comparison import engine, verdicts
+from comparison.cli.translation import gettext, number, setting
 from maps.io import map_files
 from maps.segments import SEGMENTS
 
-# The verdicts' words (`comparison.verdicts`) in running text: lower case.
-VERDICT_LABELS = {key: label.lower() for key, label in verdicts.LABELS.items()}
+
+def verdict_words(key: str) -> str:
+    """A verdict's words (`comparison.verdicts`) in running text: the first letter lower
+    case ("partly confirmed", "richtige Erkenntnis, falsches Segment": German nouns keep
+    their capital)."""
+    label = gettext(verdicts.label(key))
+    return label[:1].lower() + label[1:]
 
 
 def describe_row_error(error: map_files.RowError) -> str:
-    where = []
+    reason = gettext(error.reason)
+    if error.row is not None and error.column:
+        return gettext("row %(row)s, column %(column)s: %(reason)s") % {
+            "row": error.row,
+            "column": error.column,
+            "reason": reason,
+        }
     if error.row is not None:
-        where.append(f"row {error.row}")
+        return gettext("row %(row)s: %(reason)s") % {"row": error.row, "reason": reason}
     if error.column:
-        where.append(f"column {error.column}")
-    return f"{', '.join(where)}: {error.reason}" if where else error.reason
+        return gettext("column %(column)s: %(reason)s") % {
+            "column": error.column,
+            "reason": reason,
+        }
+    return reason
 
 
 def _figures(metrics: dict) -> str:
-    return (
-        f"empathy {metrics['empathy_score']:.1f}  precision {metrics['precision']:.1f}  "
-        f"coverage {metrics['coverage']:.1f}"
-    )
+    return gettext("empathy %(empathy)s  precision %(precision)s  coverage %(coverage)s") % {
+        "empathy": number(metrics["empathy_score"]),
+        "precision": number(metrics["precision"]),
+        "coverage": number(metrics["coverage"]),
+    }
 
 
 def _matching_line(status: dict | None) -> list[str]:
@@ -32,11 +48,22 @@ def _matching_line(status: dict | None) -> list[str]:
     if status is None:
         return []
     if status["used"]:
-        line = f"Matching: {status['scorer']} ({status['model']})"
         if status.get("scoring_reason"):
-            line += f", per segment: {status['scoring_reason']}"
+            line = gettext("Matching: %(scorer)s (%(model)s), per segment: %(reason)s") % {
+                "scorer": status["scorer"],
+                "model": status["model"],
+                "reason": status["scoring_reason"],
+            }
+        else:
+            line = gettext("Matching: %(scorer)s (%(model)s)") % {
+                "scorer": status["scorer"],
+                "model": status["model"],
+            }
         return [line]
-    return [f"Matching: {status['scorer']}, because {status['fallback_reason']}"]
+    return [
+        gettext("Matching: %(scorer)s, because %(reason)s")
+        % {"scorer": status["scorer"], "reason": status["fallback_reason"]}
+    ]
 
 
 def result_as_text(result: engine.ComparisonResult) -> str:
@@ -44,29 +71,41 @@ def result_as_text(result: engine.ComparisonResult) -> str:
     texts = {note["id"]: note["text"] for note in (*data["internal"], *data["customer"])}
     pairs_by_internal = {pair["internal_id"]: pair for pair in data["pairs"]}
     lines = [
-        f"Gapmap comparison (engine {data['engine_version']}, scorer "
-        f"{data['settings']['scorer']}, threshold {data['settings']['threshold']}, "
-        f"partial {data['settings']['partial_threshold']})",
+        gettext(
+            "Gapmap comparison (engine %(engine)s, scorer %(scorer)s, threshold %(threshold)s, "
+            "partial %(partial)s)"
+        )
+        % {
+            "engine": data["engine_version"],
+            "scorer": data["settings"]["scorer"],
+            "threshold": setting(data["settings"]["threshold"]),
+            "partial": setting(data["settings"]["partial_threshold"]),
+        },
         *_matching_line(data["summary"].get("semantic")),
-        f"Overall: {_figures(data['summary'])}",
+        gettext("Overall: %(figures)s") % {"figures": _figures(data["summary"])},
         "",
     ]
     for segment in SEGMENTS:
-        lines.append(f"== {segment.label}: {_figures(data['segments'][segment.key])}")
+        figures = _figures(data["segments"][segment.key])
+        lines.append(f"== {gettext(segment.label)}: {figures}")
         for note in data["internal"]:
             if note["segment"] != segment.key:
                 continue
-            lines.append(f"  [{VERDICT_LABELS[note['verdict']]}] {note['text']}")
+            lines.append(f"  [{verdict_words(note['verdict'])}] {note['text']}")
             pair = pairs_by_internal.get(note["id"])
             if pair:
-                terms = ", ".join(pair["shared_terms"]) or "no shared terms"
-                lines.append(
-                    f"      ↔ {texts[pair['customer_id']]}  (score {pair['score']:.0f}; {terms})"
-                )
+                terms = ", ".join(pair["shared_terms"]) or gettext("no shared terms")
+                details = gettext("(score %(score)s; %(terms)s)") % {
+                    "score": number(pair["score"], 0),
+                    "terms": terms,
+                }
+                lines.append(f"      ↔ {texts[pair['customer_id']]}  {details}")
             if note["verdict"] not in ("confirmed", "misplaced"):
                 # What a person could confirm: the engine's suggestions, likeliest first.
                 lines.extend(
-                    f"      ? {texts[item['id']]}  (possible evidence, score {item['score']:.0f})"
+                    f"      ? {texts[item['id']]}  "
+                    + gettext("(possible evidence, score %(score)s)")
+                    % {"score": number(item["score"], 0)}
                     for item in note["suggestions"]
                 )
         missed = [
@@ -75,6 +114,6 @@ def result_as_text(result: engine.ComparisonResult) -> str:
             if note["segment"] == segment.key and note["verdict"] == "missed"
         ]
         for note in missed:
-            lines.append(f"  [{VERDICT_LABELS['missed']}] {note['text']}")
+            lines.append(f"  [{verdict_words('missed')}] {note['text']}")
         lines.append("")
     return "\n".join(lines)

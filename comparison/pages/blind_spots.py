@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from comparison.scores import segment_figures, share, summary_count
 from comparison.selectors.dashboard import PairResult
 from comparison.selectors.notes import SEGMENT_ORDER
@@ -39,7 +41,8 @@ class BlindSpot:
 
     @property
     def label(self) -> str:
-        return SEGMENT_LABELS.get(self.segment, self.segment)
+        label = SEGMENT_LABELS.get(self.segment)
+        return gettext(label) if label else self.segment
 
     @property
     def coverage(self) -> float | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
+from django.utils.translation import get_language, gettext, pgettext
 
 from comparison import charts
 from comparison.models import Verdict
@@ -47,7 +48,7 @@ TREND_SERIES_LIMIT = 8
 # Building plotly figures is most of a render; the figures change only when a report does,
 # and the key is a digest of everything they show, so a cached one is never stale.
 CHART_CACHE_SECONDS = 3600
-CHART_CACHE_VERSION = 4  # bump when the cached data or figures change shape or module
+CHART_CACHE_VERSION = 5  # bump when the cached data or figures change shape or module
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class PersonaHeadline:
     score: int | None
     previous: int | None = None
     previous_label: str = ""
+    previous_in_text: str = ""  # the previous round inside a sentence ("since round 1")
 
     @property
     def change(self) -> int | None:
@@ -68,9 +70,26 @@ class PersonaHeadline:
             return None
         return self.score - self.previous
 
+    @property
+    def signed_change(self) -> str:
+        """The change with its sign ("+3", "-2"), for the headline's sentence."""
+        return "" if self.change is None else f"{self.change:+d}"
+
 
 def _whole(score: float | None) -> int | None:
     return None if score is None else round(score)
+
+
+def round_label(number: int, *, dated: bool = True, in_text: bool = False) -> str:
+    """ "Round 2", or "round 2" inside a sentence (German keeps "Runde 2"), marked when the
+    round's customer workshop has no date and its report's day stands in."""
+    if in_text:
+        label = pgettext("a round inside a sentence", "round %(number)s") % {"number": number}
+    else:
+        label = gettext("Round %(number)s") % {"number": number}
+    if dated:
+        return label
+    return gettext("%(round)s (workshop undated: report date)") % {"round": label}
 
 
 def persona_headlines(results: Sequence[PairResult]) -> list[PersonaHeadline]:
@@ -79,8 +98,14 @@ def persona_headlines(results: Sequence[PairResult]) -> list[PersonaHeadline]:
     headlines = []
     for persona_results in _group(results, lambda result: result.persona_id).values():
         (trend,) = persona_trends(persona_results)
+        rounds = sorted(_group(persona_results, _round_key).items())
         latest = trend.points[-1]
         before = trend.points[-2] if len(trend.points) > 1 else None
+        previous_in_text = ""
+        if before:
+            (previous_round, _), in_round = rounds[-2]
+            dated = all(result.dated_by_workshop for result in in_round)
+            previous_in_text = round_label(previous_round, dated=dated, in_text=True)
         headlines.append(
             PersonaHeadline(
                 persona=trend.persona,
@@ -89,6 +114,7 @@ def persona_headlines(results: Sequence[PairResult]) -> list[PersonaHeadline]:
                 score=_whole(latest.empathy_score),
                 previous=_whole(before.empathy_score) if before else None,
                 previous_label=before.label if before else "",
+                previous_in_text=previous_in_text,
             )
         )
     return sorted(headlines, key=lambda headline: headline.persona.casefold())
@@ -246,9 +272,8 @@ def persona_trends(results: Sequence[PairResult]) -> list[charts.PersonaTrend]:
     for persona_results in _group(results, lambda result: result.persona_id).values():
         points = []
         for (round_number, day), in_round in sorted(_group(persona_results, _round_key).items()):
-            label = f"Round {round_number}"
-            if not all(result.dated_by_workshop for result in in_round):
-                label += " (workshop undated: report date)"
+            dated = all(result.dated_by_workshop for result in in_round)
+            label = round_label(round_number, dated=dated)
             points.append(
                 charts.TrendPoint(
                     workshop_date=day,
@@ -304,7 +329,14 @@ def dashboard_cached(
     """`dashboard_data`, reused while nothing it shows has changed. The caller has checked
     that `user` belongs to `workspace`: every member sees the same dashboard."""
     filters = filters or DashboardFilters()
-    state = (CHART_CACHE_VERSION, workspace.pk, filters, dashboard_fingerprint(user, workspace))
+    # Per language: the data hold translated labels (rounds, perspectives without a team).
+    state = (
+        CHART_CACHE_VERSION,
+        get_language(),
+        workspace.pk,
+        filters,
+        dashboard_fingerprint(user, workspace),
+    )
     key = f"gapmap:dashboard-data:{hashlib.sha256(repr(state).encode()).hexdigest()}"
     data = cache.get(key)
     if data is None:
@@ -373,7 +405,7 @@ def _build_perspective_charts(data: Dashboard) -> list[charts.Chart]:
 def _cached_charts(
     name: str, data: Dashboard, build: Callable[[Dashboard], list[charts.Chart]]
 ) -> list[charts.Chart]:
-    key = f"gapmap:{name}:{data.digest}"
+    key = f"gapmap:{name}:{get_language()}:{data.digest}"  # figures speak the reader's language
     built = cache.get(key)
     if built is None:
         built = build(data)

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
+
 from comparison.models import MatchKind, Report, Verdict
 from comparison.scores import share
 from comparison.selectors.notes import customer_key, note_authors, report_rows_with_also
 
-NO_AUTHOR = "No author recorded"
-UNKNOWN_AUTHOR = "Unknown author (note deleted)"
+# In English; shown through `gettext`.
+NO_AUTHOR = gettext_noop("No author recorded")
+UNKNOWN_AUTHOR = gettext_noop("Unknown author (note deleted)")
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,8 @@ def participant_overconfidence(report: Report) -> list[ParticipantRow]:
 
     def author_of(note_id: int | None) -> str:
         if note_id is None or note_id not in authors:
-            return UNKNOWN_AUTHOR
-        return authors[note_id].strip() or NO_AUTHOR
+            return gettext(UNKNOWN_AUTHOR)
+        return authors[note_id].strip() or gettext(NO_AUTHOR)
 
     counts: dict[str, list[int]] = {}  # author -> [hypotheses, confirmed, unconfirmed, anticipated]
     for match in matches:

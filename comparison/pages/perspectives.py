@@ -15,6 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop
+
 from comparison import engine
 from comparison.charts.text import unique
 from comparison.models import Verdict
@@ -35,7 +38,7 @@ from maps.models import Persona
 from maps.segments import SEGMENT_KEYS
 from maps.selectors import AnyUser
 
-NO_TEAM = "No team given"
+NO_TEAM = gettext_noop("No team given")  # shown through `gettext`
 # At most this many teams are compared pairwise inside a request (8 teams = 28 runs).
 DISAGREEMENT_MAX_TEAMS = 8
 # Rows of the "who anticipated what" matrix drawn on the page; the page says when more
@@ -143,7 +146,7 @@ def perspective_labels(rows: Sequence[ReportRow | PairResult]) -> list[str]:
     """Each pair's perspective label: its team, else the internal map's title; a label
     used twice (one team, two maps) gets the map's title to keep the columns apart, and
     one team with two maps of one title numbers them."""
-    base = [row.team.strip() or row.internal_title or NO_TEAM for row in rows]
+    base = [row.team.strip() or row.internal_title or gettext(NO_TEAM) for row in rows]
     labels = [
         f"{label} · {row.internal_title}" if base.count(label) > 1 else label
         for label, row in zip(base, rows, strict=True)
@@ -230,16 +233,18 @@ def team_disagreements(
     if len(labels) < 2:
         return [], ""
     if len(labels) > DISAGREEMENT_MAX_TEAMS:
-        return [], (
-            f"{len(labels)} perspectives: the pairwise comparison stops at "
-            f"{DISAGREEMENT_MAX_TEAMS} teams."
-        )
+        return [], gettext(
+            "%(count)s perspectives: the pairwise comparison stops at %(limit)s teams."
+        ) % {"count": len(labels), "limit": DISAGREEMENT_MAX_TEAMS}
     largest = max(len(notes) for notes in notes_by_team)
     if largest > note_matching.COMPARE_MAX_NOTES:
-        return [], (
-            f"A perspective has {largest:,} hypotheses; teams are compared with each other "
-            f"up to {note_matching.COMPARE_MAX_NOTES:,} each."
-        )
+        return [], gettext(
+            "A perspective has %(count)s hypotheses; teams are compared with each other "
+            "up to %(limit)s each."
+        ) % {
+            "count": number_format(largest, force_grouping=True),
+            "limit": number_format(note_matching.COMPARE_MAX_NOTES, force_grouping=True),
+        }
     found = []
     for first in range(len(labels)):
         for second in range(first + 1, len(labels)):

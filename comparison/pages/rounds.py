@@ -8,6 +8,9 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
 from comparison import engine
 from comparison.pages import note_matching
 from comparison.pages.perspectives import NO_TEAM
@@ -50,9 +53,8 @@ def diff_notes(
             (),
             (),
             0,
-            skipped=(
-                f"More than {note_matching.COMPARE_MAX_NOTES:,} notes on one side: not diffed here."
-            ),
+            skipped=gettext("More than %(limit)s notes on one side: not diffed here.")
+            % {"limit": number_format(note_matching.COMPARE_MAX_NOTES, force_grouping=True)},
         )
     if not old or not new:
         return NoteDiff(label, tuple(sorted_notes(new)), tuple(sorted_notes(old)), (), 0)
@@ -88,7 +90,7 @@ class TrendPoint:
 
     @property
     def label(self) -> str:
-        return f"Round {self.round}"
+        return gettext("Round %(number)s") % {"number": self.round}
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def segment_trend(rows: Sequence[ReportRow]) -> list[TrendPoint]:
 
 
 def _team(empathy_map: EmpathyMap) -> str:
-    return empathy_map.team.strip() or NO_TEAM
+    return empathy_map.team.strip() or gettext(NO_TEAM)
 
 
 def rounds_diff(user: AnyUser, persona: Persona, old_round: int, new_round: int) -> RoundsDiff:
@@ -155,7 +157,7 @@ def rounds_diff(user: AnyUser, persona: Persona, old_round: int, new_round: int)
             notes(old_round, Perspective.CUSTOMER),
             notes(new_round, Perspective.CUSTOMER),
             settings,
-            label="Customer workshop",
+            label=gettext("Customer workshop"),
         ),
         internal=tuple(
             diff_notes(

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db.models import Count, F, Max, OuterRef, QuerySet, StringAgg, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.utils.translation import gettext
 
 from comparison.models import Match, MatchKind, Report, ReportStatus
 from comparison.scores import pooled_score
@@ -193,7 +194,8 @@ class RoundNote:
 
     @property
     def segment_label(self) -> str:
-        return SEGMENT_LABELS.get(self.segment, self.segment)
+        label = SEGMENT_LABELS.get(self.segment)
+        return gettext(label) if label else self.segment
 
 
 # Team names joined in SQL and split again: a line break never occurs in a map's title or

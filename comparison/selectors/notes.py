@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from comparison.models import Match, MatchKind, Report
 from maps.models import Note
 from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS
@@ -44,7 +46,8 @@ class NoteRef:
 
     @property
     def segment_label(self) -> str:
-        return SEGMENT_LABELS.get(self.segment, self.segment)
+        label = SEGMENT_LABELS.get(self.segment)
+        return gettext(label) if label else self.segment
 
 
 def internal_note(row: Mapping[str, Any]) -> NoteRef:

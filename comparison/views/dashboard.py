@@ -11,6 +11,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.formats import localize_input
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -30,30 +33,50 @@ from maps.selectors import has_role, workspaces_for
 PLOTLY_JS_MAX_AGE = 86_400
 
 
-class DashboardFilterForm(forms.Form):
-    """Persona and customer-workshop date range; every field optional."""
+def _date_input() -> forms.DateInput:
+    """A text box for a day in the reader's order ("31.12.2026" in German), its placeholder
+    showing that order. Not `type="date"`: browsers show that in the operating system's
+    locale, not the page's, and send ISO whatever the user reads."""
+    return forms.DateInput(
+        attrs={
+            # Translators: the order of a date the reader types; German: TT.MM.JJJJ.
+            "placeholder": pgettext_lazy("date input placeholder", "YYYY-MM-DD"),
+            "autocomplete": "off",
+            "size": 12,
+        }
+    )
 
-    persona = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+class DashboardFilterForm(forms.Form):
+    """Persona and customer-workshop date range; every field optional.
+
+    The dates are localised: they show and accept the language's own order (German
+    31.12.2026, English 2026-12-31) and always accept ISO 8601 (2026-12-31) as well, so
+    links with ISO dates work in every language."""
+
+    persona = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Persona")
+    )
     date_from = forms.DateField(
-        required=False, label="Workshops from", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, localize=True, label=_("Workshops from"), widget=_date_input()
     )
     date_to = forms.DateField(
-        required=False, label="Workshops until", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, localize=True, label=_("Workshops until"), widget=_date_input()
     )
 
     def __init__(self, *args, personas: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Choices from the already fetched personas: validating costs no query, and a
         # persona of another workspace is simply not a valid choice.
-        self.fields["persona"].choices = [("", "All personas"), *personas]
+        self.fields["persona"].choices = [("", gettext("All personas")), *personas]
 
     def clean(self) -> dict:
         cleaned = super().clean()
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_from > date_to:
             raise forms.ValidationError(
-                "“Workshops from” (%(start)s) is after “Workshops until” (%(end)s).",
-                params={"start": date_from.isoformat(), "end": date_to.isoformat()},
+                gettext("“Workshops from” (%(start)s) is after “Workshops until” (%(end)s)."),
+                params={"start": localize_input(date_from), "end": localize_input(date_to)},
             )
         return cleaned
 

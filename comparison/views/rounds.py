@@ -11,6 +11,8 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from comparison import charts
@@ -55,12 +57,12 @@ def round_perspectives(request: HttpRequest, pk: int, round: int) -> HttpRespons
 class RoundsForm(forms.Form):
     """The two rounds to diff; both must be rounds of the persona's maps."""
 
-    old = forms.TypedChoiceField(coerce=int, label="Earlier round")
-    new = forms.TypedChoiceField(coerce=int, label="Later round")
+    old = forms.TypedChoiceField(coerce=int, label=_("Earlier round"))
+    new = forms.TypedChoiceField(coerce=int, label=_("Later round"))
 
     def __init__(self, *args, rounds: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(number, f"Round {number}") for number in rounds]
+        choices = [(number, gettext("Round %(number)s") % {"number": number}) for number in rounds]
         self.fields["old"].choices = choices
         self.fields["new"].choices = choices
 
@@ -68,7 +70,7 @@ class RoundsForm(forms.Form):
         cleaned = super().clean()
         old, new = cleaned.get("old"), cleaned.get("new")
         if old is not None and old == new:
-            raise forms.ValidationError("Choose two different rounds to compare.")
+            raise forms.ValidationError(gettext("Choose two different rounds to compare."))
         return cleaned
 
 

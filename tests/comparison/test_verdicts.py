@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 from django.template import Context, Template
+from django.utils import translation
+from django.utils.translation import gettext
 
 from comparison import charts, verdicts
 from comparison.cli import text_output
@@ -35,7 +37,23 @@ def test_the_stylesheet_colours_are_the_vocabulary_colours():
 def test_charts_and_command_line_use_the_vocabulary():
     assert charts.VERDICT_LABELS == verdicts.LABELS
     assert charts.VERDICT_COLOURS == verdicts.COLOURS
-    assert text_output.VERDICT_LABELS["partial"] == "partly confirmed"
+    assert text_output.verdict_words("partial") == "partly confirmed"
+
+
+def test_the_vocabulary_reads_in_german():
+    with translation.override("de"):
+        assert [gettext(verdict.label) for verdict in verdicts.VERDICTS] == [
+            "Bestätigt",
+            "Teilweise bestätigt",
+            "Richtige Erkenntnis, falsches Segment",
+            "Nicht bestätigt",
+            "Vorhergesehen",
+            "Übersehen",
+        ]
+        assert (
+            gettext(verdicts.BY_KEY["missed"].help_text) == "Das Team hatte es nicht vorhergesagt."
+        )
+        assert charts.verdict_bars_table({}).headers[1:3] == ("Bestätigt", "Teilweise bestätigt")
 
 
 def test_template_filters_read_the_vocabulary():
