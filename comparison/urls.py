@@ -14,6 +14,7 @@ urlpatterns = [
         reports.report_commentary,
         name="report-commentary",
     ),
+    path("reports/<int:pk>/language/", reports.report_language, name="report-language"),
     path(
         "reports/<int:pk>/export.<slug:file_format>",
         exports.report_export,

@@ -14,6 +14,7 @@ through `comparison.next_actions.services`, which check the editor role (403 for
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -143,7 +144,7 @@ class ReportNextActionsCarryView(SealConflictMixin, APIView):
         data.is_valid(raise_exception=True)
         empathy_map = maps_for(request.user).filter(pk=data.validated_data["map"]).first()
         if empathy_map is None:
-            raise serializers.ValidationError({"map": "No such map in your workspaces."})
+            raise serializers.ValidationError({"map": _("No such map in your workspaces.")})
         notes = action_services.next_actions_carry(
             user=request.user,
             report=report,

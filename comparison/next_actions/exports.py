@@ -1,4 +1,8 @@
-"""A report's next actions as files: CSV, and Markdown to paste into a wiki or a ticket."""
+"""A report's next actions as files: CSV, and Markdown to paste into a wiki or a ticket.
+
+In the active language (the caller sets the report's own); the CSV's column names are
+keys for scripts and stay as they are.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import io
 import re
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
+
 from comparison.models import ActionKind, NextAction, Report
+from comparison.templatetags.verdict_tags import action_kind_label, translated_segment_label
 from maps.io.spreadsheet import neutralize_spreadsheet_cell
-from maps.segments import SEGMENT_LABELS
 
 CSV_COLUMNS = (
     "position",
@@ -34,8 +40,8 @@ def actions_csv(actions: Sequence[NextAction]) -> str:
         carried = action.carried_to_note.map.title if action.carried_to_note_id else ""
         cells = (
             str(number),
-            action.get_kind_display(),
-            SEGMENT_LABELS.get(action.segment, action.segment),
+            action_kind_label(action.kind),
+            translated_segment_label(action.segment),
             action.question,
             action.hypothesis,
             action.test,
@@ -59,32 +65,32 @@ def _md(text: str) -> str:
 def actions_markdown(report: Report, actions: Sequence[NextAction]) -> str:
     pair = report.pair
     lines = [
-        f"# Next actions: {_md(pair.internal_map.persona.name)}",
+        "# " + _("Next actions: %(persona)s") % {"persona": _md(pair.internal_map.persona.name)},
         "",
-        f"From the comparison of {_md(pair.internal_map.title)} with "
-        f"{_md(pair.customer_map.title)}.",
+        _("From the comparison of %(internal)s with %(customer)s.")
+        % {"internal": _md(pair.internal_map.title), "customer": _md(pair.customer_map.title)},
         "",
     ]
     questions = [a for a in actions if a.kind == ActionKind.HOW_MIGHT_WE]
     cards = [a for a in actions if a.kind == ActionKind.TEST_CARD]
     if questions:
-        lines += ["## How might we…", ""]
+        lines += ["## " + _("How might we…"), ""]
         for action in questions:
-            where = SEGMENT_LABELS.get(action.segment, "")
+            where = translated_segment_label(action.segment)
             lines.append(f"- {_md(action.question)}" + (f" ({_md(where)})" if where else ""))
         lines.append("")
     if cards:
-        lines += ["## Test cards", ""]
+        lines += ["## " + _("Test cards"), ""]
         for number, action in enumerate(cards, 1):
             lines += [
-                f"### Test card {number}",
+                "### " + _("Test card %(number)s") % {"number": number},
                 "",
-                f"- **We believe that** {_md(action.hypothesis)}",
-                f"- **To verify that, we will** {_md(action.test)}",
-                f"- **And measure** {_md(action.metric)}",
-                f"- **We are right if** {_md(action.criterion)}",
+                f"- **{_('We believe that')}** {_md(action.hypothesis)}",
+                f"- **{_('To verify that, we will')}** {_md(action.test)}",
+                f"- **{_('And measure')}** {_md(action.metric)}",
+                f"- **{_('We are right if')}** {_md(action.criterion)}",
                 "",
             ]
     if not actions:
-        lines += ["No next actions yet.", ""]
+        lines += [_("No next actions yet."), ""]
     return "\n".join(lines)

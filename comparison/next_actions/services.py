@@ -15,6 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comparison.models import (
     ActionKind,
@@ -46,16 +49,17 @@ FIELD_LIMITS = {
 }  # the model's max_length, checked here for a readable message
 
 
-# "How might we …" per segment: what the missed customer note asks of the team.
+# "How might we …" per segment: what the missed customer note asks of the team. Drafted
+# in the report's language (`next_actions_draft`), the language its exports are in.
 _HMW_TEMPLATES = {
-    "sees": "How might we respond to what customers see: “{text}”?",
-    "says_does": "How might we support what customers say and do: “{text}”?",
-    "hears": "How might we take into account what customers hear: “{text}”?",
-    "thinks_feels": "How might we address what customers think and feel: “{text}”?",
-    "pains": "How might we relieve this pain: “{text}”?",
-    "gains": "How might we help customers achieve this: “{text}”?",
+    "sees": gettext_lazy("How might we respond to what customers see: “%(text)s”?"),
+    "says_does": gettext_lazy("How might we support what customers say and do: “%(text)s”?"),
+    "hears": gettext_lazy("How might we take into account what customers hear: “%(text)s”?"),
+    "thinks_feels": gettext_lazy("How might we address what customers think and feel: “%(text)s”?"),
+    "pains": gettext_lazy("How might we relieve this pain: “%(text)s”?"),
+    "gains": gettext_lazy("How might we help customers achieve this: “%(text)s”?"),
 }
-_HMW_FALLBACK = "How might we address this: “{text}”?"
+_HMW_FALLBACK = gettext_lazy("How might we address this: “%(text)s”?")
 _TRAILING = re.compile(r"[\s.!?;:,…]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -63,7 +67,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def how_might_we(text: str, segment: str) -> str:
     """A deterministic "How might we…" question from a missed customer note."""
     core = _TRAILING.sub("", " ".join(text.split())) or text.strip()
-    return _HMW_TEMPLATES.get(segment, _HMW_FALLBACK).format(text=core)
+    return str(_HMW_TEMPLATES.get(segment, _HMW_FALLBACK)) % {"text": core}
 
 
 def carried_text(action: NextAction) -> str:
@@ -84,8 +88,11 @@ def _check_room(report: Report, adding: int) -> None:
     existing = NextAction.objects.filter(report=report).count()
     if existing + adding > MAX_ACTIONS_PER_REPORT:
         raise ValidationError(
-            f"A report holds at most {MAX_ACTIONS_PER_REPORT} next actions; it has "
-            f"{existing} and {adding} more would exceed that."
+            _(
+                "A report holds at most %(limit)s next actions; it has %(existing)s and "
+                "%(adding)s more would exceed that."
+            )
+            % {"limit": MAX_ACTIONS_PER_REPORT, "existing": existing, "adding": adding}
         )
 
 
@@ -96,22 +103,34 @@ def _clean_fields(kind: str, values: dict[str, str]) -> dict[str, str]:
     cleaned: dict[str, str] = {}
     for name, value in values.items():
         if name not in EDITABLE_FIELDS:
-            errors[name] = f"“{name}” cannot be set; editable: {', '.join(EDITABLE_FIELDS)}."
+            errors[name] = _("“%(name)s” cannot be set; editable: %(fields)s.") % {
+                "name": name,
+                "fields": ", ".join(EDITABLE_FIELDS),
+            }
             continue
         if not isinstance(value, str):
-            errors[name] = "Must be text."
+            errors[name] = _("Must be text.")
             continue
         text = value.strip()
         if _CONTROL.search(text):
-            errors[name] = "Contains a control character (such as NUL); remove it."
+            errors[name] = _("Contains a control character (such as NUL); remove it.")
         elif name == "segment":
             if text and text not in SEGMENT_KEYS:
-                errors[name] = f"Unknown segment “{text}”; use one of {', '.join(SEGMENT_KEYS)}."
+                errors[name] = _("Unknown segment “%(segment)s”; use one of %(segments)s.") % {
+                    "segment": text,
+                    "segments": ", ".join(SEGMENT_KEYS),
+                }
         elif len(text) > FIELD_LIMITS[name]:
-            errors[name] = f"At most {FIELD_LIMITS[name]} characters (this has {len(text)})."
+            errors[name] = _("At most %(limit)s characters (this has %(length)s).") % {
+                "limit": FIELD_LIMITS[name],
+                "length": len(text),
+            }
         cleaned[name] = text
     if kind not in ActionKind.values:
-        errors["kind"] = f"Unknown kind “{kind}”; use one of {', '.join(ActionKind.values)}."
+        errors["kind"] = _("Unknown kind “%(kind)s”; use one of %(kinds)s.") % {
+            "kind": kind,
+            "kinds": ", ".join(ActionKind.values),
+        }
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -119,15 +138,15 @@ def _clean_fields(kind: str, values: dict[str, str]) -> dict[str, str]:
 
 def _require_main_text(action: NextAction) -> None:
     if action.kind == ActionKind.HOW_MIGHT_WE and not action.question:
-        raise ValidationError({"question": "A “How might we…” action needs its question."})
+        raise ValidationError({"question": _("A “How might we…” action needs its question.")})
     if action.kind == ActionKind.TEST_CARD and not action.hypothesis:
-        raise ValidationError({"hypothesis": "A test card needs its hypothesis."})
+        raise ValidationError({"hypothesis": _("A test card needs its hypothesis.")})
 
 
 def _report_of(action: NextAction) -> Report:
     if action.report_id is None:
         # The report was deleted: the action stays with its pair, under the pair's rules.
-        raise ValidationError("This action's report was deleted; it can no longer change.")
+        raise ValidationError(_("This action's report was deleted; it can no longer change."))
     return Report.objects.select_related("pair__internal_map__persona").get(pk=action.report_id)
 
 
@@ -153,8 +172,8 @@ def next_actions_draft(*, user: AbstractBaseUser, report: Report) -> DraftOutcom
     report = Report.objects.select_for_update().select_related("pair").get(pk=report.pk)
     if report.status != ReportStatus.SUCCEEDED:
         raise ValidationError(
-            "Next actions are drafted from a finished comparison; this report is "
-            f"{report.get_status_display().lower()}."
+            _("Next actions are drafted from a finished comparison; this report is %(status)s.")
+            % {"status": str(report.get_status_display()).lower()}
         )
     drafted = set(
         NextAction.objects.filter(report=report, source_match__isnull=False).values_list(
@@ -180,12 +199,12 @@ def next_actions_draft(*, user: AbstractBaseUser, report: Report) -> DraftOutcom
     actions = []
     for offset, match in enumerate(chosen):
         if match.customer_text:
+            with translation.override(report.language):
+                question = how_might_we(match.customer_text, match.customer_segment)
             action = NextAction(
                 kind=ActionKind.HOW_MIGHT_WE,
                 segment=match.customer_segment,
-                question=how_might_we(match.customer_text, match.customer_segment)[
-                    : FIELD_LIMITS["question"]
-                ],
+                question=question[: FIELD_LIMITS["question"]],
             )
         else:
             action = NextAction(
@@ -288,15 +307,18 @@ def next_actions_carry(
     _require_editor(user, report)
     if empathy_map.sealed_at is not None:
         raise ValidationError(
-            f"The map “{empathy_map.title}” is sealed: nothing can be added to it. "
-            "Choose another map or ask an owner to unseal it."
+            _(
+                "The map “%(map)s” is sealed: nothing can be added to it. "
+                "Choose another map or ask an owner to unseal it."
+            )
+            % {"map": empathy_map.title}
         )
     if (
         empathy_map.perspective != Perspective.INTERNAL
         or empathy_map.persona_id != report.pair.internal_map.persona_id
     ):
         raise ValidationError(
-            {"map": "Carry next actions into an internal map of the same persona."}
+            {"map": _("Carry next actions into an internal map of the same persona.")}
         )
     actions = NextAction.objects.select_for_update().filter(
         report=report, carried_to_note__isnull=True
@@ -307,21 +329,30 @@ def next_actions_carry(
         )
         if unknown:
             raise ValidationError(
-                {"actions": f"Not actions of this report: {', '.join(map(str, sorted(unknown)))}."}
+                {
+                    "actions": _("Not actions of this report: %(ids)s.")
+                    % {"ids": ", ".join(map(str, sorted(unknown)))}
+                }
             )
         actions = actions.filter(pk__in=action_ids)
     actions = list(actions.order_by("position", "id"))
     if not actions:
-        raise ValidationError("Every chosen action has already been carried into a map.")
+        raise ValidationError(_("Every chosen action has already been carried into a map."))
     errors = []
     for number, action in enumerate(actions, 1):
         text = carried_text(action)
         if not action.segment:
-            errors.append(f"Action {number} has no segment; choose one before carrying it.")
+            errors.append(
+                _("Action %(number)s has no segment; choose one before carrying it.")
+                % {"number": number}
+            )
         if len(text) > MAX_NOTE_CHARS:
             errors.append(
-                f"Action {number} is {len(text)} characters long; a note holds at most "
-                f"{MAX_NOTE_CHARS}. Shorten it first."
+                _(
+                    "Action %(number)s is %(length)s characters long; a note holds at most "
+                    "%(limit)s. Shorten it first."
+                )
+                % {"number": number, "length": len(text), "limit": MAX_NOTE_CHARS}
             )
     if errors:
         raise ValidationError({"actions": errors})

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from comparison import charts, verdicts
 from comparison.models import (
     MAX_COMMENTARY_CHARS,
@@ -22,16 +25,21 @@ from comparison.models import (
 )
 from comparison.selectors.reports import report_commentary_blocks, report_seal
 from comparison.selectors.suggestions import awaits_review, report_suggestions
-from maps.segments import SEGMENT_LABELS, SEGMENTS
+from comparison.templatetags.verdict_tags import (
+    translated_segment_label,
+    translated_verdict_help,
+    translated_verdict_label,
+)
+from maps.segments import SEGMENTS
 from maps.selectors import map_edited_after_workshop
 
-MEASURE_HELP: dict[str, str] = {
-    "empathy_score": "harmonic mean of precision and coverage",
-    "precision": "share of the team's hypotheses that customers confirmed",
-    "coverage": "share of the customers' notes the team anticipated",
+MEASURE_HELP = {
+    "empathy_score": gettext_lazy("harmonic mean of precision and coverage"),
+    "precision": gettext_lazy("share of the team's hypotheses that customers confirmed"),
+    "coverage": gettext_lazy("share of the customers' notes the team anticipated"),
 }
 RIGHT_VERDICTS = (Verdict.CONFIRMED, Verdict.PARTIAL)
-WEIGHTED_SCORES_TITLE = "Vote-weighted scores by segment"
+WEIGHTED_SCORES_TITLE = gettext_lazy("Vote-weighted scores by segment")
 # The report's first screen names this many items per question; the sections below list
 # them all. Three fit a 1440x900 screen next to the scores (tests/e2e/test_report_layout.py).
 SUMMARY_TOP_ITEMS = 3
@@ -48,7 +56,7 @@ class ReportNote:
 
     @property
     def label(self) -> str:
-        return verdicts.label(self.verdict)
+        return translated_verdict_label(self.verdict)
 
     @property
     def icon(self) -> str:
@@ -56,7 +64,7 @@ class ReportNote:
 
     @property
     def segment_label(self) -> str:
-        return SEGMENT_LABELS.get(self.segment, self.segment)
+        return translated_segment_label(self.segment)
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ class Evidence:
 
     @property
     def segment_label(self) -> str:
-        return SEGMENT_LABELS.get(self.suggestion.customer_segment, "")
+        return translated_segment_label(self.suggestion.customer_segment)
 
     @property
     def same_segment(self) -> bool:
@@ -162,7 +170,7 @@ def report_sections(
         "segments": [
             {
                 "key": segment.key,
-                "label": segment.label,
+                "label": translated_segment_label(segment.key),
                 "figures": segment_figures.get(segment.key, {}),
                 "rows": rows_by_segment[segment.key],
             }
@@ -179,9 +187,9 @@ def _verdict_legend() -> list[dict[str, str]]:
     return [
         {
             "key": verdict.key,
-            "label": verdict.label,
+            "label": translated_verdict_label(verdict.key),
             "icon": verdict.icon,
-            "help": verdict.help_text,
+            "help": translated_verdict_help(verdict.key),
             "side": verdict.side,
         }
         for verdict in verdicts.VERDICTS
@@ -198,7 +206,7 @@ def _board(notes: list[ReportNote], side: str) -> dict:
         "segments": {
             segment.key: {
                 "key": segment.key,
-                "label": segment.label,
+                "label": translated_segment_label(segment.key),
                 "notes": sorted(
                     by_segment[segment.key], key=lambda n: (-n.votes, n.text.casefold())
                 ),
@@ -300,17 +308,17 @@ def report_summary(reflection: dict) -> list[SummaryQuestion]:
     return [
         SummaryQuestion(
             key="right",
-            title="Where we were right",
+            title=_("Where we were right"),
             verdict=Verdict.CONFIRMED,
             count=len(right),
             total=hypotheses,
-            total_label="hypotheses",
+            total_label=_("hypotheses"),
             partial=sum(1 for m in right if m.verdict == Verdict.PARTIAL),
             items=tuple(
                 SummaryItem(
                     m.internal_text,
                     m.internal_votes,
-                    SEGMENT_LABELS.get(m.internal_segment, ""),
+                    translated_segment_label(m.internal_segment),
                     evidence=m.customer_text,
                 )
                 for m in right[:top]
@@ -318,22 +326,22 @@ def report_summary(reflection: dict) -> list[SummaryQuestion]:
         ),
         SummaryQuestion(
             key="wrong",
-            title="Where we were wrong",
+            title=_("Where we were wrong"),
             verdict=Verdict.UNCONFIRMED,
             count=len(reflection["wrong"]),
             total=hypotheses,
-            total_label="hypotheses",
+            total_label=_("hypotheses"),
             items=tuple(
                 SummaryItem(n.text, n.votes, n.segment_label) for n in reflection["wrong"][:top]
             ),
         ),
         SummaryQuestion(
             key="missed",
-            title="What we missed",
+            title=_("What we missed"),
             verdict=Verdict.MISSED,
             count=len(reflection["missed"]),
             total=customer_notes,
-            total_label="customer notes",
+            total_label=_("customer notes"),
             items=tuple(
                 SummaryItem(n.text, n.votes, n.segment_label) for n in reflection["missed"][:top]
             ),
@@ -360,8 +368,8 @@ def report_charts(summary: dict) -> dict[str, charts.Chart]:
         ),
         "weighted_scores": charts.page_chart(
             "report-chart-weighted-scores",
-            charts.segment_scores(summary, weighted=True, title=WEIGHTED_SCORES_TITLE),
-            charts.segment_scores_table(summary, weighted=True, title=WEIGHTED_SCORES_TITLE),
+            charts.segment_scores(summary, weighted=True, title=str(WEIGHTED_SCORES_TITLE)),
+            charts.segment_scores_table(summary, weighted=True, title=str(WEIGHTED_SCORES_TITLE)),
         ),
     }
 
@@ -373,8 +381,8 @@ def report_scores(summary: dict) -> dict:
         return [
             {
                 "key": key,
-                "label": charts.MEASURE_LABELS[key],
-                "help": MEASURE_HELP[key],
+                "label": _(charts.MEASURE_LABELS[key]),
+                "help": str(MEASURE_HELP[key]),
                 "value": metrics.get(key),
                 "weighted": metrics.get(f"weighted_{key}"),
             }
@@ -387,7 +395,7 @@ def report_scores(summary: dict) -> dict:
         "segments": [
             {
                 "key": segment.key,
-                "label": segment.label,
+                "label": translated_segment_label(segment.key),
                 "figures": figures(segments.get(segment.key) or {}),
                 "internal_count": (segments.get(segment.key) or {}).get("internal_count", 0),
                 "customer_count": (segments.get(segment.key) or {}).get("customer_count", 0),
@@ -444,8 +452,8 @@ def report_page_context(
                 ),
             }
             for empathy_map, heading in (
-                (report.pair.internal_map, "Team"),
-                (report.pair.customer_map, "Customers"),
+                (report.pair.internal_map, gettext_lazy("Team")),
+                (report.pair.customer_map, gettext_lazy("Customers")),
             )
         ],
         "review": report_review_status(report, suggestions),

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from comparison import verdicts
 from comparison.models import Report
 from comparison.pages.report import Evidence, report_review_status
 from comparison.selectors.suggestions import awaits_review, report_suggestions
-from maps.segments import SEGMENT_KEYS, SEGMENT_LABELS
+from comparison.templatetags.verdict_tags import translated_segment_label, translated_verdict_label
+from maps.segments import SEGMENT_KEYS
 
 _SEGMENT_RANK = {key: rank for rank, key in enumerate(SEGMENT_KEYS)}
 
@@ -29,11 +29,11 @@ class ReviewCard(Evidence):
 
     @property
     def hypothesis_segment_label(self) -> str:
-        return SEGMENT_LABELS.get(self.suggestion.internal_segment, "")
+        return translated_segment_label(self.suggestion.internal_segment)
 
     @property
     def verdict_label(self) -> str:
-        return verdicts.label(self.suggestion.internal_verdict)
+        return translated_verdict_label(self.suggestion.internal_verdict)
 
     @property
     def anchor(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comparison.models import MAX_COMMENTARY_CHARS, CommentarySection, Report, ReportCommentary
 from maps.models import Role
@@ -24,20 +25,20 @@ def commentary_save(
     if section not in CommentarySection.values:
         raise ValidationError(
             {
-                "section": f"Unknown section {section!r}; choose one of "
-                f"{', '.join(CommentarySection.values)}."
+                "section": _("Unknown section “%(section)s”; choose one of %(sections)s.")
+                % {"section": section, "sections": ", ".join(CommentarySection.values)}
             }
         )
     if not isinstance(text, str):
-        raise ValidationError({"text": "The commentary must be text."})
+        raise ValidationError({"text": _("The commentary must be text.")})
     cleaned = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if "\x00" in cleaned:
-        raise ValidationError({"text": "The commentary contains a NUL character; remove it."})
+        raise ValidationError({"text": _("The commentary contains a NUL character; remove it.")})
     if len(cleaned) > MAX_COMMENTARY_CHARS:
         raise ValidationError(
             {
-                "text": f"The commentary has {len(cleaned)} characters; "
-                f"the limit is {MAX_COMMENTARY_CHARS}."
+                "text": _("The commentary has %(length)s characters; the limit is %(limit)s.")
+                % {"length": len(cleaned), "limit": MAX_COMMENTARY_CHARS}
             }
         )
     with transaction.atomic():

@@ -14,6 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comparison.models import Report, ReportStatus, ShareLink
 from config.tokens import TOKEN_BYTES, token_hash
@@ -25,7 +28,11 @@ MIN_EXPIRY_DAYS = 1
 MAX_EXPIRY_DAYS = 90
 DEFAULT_EXPIRY_DAYS = 14
 
-EXPIRY_RANGE_MESSAGE = f"A share link expires after {MIN_EXPIRY_DAYS} to {MAX_EXPIRY_DAYS} days."
+EXPIRY_RANGE_MESSAGE = format_lazy(
+    gettext_lazy("A share link expires after {low} to {high} days."),
+    low=MIN_EXPIRY_DAYS,
+    high=MAX_EXPIRY_DAYS,
+)
 
 
 def _workspace_id(report: Report) -> int:
@@ -34,22 +41,24 @@ def _workspace_id(report: Report) -> int:
 
 def _require_editor(user: AnyUser, report: Report) -> None:
     if not has_role(user, _workspace_id(report), Role.EDITOR):
-        raise PermissionDenied("Sharing a report needs the editor role in its workspace.")
+        raise PermissionDenied(_("Sharing a report needs the editor role in its workspace."))
 
 
 def _validate_days(expires_in_days: object) -> int:
     # bool is an int subclass; True days is not a choice anyone means.
     if isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int):
         raise ValidationError(
-            {"expires_in_days": "Give the expiry as a whole number of days."},
+            {"expires_in_days": _("Give the expiry as a whole number of days.")},
             code="invalid",
         )
     if not MIN_EXPIRY_DAYS <= expires_in_days <= MAX_EXPIRY_DAYS:
         raise ValidationError(
             {
-                "expires_in_days": (
-                    f"{EXPIRY_RANGE_MESSAGE[:-1]}; {expires_in_days} is outside that range."
+                "expires_in_days": _(
+                    "A share link expires after %(low)s to %(high)s days; %(days)s is outside "
+                    "that range."
                 )
+                % {"low": MIN_EXPIRY_DAYS, "high": MAX_EXPIRY_DAYS, "days": expires_in_days}
             },
             code="out_of_range",
         )
@@ -66,9 +75,9 @@ def share_link_create(
     days = _validate_days(expires_in_days)
     if report.status != ReportStatus.SUCCEEDED:
         raise ValidationError(
-            "Only a finished report can be shared; this one is %(status)s.",
+            _("Only a finished report can be shared; this one is %(status)s."),
             code="not_finished",
-            params={"status": report.get_status_display().lower()},
+            params={"status": str(report.get_status_display()).lower()},
         )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = ShareLink(

@@ -2,7 +2,8 @@
 
 Thin: the parent comes through `reports_for` (another workspace answers 404), writes go
 through `comparison.next_actions.services`, which check the editor role (PermissionDenied,
-a 403, for viewers). Viewers read the list and download the exports.
+a 403, for viewers). Viewers read the list and download the exports, which are in the
+report's own language (`Report.language`), like the report's other exports.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from comparison.models import ActionKind, NextAction, Report
@@ -38,7 +42,11 @@ class ActionForm(forms.Form):
     """An action's editable fields (both kinds; the service checks what each needs)."""
 
     segment = forms.ChoiceField(
-        choices=[("", "No segment"), *((s.key, s.label) for s in SEGMENTS)], required=False
+        choices=[
+            ("", gettext_lazy("No segment")),
+            *((s.key, gettext_lazy(s.label)) for s in SEGMENTS),
+        ],
+        required=False,
     )
     question = forms.CharField(
         required=False, max_length=action_services.FIELD_LIMITS["question"], widget=forms.Textarea
@@ -123,16 +131,36 @@ def actions_draft(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
         return _back(report)
-    text = f"{len(outcome.created)} next action{'s' if len(outcome.created) != 1 else ''} drafted."
+    created = len(outcome.created)
+    parts = [
+        ngettext("%(count)s next action drafted.", "%(count)s next actions drafted.", created)
+        % {"count": created}
+    ]
     if outcome.already_drafted:
-        text += f" {outcome.already_drafted} note(s) already had one."
-    if outcome.left_out:
-        text += (
-            f" {outcome.left_out} more were left out (at most "
-            f"{action_services.MAX_DRAFT_ACTIONS} per draft and "
-            f"{action_services.MAX_ACTIONS_PER_REPORT} per report); draft again for the rest."
+        parts.append(
+            ngettext(
+                "%(count)s note already had one.",
+                "%(count)s notes already had one.",
+                outcome.already_drafted,
+            )
+            % {"count": outcome.already_drafted}
         )
-    messages.success(request, text)
+    if outcome.left_out:
+        parts.append(
+            ngettext(
+                "%(count)s more was left out (at most %(per_draft)s per draft and "
+                "%(per_report)s per report); draft again for the rest.",
+                "%(count)s more were left out (at most %(per_draft)s per draft and "
+                "%(per_report)s per report); draft again for the rest.",
+                outcome.left_out,
+            )
+            % {
+                "count": outcome.left_out,
+                "per_draft": action_services.MAX_DRAFT_ACTIONS,
+                "per_report": action_services.MAX_ACTIONS_PER_REPORT,
+            }
+        )
+    messages.success(request, " ".join(parts))
     return _back(report)
 
 
@@ -143,14 +171,16 @@ def actions_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST)
     kind = request.POST.get("kind", "")
     if not form.is_valid():
-        messages.error(request, "The action was not added: " + form.errors.as_text())
+        messages.error(
+            request, _("The action was not added: %(errors)s") % {"errors": form.errors.as_text()}
+        )
         return _back(report)
     _write_and_tell(
         request,
         lambda: action_services.next_action_create(
             user=request.user, report=report, kind=kind, **form.cleaned_data
         ),
-        "Next action added.",
+        _("Next action added."),
     )
     return _back(report)
 
@@ -160,14 +190,16 @@ def action_edit(request: HttpRequest, report: Report, action: NextAction) -> Htt
     require_role(request.user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Nothing was saved: " + form.errors.as_text())
+        messages.error(
+            request, _("Nothing was saved: %(errors)s") % {"errors": form.errors.as_text()}
+        )
         return _back(report, f"action-{action.pk}")
     # Only the fields this kind shows are posted; the others keep their values.
     changes = {name: value for name, value in form.cleaned_data.items() if name in request.POST}
     _write_and_tell(
         request,
         lambda: action_services.next_action_update(user=request.user, action=action, **changes),
-        "Next action saved.",
+        _("Next action saved."),
     )
     return _back(report, f"action-{action.pk}")
 
@@ -177,7 +209,7 @@ def action_delete(request: HttpRequest, report: Report, action: NextAction) -> H
     _write_and_tell(
         request,
         lambda: action_services.next_action_delete(user=request.user, action=action),
-        "Next action deleted.",
+        _("Next action deleted."),
     )
     return _back(report)
 
@@ -186,7 +218,7 @@ def action_delete(request: HttpRequest, report: Report, action: NextAction) -> H
 def action_move(request: HttpRequest, report: Report, action: NextAction) -> HttpResponse:
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
-        return HttpResponseBadRequest("Post direction=up or direction=down.")
+        return HttpResponseBadRequest(_("Post direction=up or direction=down."))
     try:
         action_services.next_action_move(
             user=request.user, action=action, offset=-1 if direction == "up" else 1
@@ -205,11 +237,11 @@ def actions_carry(request: HttpRequest, pk: int) -> HttpResponse:
         map_id = int(request.POST.get("map", ""))
         chosen = [int(value) for value in request.POST.getlist("actions")]
     except ValueError:
-        messages.error(request, "Choose the internal map to carry the actions into.")
+        messages.error(request, _("Choose the internal map to carry the actions into."))
         return _back(report)
     empathy_map = maps_for(request.user).filter(pk=map_id).first()
     if empathy_map is None:
-        messages.error(request, "That map does not exist or is not in this workspace.")
+        messages.error(request, _("That map does not exist or is not in this workspace."))
         return _back(report)
     try:
         notes = action_services.next_actions_carry(
@@ -222,7 +254,13 @@ def actions_carry(request: HttpRequest, pk: int) -> HttpResponse:
         _error(request, error)
         return _back(report)
     messages.success(
-        request, f"{len(notes)} action(s) carried into “{empathy_map.title}” as notes."
+        request,
+        ngettext(
+            "%(count)s action carried into “%(map)s” as a note.",
+            "%(count)s actions carried into “%(map)s” as notes.",
+            len(notes),
+        )
+        % {"count": len(notes), "map": empathy_map.title},
     )
     return _back(report)
 
@@ -231,15 +269,18 @@ def actions_carry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def actions_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     if file_format not in EXPORT_FORMATS:
-        raise Http404("Export as csv or md.")
+        raise Http404(_("Export as csv or md."))
     report = get_object_or_404(reports_for(request.user), pk=pk)
     rows = list(action_selectors.report_actions(report))
-    if file_format == "csv":
-        content = action_exports.actions_csv(rows)
-    else:
-        content = action_exports.actions_markdown(report, rows)
+    with translation.override(report.language):
+        if file_format == "csv":
+            content = action_exports.actions_csv(rows)
+        else:
+            content = action_exports.actions_markdown(report, rows)
+    # The file name stays English and ASCII: scripts that fetch it can rely on it.
     stem = slugify(f"next actions {report.pair.internal_map.persona.name}") or "next-actions"
     response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
+    response["Content-Language"] = report.language
     response["Content-Disposition"] = content_disposition_header(
         True, f"{stem}-report-{report.pk}.{file_format}"
     )

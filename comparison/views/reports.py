@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from comparison import selectors, services
@@ -19,6 +20,7 @@ from comparison.pages.report import report_page_context, report_review_update_co
 from comparison.pages.review import review_page_context
 from comparison.selectors.polarity import polarity_findings
 from comparison.selectors.suggestions import shares_evidence
+from comparison.services.language import report_language_set, report_languages
 from config.throttling import compare_wait_seconds
 from maps.models import Role
 from maps.selectors import has_role, pairs_for, require_role
@@ -39,7 +41,9 @@ def pair_compare(request, pk: int):
     wait = compare_wait_seconds(request)
     if wait is not None:
         messages.error(
-            request, f"You started many comparisons just now. Try again in {wait} seconds."
+            request,
+            _("You started many comparisons just now. Try again in %(seconds)s seconds.")
+            % {"seconds": wait},
         )
         return redirect("pair-detail", pk=pair.pk)
     try:
@@ -51,9 +55,9 @@ def pair_compare(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect("pair-detail", pk=pair.pk)
     if created:
-        messages.success(request, "Comparison queued. This page shows its progress.")
+        messages.success(request, _("Comparison queued. This page shows its progress."))
     else:
-        messages.info(request, "A comparison of this pair is already running.")
+        messages.info(request, _("A comparison of this pair is already running."))
     return redirect("pair-detail", pk=pair.pk)
 
 
@@ -66,6 +70,7 @@ def report_page(request, pk: int):
         {
             "current_workspace": report.pair.internal_map.persona.workspace,
             "polarity": polarity_findings(report),
+            "report_languages": report_languages(),
             **report_page_context(
                 report,
                 can_edit=has_role(
@@ -112,9 +117,9 @@ def _decide(request: HttpRequest, report: Report, decision: str) -> tuple[str, b
         internal_id = int(request.POST.get("internal_note", ""))
         customer_id = int(request.POST.get("customer_note", ""))
     except ValueError:
-        return "Choose one internal and one customer note.", True
+        return _("Choose one internal and one customer note."), True
     if decision not in ACCEPT_WORDS | REJECT_WORDS:
-        return "Choose whether to accept or reject the pair.", True
+        return _("Choose whether to accept or reject the pair."), True
     try:
         services.decision_record(
             user=request.user,
@@ -128,15 +133,15 @@ def _decide(request: HttpRequest, report: Report, decision: str) -> tuple[str, b
     if decision == "confirm" and shares_evidence(report, internal_id, customer_id):
         # Pairs stay one-to-one: the customer note keeps its first partner, and this link
         # confirms the hypothesis as an also-match.
-        return (
+        return _(
             "Evidence confirmed; scores updated. That customer note confirms another "
             "hypothesis too, so this link is listed under “Also matches”."
         ), False
     return {
-        "accept": "Match accepted; scores updated.",
-        "reject": "Match rejected; scores updated.",
-        "confirm": "Evidence confirmed; scores updated.",
-        "dismiss": "Suggestion dismissed.",
+        "accept": _("Match accepted; scores updated."),
+        "reject": _("Match rejected; scores updated."),
+        "confirm": _("Evidence confirmed; scores updated."),
+        "dismiss": _("Suggestion dismissed."),
     }[decision], False
 
 
@@ -179,7 +184,7 @@ def report_commentary(request, pk: int, section: str):
     """Save (or, when emptied, remove) the consultant's commentary on one section."""
     report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
     if section not in CommentarySection.values:
-        raise Http404("No such report section.")
+        raise Http404(_("No such report section."))
     try:
         saved = services.commentary_save(
             user=request.user, report=report, section=section, text=request.POST.get("text", "")
@@ -187,10 +192,15 @@ def report_commentary(request, pk: int, section: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        label = CommentarySection(section).label
+        label = _(str(CommentarySection(section).label))
         messages.success(
             request,
-            f"Commentary on “{label}” saved." if saved else f"Commentary on “{label}” removed.",
+            (
+                _("Commentary on “%(section)s” saved.")
+                if saved
+                else _("Commentary on “%(section)s” removed.")
+            )
+            % {"section": label},
         )
     return redirect(f"{reverse('report-page', kwargs={'pk': report.pk})}#commentary-{section}")
 
@@ -212,3 +222,23 @@ def report_participants(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": participant_overconfidence(report),
         },
     )
+
+
+@login_required
+@require_POST
+def report_language(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the language of the report's shared page and exports (editors)."""
+    report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+    try:
+        report = report_language_set(
+            user=request.user, report=report, language=request.POST.get("language", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The shared page and the exports of this report are now in %(language)s.")
+            % {"language": report_languages()[report.language]},
+        )
+    return redirect(f"{reverse('report-page', kwargs={'pk': report.pk})}#report-language")

@@ -10,6 +10,9 @@ at once, also for a visitor who opened the link before.
 Every bad case (unknown, forged, expired, revoked token; no link in the session) answers
 the same 404 page. Both URLs send `Referrer-Policy: no-referrer`, `Cache-Control:
 no-store` and `X-Robots-Tag: noindex`, on errors too.
+
+The shared report is in the report's own language (`Report.language`), whatever the
+visitor's browser asks for; the refusals follow the browser.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.log import log_response
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -51,11 +58,12 @@ class ShareLinkForm(forms.Form):
     # Range checked by the service (one message for the page and the API); the widget's
     # min/max only help the browser.
     expires_in_days = forms.IntegerField(
-        label="Expires after (days)",
+        label=gettext_lazy("Expires after (days)"),
         initial=share_services.DEFAULT_EXPIRY_DAYS,
-        help_text=(
-            f"Between {share_services.MIN_EXPIRY_DAYS} and {share_services.MAX_EXPIRY_DAYS} days. "
-            "You can revoke the link at any time."
+        help_text=format_lazy(
+            gettext_lazy("Between {low} and {high} days. You can revoke the link at any time."),
+            low=share_services.MIN_EXPIRY_DAYS,
+            high=share_services.MAX_EXPIRY_DAYS,
         ),
         widget=forms.NumberInput(
             attrs={"min": share_services.MIN_EXPIRY_DAYS, "max": share_services.MAX_EXPIRY_DAYS}
@@ -111,7 +119,7 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
     new_link, new_url, resent = None, None, False
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied("Sharing a report needs the editor role in its workspace.")
+            raise PermissionDenied(_("Sharing a report needs the editor role in its workspace."))
         form = ShareLinkForm(request.POST)
         if form.is_valid() and _sent_before(request, form.cleaned_data["request_key"]):
             resent = True
@@ -153,7 +161,7 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
 def share_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(share_selectors.share_links_for(request.user), pk=pk)
     share_services.share_link_revoke(user=request.user, link=link)
-    messages.success(request, "Link revoked: it no longer opens the report.")
+    messages.success(request, _("Link revoked: it no longer opens the report."))
     return redirect("report-share", pk=link.report_id)
 
 
@@ -219,6 +227,10 @@ def shared_report(request: HttpRequest) -> HttpResponse:
         return _refused(request)
     if request.method == "GET":
         share_services.share_link_record_view(link)
-    context = report_page_context(link.report, shared=True)
-    response = render(request, SHARED_TEMPLATE, {**context, "link_expires_at": link.expires_at})
+    report = link.report
+    # Rendered here, inside the override: a TemplateResponse would render after it ends.
+    with translation.override(report.language):
+        context = report_page_context(report, shared=True)
+        response = render(request, SHARED_TEMPLATE, {**context, "link_expires_at": link.expires_at})
+    response["Content-Language"] = report.language
     return _private(request, response)

@@ -309,6 +309,9 @@ AUTHZ: dict[str, Route] = {
         lambda w: {"pk": w.report.pk, "section": "overall"},
         (_post("editor", lambda w: {"text": "Changed commentary"}),),
     ),
+    "report-language": Route(
+        lambda w: {"pk": w.report.pk}, (_post("editor", lambda w: {"language": "de"}),)
+    ),
     "report-export": Route(lambda w: {"pk": w.report.pk, "file_format": "csv"}, (_get(),)),
     "report-share": Route(
         lambda w: {"pk": w.report.pk},

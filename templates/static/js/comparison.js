@@ -1,5 +1,7 @@
 // Polls a running comparison and updates its progress bar; opens the report when it
-// succeeds, reloads when it fails.
+// succeeds, reloads when it fails. Words come translated from the job's data attributes
+// (data-status-queued, data-status-running, data-progress-error with "{error}"); the
+// English ones here are the fallback.
 (function () {
   "use strict";
   const job = document.querySelector("[data-report-status-url]");
@@ -16,7 +18,8 @@
       const report = await response.json();
       bar.value = report.progress;
       percent.textContent = report.progress + "%";
-      label.textContent = report.status.charAt(0).toUpperCase() + report.status.slice(1);
+      const words = job.dataset["status" + report.status.charAt(0).toUpperCase() + report.status.slice(1)];
+      label.textContent = words || report.status.charAt(0).toUpperCase() + report.status.slice(1);
       if (report.status === "succeeded" && job.dataset.reportUrl) {
         // The report is what the user waited for: open it.
         window.location.assign(job.dataset.reportUrl);
@@ -27,7 +30,9 @@
         return;
       }
     } catch (error) {
-      label.textContent = "Could not read the progress (" + error.message + "); retrying";
+      label.textContent = (
+        job.dataset.progressError || "Could not read the progress ({error}); retrying"
+      ).replace("{error}", error.message);
     }
     window.setTimeout(poll, 1000);
   }

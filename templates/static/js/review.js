@@ -35,18 +35,30 @@
     document.documentElement.classList.remove("is-reviewing");
   });
 
+  // The messages come translated from the live region's data attributes (the page's
+  // language); the English ones here are the fallback.
+  function message(name, fallback) {
+    return (live && live.dataset[name]) || fallback;
+  }
+
   document.addEventListener("htmx:responseError", function (event) {
     const status = event.detail.xhr ? event.detail.xhr.status : 0;
     say(
       status === 403
-        ? "This was not saved: you may not review this report, or the page is out of date; reload it."
-        : "This was not saved (the server answered " + status + "); reload the page and try again.",
+        ? message(
+            "errorForbidden",
+            "This was not saved: you may not review this report, or the page is out of date; reload it."
+          )
+        : message(
+            "errorStatus",
+            "This was not saved (the server answered {status}); reload the page and try again."
+          ).replace("{status}", String(status)),
       true
     );
   });
 
   document.addEventListener("htmx:sendError", function () {
-    say("This was not saved: the server could not be reached. Try again.", true);
+    say(message("errorOffline", "This was not saved: the server could not be reached. Try again."), true);
   });
 
   // The swap replaces everything around the place the decision was made: hold that place
