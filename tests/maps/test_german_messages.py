@@ -256,3 +256,16 @@ def test_the_pure_readers_speak_english_without_the_django_hook(monkeypatch):
         assert messages.too_large(3_000_000, 2 * 1024 * 1024) == (
             "the file is 3,000,000 bytes; at most 2 MB (2,097,152 bytes) can be imported"
         )
+
+
+@pytest.mark.parametrize("build", [map_files.template_csv, map_files.template_xlsx])
+def test_the_german_import_template_is_german_and_imports_as_it_is(build):
+    with translation.override("de"):
+        data = build()
+        read = map_files.read_map_file(data)
+    if build is map_files.template_csv:
+        header, first = data.decode("utf-8-sig").splitlines()[:2]
+        assert header == "Segment,Text,Stimmen,Verfasser"
+        assert first.startswith("Sieht,Prospekte von drei Wettbewerbern")
+    assert [note.segment for note in read.notes] == list(segment_labels())
+    assert read.notices == ()
