@@ -17,9 +17,11 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import pgettext_lazy
 
 from comparison import selectors
 from comparison.models import Match, MatchKind, Report
@@ -44,6 +46,61 @@ CSV_COLUMNS: tuple[str, ...] = (
     "customer_votes",
     "customer_verdict",
 )
+# The CSV is a spreadsheet for people: it speaks the report's language (the export views
+# run it under `translation.override(report.language)`). In English it keeps the column
+# keys and stored codes it always had (scripts read it; the JSON is the stable contract);
+# in German the header, the kinds, sources, verdicts and segments read German and the
+# scores have a decimal comma.
+# Translators: CSV column headers; translate them as spreadsheet column titles.
+CSV_HEADERS: dict[str, str] = {
+    "kind": pgettext_lazy("CSV column", "kind"),
+    "verdict": pgettext_lazy("CSV column", "verdict"),
+    "score": pgettext_lazy("CSV column", "score"),
+    "shared_terms": pgettext_lazy("CSV column", "shared_terms"),
+    "source": pgettext_lazy("CSV column", "source"),
+    "internal_id": pgettext_lazy("CSV column", "internal_id"),
+    "internal_segment": pgettext_lazy("CSV column", "internal_segment"),
+    "internal_text": pgettext_lazy("CSV column", "internal_text"),
+    "internal_votes": pgettext_lazy("CSV column", "internal_votes"),
+    "internal_verdict": pgettext_lazy("CSV column", "internal_verdict"),
+    "customer_id": pgettext_lazy("CSV column", "customer_id"),
+    "customer_segment": pgettext_lazy("CSV column", "customer_segment"),
+    "customer_text": pgettext_lazy("CSV column", "customer_text"),
+    "customer_votes": pgettext_lazy("CSV column", "customer_votes"),
+    "customer_verdict": pgettext_lazy("CSV column", "customer_verdict"),
+}
+# Translators: codes in the CSV's cells; translate them as the words a reader knows.
+CSV_VALUES: dict[str, str] = {
+    "pair": pgettext_lazy("CSV value", "pair"),
+    "also": pgettext_lazy("CSV value", "also"),
+    "unmatched": pgettext_lazy("CSV value", "unmatched"),
+    "engine": pgettext_lazy("CSV value", "engine"),
+    "manual": pgettext_lazy("CSV value", "manual"),
+    "learned": pgettext_lazy("CSV value", "learned"),
+    "confirmed": pgettext_lazy("CSV value", "confirmed"),
+    "partial": pgettext_lazy("CSV value", "partial"),
+    "misplaced": pgettext_lazy("CSV value", "misplaced"),
+    "unconfirmed": pgettext_lazy("CSV value", "unconfirmed"),
+    "anticipated": pgettext_lazy("CSV value", "anticipated"),
+    "missed": pgettext_lazy("CSV value", "missed"),
+    "sees": pgettext_lazy("CSV value", "sees"),
+    "says_does": pgettext_lazy("CSV value", "says_does"),
+    "hears": pgettext_lazy("CSV value", "hears"),
+    "thinks_feels": pgettext_lazy("CSV value", "thinks_feels"),
+    "pains": pgettext_lazy("CSV value", "pains"),
+    "gains": pgettext_lazy("CSV value", "gains"),
+}
+CODED_COLUMNS = frozenset(
+    {
+        "kind",
+        "verdict",
+        "source",
+        "internal_segment",
+        "internal_verdict",
+        "customer_segment",
+        "customer_verdict",
+    }
+)
 # The stylesheets the HTML export inlines, in cascade order.
 EXPORT_STYLESHEETS: tuple[str, ...] = ("css/gapmap.css", "css/report.css")
 _SEGMENT_RANK = {key: rank for rank, key in enumerate(SEGMENT_KEYS)}
@@ -57,7 +114,14 @@ def _note_id(match: Match, prefix: str) -> str:
 
 
 def _score(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+    """One decimal, with the language's decimal mark ("47.6", "47,6")."""
+    return "" if value is None else number_format(value, 1)
+
+
+def _cell(column: str, value: str) -> str:
+    if column in CODED_COLUMNS and value in CSV_VALUES:
+        return str(CSV_VALUES[value])
+    return value
 
 
 def report_csv(report: Report) -> str:
@@ -68,7 +132,7 @@ def report_csv(report: Report) -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(CSV_HEADERS[column]) for column in CSV_COLUMNS])
     for match in report.matches.all():
         sides = []
         for prefix in ("internal", "customer"):
@@ -88,7 +152,12 @@ def report_csv(report: Report) -> str:
             match.source,
             *sides,
         ]
-        writer.writerow([neutralize_spreadsheet_cell(str(cell)) for cell in cells])
+        writer.writerow(
+            [
+                neutralize_spreadsheet_cell(_cell(column, str(cell)))
+                for column, cell in zip(CSV_COLUMNS, cells, strict=True)
+            ]
+        )
     return buffer.getvalue()
 
 

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
@@ -217,11 +218,18 @@ class ReportExportView(APIView):
         file_format = request.query_params.get("format", "json")
         if file_format not in exports.EXPORT_FORMATS:
             raise serializers.ValidationError(
-                {"format": f"Unknown format {file_format!r}; choose csv, json or html."}
+                {
+                    "format": gettext("Unknown format “%(format)s”; choose csv, json or html.")
+                    % {"format": file_format}
+                }
             )
         if report.status != ReportStatus.SUCCEEDED:
+            # The status word is the API's own value (machine-readable), not translated.
             return Response(
-                {"detail": f"The report is {report.status}; only a succeeded one exports."},
+                {
+                    "detail": gettext("The report is %(status)s; only a succeeded one exports.")
+                    % {"status": report.status}
+                },
                 status=status.HTTP_409_CONFLICT,
             )
         return exports.export_response(report, file_format)

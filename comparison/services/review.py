@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from comparison import engine
 from comparison.models import MatchKind, Report, ReportStatus, ReviewDecision
@@ -32,16 +33,16 @@ def decision_record(
     require_role(user, report.pair.internal_map.persona.workspace_id, Role.EDITOR)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUCCEEDED:
-        raise ValidationError("Only a finished report can be reviewed.")
+        raise ValidationError(gettext("Only a finished report can be reviewed."))
     internal, customer = _snapshot(report)
     internal_by_id = {note.id: note for note in internal}
     customer_by_id = {note.id: note for note in customer}
     internal_note = internal_by_id.get(str(internal_note_id))
     customer_note = customer_by_id.get(str(customer_note_id))
     if internal_note is None:
-        raise ValidationError({"internal_note": "Not an internal note of this report."})
+        raise ValidationError({"internal_note": gettext("Not an internal note of this report.")})
     if customer_note is None:
-        raise ValidationError({"customer_note": "Not a customer note of this report."})
+        raise ValidationError({"customer_note": gettext("Not a customer note of this report.")})
     suggested = report.suggestions.filter(
         internal_note_id=internal_note_id, customer_note_id=customer_note_id
     ).first()

@@ -724,3 +724,50 @@ def test_verdict_counts_tick_whole_notes():
 
     assert fig.layout.xaxis.tickformat == "d"
     assert fig.layout.xaxis.dtick == 1  # a few notes per bar: a tick for every note
+
+
+# --- in German ----------------------------------------------------------------------------
+
+
+def test_charts_built_under_german_have_german_words_and_numbers():
+    from django.utils import translation
+
+    trend = [PersonaTrend("Jane", [TrendPoint(date(2026, 3, 2), 47.6, "Runde 1")])]
+    with translation.override("de"):
+        bars = charts.verdict_bars(make_summary())
+        scores = charts.segment_scores(make_summary(), weighted=True)
+        heatmap = charts.persona_heatmap([PersonaScores("Jane", {"pains": None}, None)])
+        line = charts.score_trend(trend)
+        table = charts.score_trend_table(trend)
+        empty = charts.top_items([], "Meistgewählt")
+    assert bars.layout.title.text == "Bewertungen nach Segment"
+    assert (bars.layout.xaxis.title.text, bars.layout.yaxis.title.text) == ("Notizen", "Segment")
+    assert [trace.name for trace in bars.data][:2] == ["Bestätigt", "Teilweise bestätigt"]
+    assert bars.data[0].legendgrouptitle.text == "Hypothesen des Teams"
+    segments = {category for trace in bars.data for category in trace.y[0]}
+    assert {"Sieht", "Sagt &amp; Tut", "Hört", "Denkt &amp; Fühlt", "Schmerzen", "Gewinne"} == (
+        segments
+    )
+    assert bars.layout.separators == ",."  # 47,6 in hover boxes
+    assert scores.data[0].name == "Empathie-Score (nach Stimmen gewichtet)"
+    assert list(scores.data[0].x)[-1] == "Gesamt"
+    assert heatmap.layout.title.text == "Empathie-Score nach Persona und Segment"
+    assert list(heatmap.data[0].text[0])[4] == "keine Daten"
+    assert line.layout.xaxis.tickformat == "%d.%m.%Y"
+    assert table.headers == ("Persona", "Datum des Kunden-Workshops", "Runde", "Empathie-Score")
+    assert table.rows[0][1] == "02.03.2026"
+    assert [annotation.text for annotation in empty.layout.annotations] == ["Noch keine Daten"]
+    # and back in English, nothing of it stays
+    english = charts.verdict_bars(make_summary())
+    assert english.layout.title.text == "Verdicts by segment"
+    assert english.layout.separators is None
+
+
+def test_percentages_in_german_have_a_space_before_the_sign():
+    from django.utils import translation
+
+    from comparison.charts import translation as chart_translation
+
+    with translation.override("de"):
+        assert chart_translation.percent("%{x:.0f}") == "%{x:.0f} %"
+    assert chart_translation.percent("%{x:.0f}") == "%{x:.0f}%"

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,15 @@ def files(tmp_path):
     internal.write_text(INTERNAL_CSV, encoding="utf-8")
     customer.write_text(CUSTOMER_CSV, encoding="utf-8")
     return internal, customer
+
+
+@pytest.fixture(autouse=True)
+def _english_environment(monkeypatch):
+    # The output language follows the environment: the English tests must not depend on
+    # the locale of the machine that runs them.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 def _run(capsys, *args):
@@ -280,3 +290,45 @@ def test_without_the_extra_the_default_is_lexical(files, capsys, monkeypatch):
     assert "semantic" not in data["summary"]
     text = _run(capsys, *files, "--scorer", "semantic")
     assert "Matching: blend, because the semantic extra is not installed" in text
+
+
+# --- in German ----------------------------------------------------------------------------
+
+
+def test_text_output_in_german_by_option(files, capsys):
+    out = _run(capsys, *files, "--scorer", "lexical", "--output-language", "de")
+    assert "== Schmerzen: Empathie " in out
+    assert "[bestätigt] Too many tools that don't talk to each other" in out
+    assert "[übersehen] Auditors ask for a complete paper trail" in out
+    assert "Gesamt: Empathie " in out
+    assert re.search(r"Empathie \d+,\d  Präzision \d+,\d  Abdeckung \d+,\d", out)
+    assert "Schwelle " in out
+    assert "Gapmap-Vergleich" in out
+
+
+def test_text_output_follows_the_environments_language(files, capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    german = _run(capsys, *files, "--scorer", "lexical")
+    english = _run(capsys, *files, "--scorer", "lexical", "--output-language", "en")
+    assert "== Schmerzen" in german
+    assert "== Pains" in english
+    monkeypatch.setenv("LANGUAGE", "fr_FR:de")  # gettext's list: French is not there, German is
+    assert "== Schmerzen" in _run(capsys, *files, "--scorer", "lexical")
+    monkeypatch.setenv("LANGUAGE", "fr_FR")  # a language we do not have: English
+    assert "== Pains" in _run(capsys, *files, "--scorer", "lexical")
+
+
+def test_bad_input_is_reported_in_german(tmp_path, files):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("segment,text\nnowhere,Some note\n", encoding="utf-8")
+    completed = _standalone(files[0], bad, "--output-language", "de")
+    assert completed.returncode == 2
+    assert "Zeile 1, Spalte segment: " in completed.stderr
+    missing = _standalone(tmp_path / "nope.csv", files[1], "--output-language", "de")
+    assert "Die Datei kann nicht gelesen werden" in missing.stderr
+
+
+def test_the_standalone_cli_prints_german_without_django(files):
+    completed = _standalone(*files, "--scorer", "lexical", "--output-language", "de")
+    assert completed.returncode == 0, completed.stderr
+    assert "[bestätigt]" in completed.stdout

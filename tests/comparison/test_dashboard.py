@@ -1,6 +1,7 @@
 """The workspace discrepancy dashboard: latest report per pair, filters, ranking, safety."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -363,3 +364,114 @@ def test_missed_notes_come_from_the_latest_round_with_the_teams_that_missed_them
     )
     # and nothing of round 1 is listed
     assert len(data.missed) == 2
+
+
+# --- in German ----------------------------------------------------------------------------
+
+
+def german(client):
+    """The test client asking for German, as a German browser does."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    return client
+
+
+def test_the_dashboard_reads_in_german_with_german_numbers_and_segments(
+    client, viewer, owner, workspace, persona
+):
+    # given two rounds, the later one with a missed note and a wrong hypothesis
+    compared_pair(owner, persona, internal=[TOOLS, PRICE], customer=[TOOLS], round_number=1)
+    _, second = compared_pair(
+        owner,
+        persona,
+        internal=[TOOLS, NoteData("gains", "Wants a mobile app", votes=1)],
+        customer=[TOOLS, NoteData("pains", "Onboarding takes weeks", votes=3)],
+        round_number=2,
+        held_on=datetime.date(2026, 3, 2),
+    )
+    client.force_login(viewer)
+    english = client.get(url(workspace)).content.decode()  # fills the caches in English
+
+    # when
+    page = german(client).get(url(workspace)).content.decode()
+
+    # then the page, its segment names, plural forms, dates and percentages are German
+    assert "Dashboard der Abweichungen" in page
+    assert "Discrepancy dashboard" not in page
+    assert "Runde 2: <strong>" in page
+    assert "seit Runde 1" in page
+    assert "Schmerzen" in page
+    assert "Gewinne" in page
+    assert "3 Stimmen" in page
+    assert "1 Stimme<" in page
+    assert "2. März 2026" in page
+    assert re.search(r"\d+ %", page)  # "50 %": a space before the percent sign
+    assert "Empathie-Score nach Persona und Segment" in page  # the chart and its table
+    assert '"separators":",."' in page  # plotly's decimal comma
+    assert "Zahlen als Tabelle anzeigen" in page
+    # and the English page, cached first, did not leak into the German one (nor back)
+    assert "Empathy score by persona and segment" in english
+    assert "Empathy score by persona and segment" not in page
+    assert (
+        "Dashboard der Abweichungen"
+        not in client.get(url(workspace), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    assert second.summary["empathy_score"] is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "date_from", "date_to"),
+    [
+        ("de", "01.01.2026", "30.06.2026"),  # the German order
+        ("de", "2026-01-01", "2026-06-30"),  # ISO, in German too
+        ("en", "2026-01-01", "2026-06-30"),
+    ],
+)
+def test_the_date_filter_takes_the_languages_order_and_iso(
+    client, viewer, owner, workspace, persona, language, date_from, date_to
+):
+    # given one workshop inside the range and one after it
+    other = PersonaFactory(workspace=workspace, name="Omar, site manager")
+    compared_pair(
+        owner, persona, internal=[TOOLS], customer=[TOOLS], held_on=datetime.date(2026, 3, 1)
+    )
+    compared_pair(
+        owner, other, internal=[TOOLS], customer=[PRICE], held_on=datetime.date(2026, 9, 1)
+    )
+    client.force_login(viewer)
+
+    # when
+    response = client.get(
+        url(workspace, date_from=date_from, date_to=date_to), HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    # then
+    assert response.context["form"].is_valid(), response.context["form"].errors
+    assert [result.persona for result in response.context["data"].results] == [persona.name]
+    page = response.content.decode()
+    assert f'value="{date_from}"' in page  # shown as typed
+
+
+def test_the_date_inputs_show_the_languages_order(client, viewer, workspace):
+    client.force_login(viewer)
+
+    german_page = german(client).get(url(workspace)).content.decode()
+    english_page = client.get(url(workspace), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'placeholder="TT.MM.JJJJ"' in german_page
+    assert "Workshops ab" in german_page
+    assert 'placeholder="YYYY-MM-DD"' in english_page
+    assert 'type="date"' not in german_page + english_page  # the browser's locale is not ours
+
+
+def test_a_reversed_date_range_is_reported_in_german_with_german_dates(
+    client, viewer, owner, workspace
+):
+    persona = PersonaFactory(workspace=workspace, name="Ana")
+    compared_pair(owner, persona, internal=[TOOLS], customer=[TOOLS])
+    client.force_login(viewer)
+
+    response = german(client).get(url(workspace, date_from="01.12.2026", date_to="2026-01-01"))
+
+    page = response.content.decode()
+    assert "„Workshops ab“ (01.12.2026) liegt nach „Workshops bis“ (01.01.2026)." in page
+    assert len(response.context["data"].results) == 1

@@ -262,3 +262,46 @@ def test_anonymous_is_sent_to_login(client, compared_report):
     assert response.status_code == 302
     assert "login" in response["Location"]
     assert client.get(api_url(compared_report)).status_code in (401, 403)
+
+
+# --- in German ----------------------------------------------------------------------------
+
+
+def test_csv_in_german_reads_german_with_decimal_commas(compared_report):
+    from django.utils import translation
+
+    with translation.override("de"):
+        rows = list(csv.reader(io.StringIO(exports.report_csv(compared_report))))
+    header = rows[0]
+    assert header[:3] == ["Art", "Bewertung", "Score"]
+    assert "Notiz der Kunden" in header
+    by_text = {row[7] or row[12]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    confirmed = by_text["Too many tools that don't talk to each other"]
+    assert confirmed["Art"] == "Paar"
+    assert confirmed["Bewertung"] == "Bestätigt"
+    assert confirmed["Segment intern"] == "Schmerzen"
+    assert re.fullmatch(r"\d+,\d", confirmed["Score"])
+    # the English file keeps its keys and codes
+    english = list(csv.reader(io.StringIO(exports.report_csv(compared_report))))
+    assert tuple(english[0]) == exports.CSV_COLUMNS
+
+
+def test_the_csv_download_follows_the_reports_language(client, viewer, compared_report):
+    compared_report.language = "de"
+    compared_report.save(update_fields=["language"])
+    client.force_login(viewer)
+
+    response = client.get(web_url(compared_report, "csv"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.content.decode().startswith("Art,Bewertung,Score,")
+    assert response["Content-Language"] == "de"
+
+
+def test_api_export_errors_speak_the_clients_language(api, viewer, compared_report):
+    client = api(viewer)
+    client.credentials(HTTP_ACCEPT_LANGUAGE="de")
+
+    response = client.get(api_url(compared_report), {"format": "xlsx"})
+
+    assert response.status_code == 400
+    assert "Unbekanntes Format „xlsx“; wählen Sie csv, json oder html." in str(response.json())
