@@ -102,49 +102,148 @@ JANE_FRONT_LINE: Notes = [
     ("gains", "Passing audits without stress", 2),
 ]
 
-PERSONAS = [
-    {
-        "name": "Jane, procurement lead",
-        "description": "Head of procurement at a 400-person manufacturer; owns the tool budget.",
-        "rounds": [
-            {
-                "internal": [
-                    {
-                        "title": "Sales & marketing hypotheses",
-                        "team": "Sales",
-                        "held_on": datetime.date(2026, 9, 8),
-                        "facilitator": "Mara Jensen",
-                        "participants": "Sales team, marketing, product management",
-                        "notes": JANE_INTERNAL,
-                    },
-                    {
-                        "title": "Management hypotheses",
-                        "team": "Management",
-                        "held_on": datetime.date(2026, 9, 10),
-                        "facilitator": "Mara Jensen",
-                        "participants": "CEO, CFO, head of product",
-                        "notes": JANE_MANAGEMENT,
-                    },
-                    {
-                        "title": "Customer support hypotheses",
-                        "team": "Front line",
-                        "held_on": datetime.date(2026, 9, 11),
-                        "facilitator": "Mara Jensen",
-                        "participants": "Support desk, onboarding team",
-                        "notes": JANE_FRONT_LINE,
-                    },
-                ],
-                "customer": {
-                    "title": "Customer workshop, Hamburg",
-                    "held_on": datetime.date(2026, 10, 6),
+JANE = {
+    "name": "Jane, procurement lead",
+    "description": "Head of procurement at a 400-person manufacturer; owns the tool budget.",
+    "rounds": [
+        {
+            "internal": [
+                {
+                    "title": "Sales & marketing hypotheses",
+                    "team": "Sales",
+                    "held_on": datetime.date(2026, 9, 8),
                     "facilitator": "Mara Jensen",
-                    "participants": "Six procurement leads from customer companies",
-                    "notes": JANE_CUSTOMER,
+                    "participants": "Sales team, marketing, product management",
+                    "notes": JANE_INTERNAL,
                 },
-            }
-        ],
-    },
+                {
+                    "title": "Management hypotheses",
+                    "team": "Management",
+                    "held_on": datetime.date(2026, 9, 10),
+                    "facilitator": "Mara Jensen",
+                    "participants": "CEO, CFO, head of product",
+                    "notes": JANE_MANAGEMENT,
+                },
+                {
+                    "title": "Customer support hypotheses",
+                    "team": "Front line",
+                    "held_on": datetime.date(2026, 9, 11),
+                    "facilitator": "Mara Jensen",
+                    "participants": "Support desk, onboarding team",
+                    "notes": JANE_FRONT_LINE,
+                },
+            ],
+            "customer": {
+                "title": "Customer workshop, Hamburg",
+                "held_on": datetime.date(2026, 10, 6),
+                "facilitator": "Mara Jensen",
+                "participants": "Six procurement leads from customer companies",
+                "notes": JANE_CUSTOMER,
+            },
+        }
+    ],
+}
+
+# --- the English workspace's second persona: Luke, who runs a wholesaler's warehouse ---------
+
+LUKE_SALES: Notes = [
+    ("sees", "Many vendors with similar features", 2),
+    ("sees", "A pile of delivery notes on the desk", 3),
+    ("sees", "Outdated software in the warehouse", 2),
+    ("says_does", "Always asks about the price first", 4),
+    ("says_does", "Would rather phone than write emails", 2),
+    ("says_does", "Prints delivery notes and ticks them off by hand", 2),
+    ("hears", "The boss says going digital is a must", 3),
+    ("hears", "Suppliers complain about delays", 2),
+    ("thinks_feels", "Worried about not keeping up with new technology", 4),
+    ("thinks_feels", "Wants to leave work on time", 2),
+    ("pains", "Worried the costs will explode", 4),
+    ("pains", "Typing errors in data entry", 3),
+    ("pains", "Too many questions from customers", 2),
+    ("gains", "Less paperwork", 4),
+    ("gains", "Faster deliveries", 3),
+    ("gains", "One system for everything", 2),
 ]
+
+LUKE_MANAGEMENT: Notes = [
+    ("sees", "Competitors using modern warehouse robots", 2),
+    ("sees", "Many vendors with similar features", 1),
+    ("says_does", "Always asks about the price first", 3),
+    ("says_does", "Wants to try every new feature at once", 2),
+    ("hears", "The trade press praising AI in the warehouse", 1),
+    ("thinks_feels", "Excited about artificial intelligence", 3),
+    ("thinks_feels", "Sees us as a strategic partner", 2),
+    ("pains", "Afraid of high costs", 3),
+    ("pains", "Missing features compared to competitors", 3),
+    ("gains", "A fully automated warehouse", 3),
+    ("gains", "Recognition from the board", 2),
+    ("gains", "Less paperwork", 1),
+]
+
+LUKE_CUSTOMER: Notes = [
+    (
+        "sees",
+        "Every morning a pile of delivery notes on the desk before the first lorry arrives",
+        3,
+    ),
+    ("sees", "The hand scanner fails twice a week, then it is back to paper slips", 3),
+    ("sees", "The competitor next door delivers the same day, we deliver the next", 2),
+    ("says_does", "“Price is not the problem if the service is right.”", 3),
+    ("says_does", "Phones suppliers instead of emailing: “Then I know it got through.”", 2),
+    ("says_does", "Keeps his own list on paper next to the system, “in case it hangs again”", 3),
+    ("hears", "Management says: “We will be paperless by the end of the year.”", 3),
+    ("hears", "Customers complain on the phone about wrong deliveries", 4),
+    ("hears", "The warehouse staff: “You cannot use the tablet with gloves on.”", 2),
+    (
+        "thinks_feels",
+        "Worried about not keeping up with the new technology in front of the team",
+        4,
+    ),
+    ("thinks_feels", "Proud of a team that delivers on time even in chaos", 2),
+    ("thinks_feels", "Afraid a switch-over would wreck the Christmas rush", 3),
+    ("pains", "Three pallets went to the wrong customer: typing errors in data entry", 4),
+    ("pains", "Worried the costs of licences and the switch-over will explode", 4),
+    ("pains", "Training happens during shifts, so people are missing at the loading bay", 3),
+    ("gains", "Less paperwork every day, more time for the team", 4),
+    ("gains", "Leaving work on time, even in December", 3),
+    ("gains", "A whole week without a wrong delivery", 3),
+]
+
+LUKE = {
+    "name": "Luke, warehouse manager",
+    "description": "Runs the warehouse of a plumbing wholesaler with 30 staff near Leeds.",
+    "rounds": [
+        {
+            "internal": [
+                {
+                    "title": "Sales hypotheses",
+                    "team": "Sales",
+                    "held_on": datetime.date(2026, 9, 15),
+                    "facilitator": "Tom Baker",
+                    "participants": "Inside sales, field sales",
+                    "notes": LUKE_SALES,
+                },
+                {
+                    "title": "Management hypotheses",
+                    "team": "Management",
+                    "held_on": datetime.date(2026, 9, 16),
+                    "facilitator": "Tom Baker",
+                    "participants": "CEO, head of finance",
+                    "notes": LUKE_MANAGEMENT,
+                },
+            ],
+            "customer": {
+                "title": "Customer workshop, Leeds",
+                "held_on": datetime.date(2026, 10, 20),
+                "facilitator": "Tom Baker",
+                "participants": "Five warehouse managers from customer companies",
+                "notes": LUKE_CUSTOMER,
+            },
+        }
+    ],
+}
+PERSONAS = [JANE, LUKE]
+
 
 # --- the German workspace: Lukas, who runs a wholesaler's warehouse --------------------------
 
@@ -254,52 +353,145 @@ LUKAS_CUSTOMER: Notes = [
     ("gains", "Ein Scanner, der einfach funktioniert", 2),
 ]
 
-PERSONAS_DE = [
-    {
-        "name": "Lukas, Lagerleiter",
-        "description": (
-            "Leitet das Lager eines Sanitärgroßhändlers bei Köln mit 30 Mitarbeitenden; "
-            "entscheidet über die Lagersoftware mit."
-        ),
-        "rounds": [
-            {
-                "internal": [
-                    {
-                        "title": "Hypothesen Vertrieb",
-                        "team": "Vertrieb",
-                        "held_on": datetime.date(2026, 9, 15),
-                        "facilitator": "Jonas Weber",
-                        "participants": "Vertriebsinnendienst, Außendienst, Produktmanagement",
-                        "notes": LUKAS_SALES,
-                    },
-                    {
-                        "title": "Hypothesen Geschäftsführung",
-                        "team": "Geschäftsführung",
-                        "held_on": datetime.date(2026, 9, 16),
-                        "facilitator": "Jonas Weber",
-                        "participants": "Geschäftsführung, kaufmännische Leitung",
-                        "notes": LUKAS_MANAGEMENT,
-                    },
-                    {
-                        "title": "Hypothesen Kundenservice",
-                        "team": "Kundenservice",
-                        "held_on": datetime.date(2026, 9, 17),
-                        "facilitator": "Jonas Weber",
-                        "participants": "Support-Hotline, Onboarding-Team",
-                        "notes": LUKAS_SERVICE,
-                    },
-                ],
-                "customer": {
-                    "title": "Kundenworkshop Köln",
-                    "held_on": datetime.date(2026, 10, 20),
+LUKAS = {
+    "name": "Lukas, Lagerleiter",
+    "description": (
+        "Leitet das Lager eines Sanitärgroßhändlers bei Köln mit 30 Mitarbeitenden; "
+        "entscheidet über die Lagersoftware mit."
+    ),
+    "rounds": [
+        {
+            "internal": [
+                {
+                    "title": "Hypothesen Vertrieb",
+                    "team": "Vertrieb",
+                    "held_on": datetime.date(2026, 9, 15),
                     "facilitator": "Jonas Weber",
-                    "participants": "Fünf Lagerleiterinnen und Lagerleiter aus Kundenbetrieben",
-                    "notes": LUKAS_CUSTOMER,
+                    "participants": "Vertriebsinnendienst, Außendienst, Produktmanagement",
+                    "notes": LUKAS_SALES,
                 },
-            }
-        ],
-    },
+                {
+                    "title": "Hypothesen Geschäftsführung",
+                    "team": "Geschäftsführung",
+                    "held_on": datetime.date(2026, 9, 16),
+                    "facilitator": "Jonas Weber",
+                    "participants": "Geschäftsführung, kaufmännische Leitung",
+                    "notes": LUKAS_MANAGEMENT,
+                },
+                {
+                    "title": "Hypothesen Kundenservice",
+                    "team": "Kundenservice",
+                    "held_on": datetime.date(2026, 9, 17),
+                    "facilitator": "Jonas Weber",
+                    "participants": "Support-Hotline, Onboarding-Team",
+                    "notes": LUKAS_SERVICE,
+                },
+            ],
+            "customer": {
+                "title": "Kundenworkshop Köln",
+                "held_on": datetime.date(2026, 10, 20),
+                "facilitator": "Jonas Weber",
+                "participants": "Fünf Lagerleiterinnen und Lagerleiter aus Kundenbetrieben",
+                "notes": LUKAS_CUSTOMER,
+            },
+        }
+    ],
+}
+
+# The German workspace's second persona: Sabine, head of purchasing, as Jane is in English.
+
+SABINE_SALES: Notes = [
+    ("sees", "Wettbewerber mit Komplettlösungen für den Einkauf", 3),
+    ("sees", "Angebote von Lieferanten in allen möglichen Formaten", 2),
+    ("sees", "Budgetkürzungen durch den Finanzchef", 2),
+    ("says_does", "Verlangt in jeder Verhandlung Rabatt", 4),
+    ("says_does", "Vergleicht mindestens drei Angebote vor der Unterschrift", 3),
+    ("says_does", "Exportiert alles nach Excel", 2),
+    ("hears", "Kollegen beschweren sich über langsame Freigaben", 3),
+    ("hears", "Der Finanzchef will dieses Jahr zehn Prozent sparen", 2),
+    ("thinks_feels", "Angst, den falschen Anbieter zu wählen", 4),
+    ("thinks_feels", "Fühlt sich als Einkauf nicht strategisch wahrgenommen", 3),
+    ("pains", "Zu viele Tools, die nicht miteinander reden", 5),
+    ("pains", "Freigaben dauern Wochen", 4),
+    ("pains", "Der Preis ist das größte Hindernis", 3),
+    ("gains", "Alle Lieferantendaten an einem Ort", 4),
+    ("gains", "Freigaben an einem Tag", 3),
+    ("gains", "Anerkennung durch die Geschäftsführung", 2),
 ]
+
+SABINE_MANAGEMENT: Notes = [
+    ("sees", "Ein Markt, der auf KI-gestützte Einkaufsplattformen umsteigt", 3),
+    ("sees", "Unsere Marke als klaren Marktführer", 2),
+    ("says_does", "Will eine Demo der neuesten Funktionen sehen", 3),
+    ("says_does", "Verlangt in jeder Verhandlung Rabatt", 2),
+    ("hears", "Analysten loben unsere Produkt-Roadmap", 2),
+    ("thinks_feels", "Begeistert von der digitalen Transformation", 3),
+    ("thinks_feels", "Sieht uns als strategischen Partner", 2),
+    ("pains", "Der Preis ist das größte Hindernis", 4),
+    ("pains", "Fehlende Funktionen im Vergleich zur Konkurrenz", 3),
+    ("gains", "Mehr Funktionen in einem Paket", 3),
+    ("gains", "Eine moderne Oberfläche", 2),
+]
+
+SABINE_CUSTOMER: Notes = [
+    ("sees", "Angebote kommen als PDF, per E-Mail und als Excel-Tabelle", 3),
+    ("sees", "Fachabteilungen kaufen Software, ohne den Einkauf zu fragen", 4),
+    ("sees", "Zwei Berichte zum selben Lieferanten mit unterschiedlichen Zahlen", 2),
+    ("says_does", "„Rabatt? Viel wichtiger sind mir längere Zahlungsziele.“", 3),
+    ("says_does", "Exportiert die Daten nach Excel, um sie noch einmal zu prüfen", 3),
+    ("says_does", "Telefoniert Lieferanten hinterher, wenn Unterlagen fehlen", 2),
+    ("hears", "Kollegen beschweren sich, dass Freigaben ewig dauern", 4),
+    ("hears", "Die IT sagt: „Jedes neue Tool ist ein Sicherheitsrisiko.“", 3),
+    ("hears", "Die Wirtschaftsprüfer wollen eine lückenlose Dokumentation", 2),
+    ("thinks_feels", "Angst, den falschen Anbieter zu wählen und dafür geradestehen zu müssen", 5),
+    ("thinks_feels", "Ärgert sich, dass der Einkauf nur als Kostenstelle gilt", 3),
+    ("thinks_feels", "Stolz, wenn ein schwieriger Vertrag unter Dach und Fach ist", 1),
+    ("pains", "Zu viele Tools, die nicht miteinander reden: freitags Daten von Hand abgleichen", 5),
+    ("pains", "Freigaben hängen wochenlang, weil eine Unterschrift fehlt", 4),
+    ("pains", "Die Jahresprüfung frisst jedes Jahr einen ganzen Monat", 3),
+    ("gains", "Alle Lieferantendaten an einem Ort, auf die sich alle verlassen", 5),
+    ("gains", "Freigaben innerhalb eines Tages", 4),
+    ("gains", "Zeit für strategische Verhandlungen statt Papierkram", 3),
+]
+
+SABINE = {
+    "name": "Sabine, Einkaufsleiterin",
+    "description": (
+        "Leitet den Einkauf eines Maschinenbauers mit 400 Mitarbeitenden; verwaltet das "
+        "Budget für Software."
+    ),
+    "rounds": [
+        {
+            "internal": [
+                {
+                    "title": "Hypothesen Vertrieb",
+                    "team": "Vertrieb",
+                    "held_on": datetime.date(2026, 9, 22),
+                    "facilitator": "Jonas Weber",
+                    "participants": "Vertrieb, Marketing",
+                    "notes": SABINE_SALES,
+                },
+                {
+                    "title": "Hypothesen Geschäftsführung",
+                    "team": "Geschäftsführung",
+                    "held_on": datetime.date(2026, 9, 23),
+                    "facilitator": "Jonas Weber",
+                    "participants": "Geschäftsführung, Leitung Produktmanagement",
+                    "notes": SABINE_MANAGEMENT,
+                },
+            ],
+            "customer": {
+                "title": "Kundenworkshop München",
+                "held_on": datetime.date(2026, 10, 27),
+                "facilitator": "Jonas Weber",
+                "participants": "Sechs Einkaufsleiter und Einkaufsleiterinnen von Kunden",
+                "notes": SABINE_CUSTOMER,
+            },
+        }
+    ],
+}
+
+PERSONAS_DE = [LUKAS, SABINE]
 
 # The demo workspaces by language: the name `load_demo` finds each by, and its personas.
 WORKSPACES: dict[str, dict] = {

@@ -29,10 +29,11 @@ def test_the_demo_queues_a_comparison_of_every_pair_once(
         call_command("load_demo", "--force", stdout=again)
 
     reports = Report.objects.all()
-    assert reports.count() == 6  # Jane (English) and Lukas (German): three teams each
+    # English: Jane (three teams), Luke (two); German: Lukas (three), Sabine (two)
+    assert reports.count() == 10
     assert set(reports.values_list("status", flat=True)) == {ReportStatus.QUEUED}
     assert sorted(sent) == sorted(reports.values_list("pk", flat=True))
-    assert first.getvalue().count("3 comparisons queued") == 2
+    assert first.getvalue().count("5 comparisons queued") == 2
     assert again.getvalue().count("already loaded") == 2
     assert "Log in as 'demo' with password" in first.getvalue()
     # the German workspace's reports share and export in German
@@ -51,13 +52,22 @@ def test_each_demo_workshop_is_paired_with_several_teams(monkeypatch, settings, 
 
     teams = {}
     for pair in MapPair.objects.select_related("internal_map__persona", "customer_map"):
-        teams.setdefault((pair.internal_map.persona.name, pair.customer_map_id), set()).add(
-            pair.internal_map.team
-        )
-    assert sorted(teams.values(), key=sorted) == [
-        {"Front line", "Management", "Sales"},
-        {"Geschäftsführung", "Kundenservice", "Vertrieb"},
-    ]
+        workshop = (pair.internal_map.persona.name, pair.customer_map.title)
+        teams.setdefault(workshop, set()).add(pair.internal_map.team)
+    assert teams == {
+        ("Jane, procurement lead", "Customer workshop, Hamburg"): {
+            "Sales",
+            "Management",
+            "Front line",
+        },
+        ("Luke, warehouse manager", "Customer workshop, Leeds"): {"Sales", "Management"},
+        ("Lukas, Lagerleiter", "Kundenworkshop Köln"): {
+            "Vertrieb",
+            "Geschäftsführung",
+            "Kundenservice",
+        },
+        ("Sabine, Einkaufsleiterin", "Kundenworkshop München"): {"Vertrieb", "Geschäftsführung"},
+    }
 
 
 def test_the_german_demo_is_a_workspace_of_its_own_with_the_same_member(
@@ -72,14 +82,20 @@ def test_the_german_demo_is_a_workspace_of_its_own_with_the_same_member(
     german = Workspace.objects.get(name=demo.DEMO_WORKSPACE_DE)
     assert {m.user.username for m in german.memberships.all()} == {demo.DEMO_USERNAME}
     assert {m.user.username for m in english.memberships.all()} == {demo.DEMO_USERNAME}
-    assert list(german.personas.values_list("name", flat=True)) == ["Lukas, Lagerleiter"]
-    assert "Lukas, Lagerleiter" not in english.personas.values_list("name", flat=True)
+    assert set(german.personas.values_list("name", flat=True)) == {
+        "Lukas, Lagerleiter",
+        "Sabine, Einkaufsleiterin",
+    }
+    assert set(english.personas.values_list("name", flat=True)) == {
+        "Jane, procurement lead",
+        "Luke, warehouse manager",
+    }
     titles = set(
         MapPair.objects.filter(internal_map__persona__workspace=german).values_list(
             "customer_map__title", flat=True
         )
     )
-    assert titles == {"Kundenworkshop Köln"}
+    assert titles == {"Kundenworkshop Köln", "Kundenworkshop München"}
 
 
 def test_the_german_demo_report_links_german_hypotheses_to_customer_notes(
@@ -90,6 +106,7 @@ def test_the_german_demo_report_links_german_hypotheses_to_customer_notes(
     call_command("load_demo", "--force", stdout=io.StringIO())
     pair = MapPair.objects.get(
         internal_map__persona__workspace__name=demo.DEMO_WORKSPACE_DE,
+        internal_map__persona__name="Lukas, Lagerleiter",
         internal_map__team="Vertrieb",
     )
 
