@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 
 from accounts.services import mail_queue
 from maps.models import Role
@@ -16,21 +17,24 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs) -> None:
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Username or e-mail address"
+        self.fields["username"].label = _("Username or e-mail address")
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="E-mail address", max_length=254)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(
+        label=_("Role"),
         choices=Role.choices,
         initial=Role.VIEWER,
-        help_text="Viewers read; editors also change maps and run comparisons; owners also "
-        "manage members.",
+        help_text=_(
+            "Viewers read; editors also change maps and run comparisons; owners also "
+            "manage members."
+        ),
     )
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class AcceptForm(UserCreationForm):
@@ -40,12 +44,12 @@ class AcceptForm(UserCreationForm):
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
-        label="E-mail address", max_length=254, help_text="For resetting your password."
+        label=_("E-mail address"), max_length=254, help_text=_("For resetting your password.")
     )
     workspace_name = forms.CharField(
-        label="Your first workspace",
+        label=_("Your first workspace"),
         max_length=120,
-        help_text="Your team's name, for instance. You become its owner and can invite others.",
+        help_text=_("Your team's name, for instance. You become its owner and can invite others."),
     )
 
     class Meta(UserCreationForm.Meta):

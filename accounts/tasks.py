@@ -23,9 +23,15 @@ def _backoff(retries: int) -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
-def invitation_send_task(self, invitation_id: int, token: str, base_url: str) -> None:
+def invitation_send_task(
+    self, invitation_id: int, token: str, base_url: str, language: str | None = None
+) -> None:
+    # `language`: the inviter's when queued (a task has no request); tasks queued before
+    # it was passed arrive without it and are written in the default language.
     try:
-        services.invitation_send(invitation_id=invitation_id, token=token, base_url=base_url)
+        services.invitation_send(
+            invitation_id=invitation_id, token=token, base_url=base_url, language=language
+        )
     except MAIL_ERRORS as error:
         # Recorded at every failure: the members page says the mail has not gone out.
         services.invitation_send_failed(invitation_id=invitation_id, error=str(error))

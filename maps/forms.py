@@ -10,6 +10,9 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils import formats
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from maps.io import boards, limits
 from maps.models import EmpathyMap, Persona, Perspective, Segment
@@ -19,50 +22,67 @@ _TEXTAREA_ROWS = 3
 
 
 class WorkspaceForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120)
 
 
 class PersonaForm(forms.Form):
     name = forms.CharField(
-        max_length=120, help_text='Who the maps are about, e.g. "Jane, procurement lead".'
+        label=_("Name"),
+        max_length=120,
+        help_text=_("Who the maps are about, e.g. “Jane, procurement lead”."),
     )
     description = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": _TEXTAREA_ROWS})
+        label=_("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": _TEXTAREA_ROWS}),
     )
 
 
 class MapForm(forms.Form):
     perspective = forms.ChoiceField(
+        label=_("Perspective"),
         choices=Perspective.choices,
         widget=forms.RadioSelect,
-        help_text="Internal: your team's hypotheses. Customer: what customers said in their "
-        "workshop.",
+        help_text=_(
+            "Internal: your team's hypotheses. Customer: what customers said in their workshop."
+        ),
     )
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    # A text input in the locale's order (German 05.03.2026, English 2026-03-05), which
+    # also accepts ISO dates; the placeholder shows the order (see `date_placeholder`).
     held_on = forms.DateField(
-        label="Workshop date",
+        label=_("Workshop date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        localize=True,
+        widget=forms.DateInput(attrs={"autocomplete": "off"}),
     )
-    facilitator = forms.CharField(max_length=120, required=False)
+    facilitator = forms.CharField(label=_("Facilitator"), max_length=120, required=False)
     participants = forms.CharField(
+        label=_("Participants"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": _TEXTAREA_ROWS}),
-        help_text="One per line or comma-separated.",
+        help_text=_("One per line or comma-separated."),
     )
     round = forms.IntegerField(
+        label=_("Round"),
         min_value=1,
         max_value=MAX_ROUND,
         initial=1,
         required=False,
-        help_text="Workshop round of this persona: 1 for the first, 2 for the next…",
+        help_text=_("Workshop round of this persona: 1 for the first, 2 for the next…"),
     )
     team = forms.CharField(
+        label=_("Team"),
         max_length=60,
         required=False,
-        help_text="Whose hypotheses, for internal maps: management, sales, front line…",
+        help_text=_("Whose hypotheses, for internal maps: management, sales, front line…"),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].widget.attrs["placeholder"] = date_placeholder()
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -78,34 +98,51 @@ class MapCreateForm(MapForm):
 
     field_order = ["persona", *MAP_FIELDS]
 
-    persona = forms.ModelChoiceField(queryset=Persona.objects.none(), empty_label=None)
+    persona = forms.ModelChoiceField(
+        label=_("Persona"), queryset=Persona.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, personas: QuerySet[Persona], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = personas
 
 
+def date_placeholder() -> str:
+    """The active locale's date input order for a placeholder: "TT.MM.JJJJ" in German,
+    "YYYY-MM-DD" in English (from the first of the locale's DATE_INPUT_FORMATS)."""
+    order = formats.get_format("DATE_INPUT_FORMATS")[0]
+    for code, letters in (
+        ("%d", pgettext("date placeholder", "DD")),
+        ("%m", pgettext("date placeholder", "MM")),
+        ("%Y", pgettext("date placeholder", "YYYY")),
+        ("%y", pgettext("date placeholder", "YY")),
+    ):
+        order = order.replace(code, letters)
+    return order
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
+        label=_("Text"),
         max_length=limits.MAX_NOTE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "New note…"}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("New note…")}),
     )
-    votes = forms.IntegerField(min_value=0, max_value=limits.MAX_VOTES, initial=0)
-    author = forms.CharField(max_length=limits.MAX_AUTHOR_CHARS, required=False)
+    votes = forms.IntegerField(label=_("Votes"), min_value=0, max_value=limits.MAX_VOTES, initial=0)
+    author = forms.CharField(label=_("Author"), max_length=limits.MAX_AUTHOR_CHARS, required=False)
 
 
 class NoteEditForm(NoteForm):
     field_order = ["segment", "text", "votes", "author"]
 
-    segment = forms.ChoiceField(choices=Segment.choices)
+    segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices)
 
 
 class PasteForm(forms.Form):
     lines = forms.CharField(
-        label="One note per line",
+        label=_("One note per line"),
         # Bounded so a paste never exceeds what one map may hold.
         max_length=limits.MAX_NOTES_PER_MAP * (limits.MAX_NOTE_CHARS + 1),
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "One note per line"}),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("One note per line")}),
     )
 
 
@@ -114,17 +151,21 @@ def _refuse_oversized(upload: UploadedFile) -> UploadedFile:
     upload is never loaded into memory."""
     if upload.size > limits.MAX_FILE_BYTES:
         raise forms.ValidationError(
-            f"The file is {upload.size:,} bytes; at most 2 MB "
-            f"({limits.MAX_FILE_BYTES:,} bytes) can be imported."
+            gettext("The file is %(size)s bytes; at most 2 MB (%(limit)s bytes) can be imported.")
+            % {
+                "size": formats.number_format(upload.size, force_grouping=True),
+                "limit": formats.number_format(limits.MAX_FILE_BYTES, force_grouping=True),
+            }
         )
     return upload
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Excel, CSV or JSON file",
-        help_text="Columns segment, text, votes, author, id (English or German names); "
-        "at most 2 MB.",
+        label=_("Excel, CSV or JSON file"),
+        help_text=_(
+            "Columns segment, text, votes, author, id (English or German names); at most 2 MB."
+        ),
         widget=forms.FileInput(
             attrs={
                 "accept": ".xlsx,.csv,.json,.txt,.tsv,"
@@ -133,16 +174,18 @@ class ImportForm(forms.Form):
         ),
     )
     sheet = forms.CharField(
-        label="Sheet (Excel only)",
+        label=_("Sheet (Excel only)"),
         required=False,
         max_length=31,  # Excel's limit for a sheet name
-        help_text="Leave empty to read the first sheet.",
+        help_text=_("Leave empty to read the first sheet."),
     )
     replace = forms.BooleanField(
-        label="Replace existing notes",
+        label=_("Replace existing notes"),
         required=False,
-        help_text="Otherwise the file's notes are added; rows whose id names a note of this "
-        "map update that note.",
+        help_text=_(
+            "Otherwise the file's notes are added; rows whose id names a note of this "
+            "map update that note."
+        ),
     )
 
     def clean_file(self):
@@ -154,18 +197,22 @@ class FileImportConfirmForm(forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     replace = forms.BooleanField(
-        label="Replace existing notes",
+        label=_("Replace existing notes"),
         required=False,
-        help_text="Otherwise the file's notes are added; rows whose id names a note of this "
-        "map update that note.",
+        help_text=_(
+            "Otherwise the file's notes are added; rows whose id names a note of this "
+            "map update that note."
+        ),
     )
 
 
 class BoardUploadForm(forms.Form):
     file = forms.FileField(
-        label="Miro or Mural board (JSON file)",
-        help_text="Frames or areas titled with the segments or their questions (English or "
-        "German); at most 2 MB.",
+        label=_("Miro or Mural board (JSON file)"),
+        help_text=_(
+            "Frames or areas titled with the segments or their questions (English or "
+            "German); at most 2 MB."
+        ),
         widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
     )
 
@@ -176,25 +223,25 @@ class BoardUploadForm(forms.Form):
 class BoardFetchForm(forms.Form):
     """Fetch a board through the vendor's API with the person's own access token."""
 
-    source = forms.ChoiceField(choices=[("miro", "Miro"), ("mural", "Mural")], label="Tool")
+    source = forms.ChoiceField(choices=[("miro", "Miro"), ("mural", "Mural")], label=_("Tool"))
     board = forms.CharField(
-        label="Board link or id",
+        label=_("Board link or id"),
         max_length=500,
-        help_text="The address of the board in your browser, or its id.",
+        help_text=_("The address of the board in your browser, or its id."),
     )
     access_token = forms.CharField(
-        label="Access token",
+        label=_("Access token"),
         max_length=2_000,
         # Never sent back to the browser, and kept nowhere: used for these requests only.
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="Used once to read the board, never stored.",
+        help_text=_("Used once to read the board, never stored."),
     )
 
 
 BOARD_SEGMENT_CHOICES = [
-    ("", "— choose a segment —"),
+    ("", _("— choose a segment —")),
     *Segment.choices,
-    (boards.SKIP, "Skip these notes"),
+    (boards.SKIP, _("Skip these notes")),
 ]
 
 
@@ -204,10 +251,12 @@ class BoardMappingForm(forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     replace = forms.BooleanField(
-        label="Replace the map's notes with the board's",
+        label=_("Replace the map's notes with the board's"),
         required=False,
-        help_text="Otherwise the board's notes are added; notes imported from this board "
-        "before are updated, not added twice.",
+        help_text=_(
+            "Otherwise the board's notes are added; notes imported from this board "
+            "before are updated, not added twice."
+        ),
     )
 
     def __init__(self, *args, areas: list[boards.BoardArea], **kwargs) -> None:
@@ -219,7 +268,7 @@ class BoardMappingForm(forms.Form):
                 required=True,
                 initial=area.segment or "",
                 label=area.title,
-                error_messages={"required": "Choose a segment for these notes, or skip them."},
+                error_messages={"required": _("Choose a segment for these notes, or skip them.")},
             )
 
     def rows(self) -> list[tuple[boards.BoardArea, forms.BoundField]]:
@@ -234,7 +283,9 @@ class BoardMappingForm(forms.Form):
 
 
 class PersonaPickForm(forms.Form):
-    persona = forms.ModelChoiceField(queryset=Persona.objects.none(), empty_label=None)
+    persona = forms.ModelChoiceField(
+        label=_("Persona"), queryset=Persona.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, personas: QuerySet[Persona], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -246,10 +297,10 @@ class PairForm(forms.Form):
     accepted, so that a wrong choice reaches `services.pair_create`, which explains it."""
 
     internal_map = forms.ModelChoiceField(
-        queryset=EmpathyMap.objects.none(), label="Internal map (hypotheses)", empty_label=None
+        queryset=EmpathyMap.objects.none(), label=_("Internal map (hypotheses)"), empty_label=None
     )
     customer_map = forms.ModelChoiceField(
-        queryset=EmpathyMap.objects.none(), label="Customer map (workshop)", empty_label=None
+        queryset=EmpathyMap.objects.none(), label=_("Customer map (workshop)"), empty_label=None
     )
 
     def __init__(
@@ -276,5 +327,5 @@ def _map_choices(maps: QuerySet[EmpathyMap]) -> list[tuple[int, str]]:
 
 def _map_label(empathy_map: EmpathyMap) -> str:
     held_on = empathy_map.held_on
-    date = f"{held_on.day} {held_on:%b %Y}" if held_on else "no date"
+    date = formats.date_format(held_on, gettext("j M Y")) if held_on else gettext("no date")
     return f"{empathy_map.title} ({date})"

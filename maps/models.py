@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from maps.io.limits import MAX_COLOUR_CHARS, MAX_ID_CHARS, MAX_NOTE_CHARS
 from maps.segments import SEGMENTS
@@ -19,24 +21,38 @@ class TimeStamped(models.Model):
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    EDITOR = "editor", "Editor"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", _("Owner")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
+
+    @property
+    def in_sentence(self) -> str:
+        """The role as a sentence names it ("… is now editor."): lower case in English,
+        a noun (capitalised) in German."""
+        return str(ROLE_IN_SENTENCE[self.value])
+
+
+ROLE_IN_SENTENCE = {
+    "owner": pgettext_lazy("role in a sentence", "owner"),
+    "editor": pgettext_lazy("role in a sentence", "editor"),
+    "viewer": pgettext_lazy("role in a sentence", "viewer"),
+}
 
 
 class Segment(models.TextChoices):
-    # Built from maps.segments so the pure engine and the models share one list.
-    SEES = SEGMENTS[0].key, SEGMENTS[0].label
-    SAYS_DOES = SEGMENTS[1].key, SEGMENTS[1].label
-    HEARS = SEGMENTS[2].key, SEGMENTS[2].label
-    THINKS_FEELS = SEGMENTS[3].key, SEGMENTS[3].label
-    PAINS = SEGMENTS[4].key, SEGMENTS[4].label
-    GAINS = SEGMENTS[5].key, SEGMENTS[5].label
+    # Built from maps.segments so the pure engine and the models share one list; the
+    # labels are marked there (gettext_noop) and translated when shown.
+    SEES = SEGMENTS[0].key, _(SEGMENTS[0].label)
+    SAYS_DOES = SEGMENTS[1].key, _(SEGMENTS[1].label)
+    HEARS = SEGMENTS[2].key, _(SEGMENTS[2].label)
+    THINKS_FEELS = SEGMENTS[3].key, _(SEGMENTS[3].label)
+    PAINS = SEGMENTS[4].key, _(SEGMENTS[4].label)
+    GAINS = SEGMENTS[5].key, _(SEGMENTS[5].label)
 
 
 class Perspective(models.TextChoices):
-    INTERNAL = "internal", "Internal (hypotheses)"
-    CUSTOMER = "customer", "Customer workshop"
+    INTERNAL = "internal", _("Internal (hypotheses)")
+    CUSTOMER = "customer", _("Customer workshop")
 
 
 class Workspace(TimeStamped):
@@ -95,18 +111,18 @@ class EmpathyMap(TimeStamped):
     persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="maps")
     perspective = models.CharField(max_length=16, choices=Perspective.choices)
     title = models.CharField(max_length=200)
-    held_on = models.DateField(null=True, blank=True, help_text="Date of the workshop")
+    held_on = models.DateField(null=True, blank=True, help_text=_("Date of the workshop"))
     facilitator = models.CharField(max_length=120, blank=True)
     participants = models.TextField(
-        blank=True, max_length=2000, help_text="Who took part, one per line or comma-separated"
+        blank=True, max_length=2000, help_text=_("Who took part, one per line or comma-separated")
     )
     round = models.PositiveSmallIntegerField(
-        default=1, help_text="Workshop round of this persona: 1 for the first, 2 for the next…"
+        default=1, help_text=_("Workshop round of this persona: 1 for the first, 2 for the next…")
     )
     team = models.CharField(
         max_length=60,
         blank=True,
-        help_text="Whose hypotheses, for internal maps: management, sales, front line…",
+        help_text=_("Whose hypotheses, for internal maps: management, sales, front line…"),
     )
     # Sealing freezes an internal map's hypotheses before the customer workshop.
     sealed_at = models.DateTimeField(null=True, blank=True)
@@ -114,7 +130,7 @@ class EmpathyMap(TimeStamped):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     seal_digest = models.CharField(
-        max_length=64, blank=True, help_text="SHA-256 of the notes when the map was sealed"
+        max_length=64, blank=True, help_text=_("SHA-256 of the notes when the map was sealed")
     )
 
     class Meta:
@@ -139,8 +155,8 @@ class EmpathyMap(TimeStamped):
 
 
 class SealAction(models.TextChoices):
-    SEALED = "sealed", "Sealed"
-    UNSEALED = "unsealed", "Unsealed"
+    SEALED = "sealed", _("Sealed")
+    UNSEALED = "unsealed", _("Unsealed")
 
 
 class MapSealEvent(models.Model):
@@ -219,7 +235,7 @@ class MapPair(TimeStamped):
             models.UniqueConstraint(
                 fields=["internal_map", "customer_map"],
                 name="pair_unique_maps",
-                violation_error_message="These two maps are already paired.",
+                violation_error_message=_("These two maps are already paired."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(internal_map=models.F("customer_map")),
@@ -235,16 +251,16 @@ class MapPair(TimeStamped):
         internal = self.internal_map if self.internal_map_id else None
         customer = self.customer_map if self.customer_map_id else None
         if internal is not None and internal.perspective != Perspective.INTERNAL:
-            errors["internal_map"] = "This map is not an internal (hypotheses) map."
+            errors["internal_map"] = gettext("This map is not an internal (hypotheses) map.")
         if customer is not None and customer.perspective != Perspective.CUSTOMER:
-            errors["customer_map"] = "This map is not a customer workshop map."
+            errors["customer_map"] = gettext("This map is not a customer workshop map.")
         if (
             internal is not None
             and customer is not None
             and not errors
             and internal.persona_id != customer.persona_id
         ):
-            errors["customer_map"] = "Both maps must belong to the same persona."
+            errors["customer_map"] = gettext("Both maps must belong to the same persona.")
         if errors:
             raise ValidationError(errors)
 
@@ -254,12 +270,12 @@ class MapPair(TimeStamped):
 
 
 class MembershipAction(models.TextChoices):
-    CREATED = "created", "Created the workspace"
-    JOINED = "joined", "Joined by invitation"
-    ADDED = "added", "Added"
-    ROLE_CHANGED = "role_changed", "Role changed"
-    REMOVED = "removed", "Removed"
-    LEFT = "left", "Left"
+    CREATED = "created", _("Created the workspace")
+    JOINED = "joined", _("Joined by invitation")
+    ADDED = "added", _("Added")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    REMOVED = "removed", _("Removed")
+    LEFT = "left", _("Left")
 
 
 class MembershipEvent(models.Model):
@@ -294,3 +310,11 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_username} {self.action} in {self.workspace_id}"
+
+    @property
+    def old_role_in_sentence(self) -> str:
+        return Role(self.old_role).in_sentence if self.old_role else ""
+
+    @property
+    def new_role_in_sentence(self) -> str:
+        return Role(self.new_role).in_sentence if self.new_role else ""

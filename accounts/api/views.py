@@ -112,7 +112,7 @@ class InvitationAcceptView(generics.GenericAPIView):
     )
     def post(self, request: Request, token: str) -> Response:
         invalid = Response(
-            {"detail": services.INVALID_INVITATION_MESSAGE}, status=status.HTTP_404_NOT_FOUND
+            {"detail": services.invalid_invitation_message()}, status=status.HTTP_404_NOT_FOUND
         )
         invitation = selectors.invitation_for_token(token)
         if invitation is None:

@@ -21,7 +21,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Invitation
 from accounts.selectors import invitation_status
@@ -39,11 +41,16 @@ logger = logging.getLogger(__name__)
 MAX_PENDING_INVITATIONS = 100
 # One message for every link that does not open (unknown, expired, used, revoked), so an
 # answer never tells which of them a guessed or old link is.
-INVALID_INVITATION_MESSAGE = (
+INVALID_INVITATION_MESSAGE = gettext_noop(
     "This invitation link is not valid: it may have expired, been used already or been "
     "revoked. Ask an owner of the workspace for a new invitation."
 )
 MAX_SEND_ERROR_CHARS = 300
+
+
+def invalid_invitation_message() -> str:
+    """INVALID_INVITATION_MESSAGE in the active language."""
+    return _(INVALID_INVITATION_MESSAGE)
 
 
 class InvitationUnusable(Exception):
@@ -55,43 +62,51 @@ class InvitationUnusable(Exception):
 
 def _require_owner(user: AnyUser, workspace_id: int) -> None:
     if not has_role(user, workspace_id, Role.OWNER):
-        raise PermissionDenied("Inviting people needs the owner role in the workspace.")
+        raise PermissionDenied(_("Inviting people needs the owner role in the workspace."))
 
 
 def _clean_email(email: object) -> str:
     if not isinstance(email, str) or not email.strip():
-        raise ValidationError({"email": "Give the e-mail address to invite."})
+        raise ValidationError({"email": _("Give the e-mail address to invite.")})
     email = email.strip()
     if len(email) > 254:  # RFC 5321's limit on a forward path
-        raise ValidationError({"email": "An e-mail address has at most 254 characters."})
+        raise ValidationError({"email": _("An e-mail address has at most 254 characters.")})
     try:
         validate_email(email)
     except ValidationError as error:
-        raise ValidationError({"email": f"'{email}' is not an e-mail address."}) from error
-    local, _, domain = email.rpartition("@")
+        raise ValidationError(
+            {"email": _("'%(email)s' is not an e-mail address.") % {"email": email}}
+        ) from error
+    local, _at, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}"
 
 
 def _clean_role(role: object) -> str:
     if role not in Role.values:
         raise ValidationError(
-            {"role": f"Choose a role: {', '.join(Role.values)}; '{role}' is not one of them."}
+            {
+                "role": _("Choose a role: %(roles)s; '%(role)s' is not one of them.")
+                % {"roles": ", ".join(Role.values), "role": role}
+            }
         )
     return str(role)
 
 
 def _queue_mail(invitation: Invitation, token: str, base_url: str) -> None:
     """Send from the worker once the invitation is committed; a request that rolls back
-    sends nothing. An unreachable broker is recorded, so the owner sees it and re-sends."""
+    sends nothing. An unreachable broker is recorded, so the owner sees it and re-sends.
+    The mail is written in the inviter's language of this moment (the worker has no
+    request to take it from)."""
     from kombu.exceptions import OperationalError as BrokerError
 
     from accounts.tasks import invitation_send_task
 
     invitation_id = invitation.pk
+    language = translation.get_language() or settings.LANGUAGE_CODE
 
     def send() -> None:
         try:
-            invitation_send_task.delay(invitation_id, token, base_url)
+            invitation_send_task.delay(invitation_id, token, base_url, language)
         except BrokerError as error:
             logger.error("Invitation %s: mail not queued: %s", invitation_id, error)
             invitation_send_failed(invitation_id=invitation_id, error=f"Not queued: {error}")
@@ -115,7 +130,9 @@ def invitation_create(
     # Locks the workspace row: two owners inviting at once count the limit one at a time.
     Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
     if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
-        raise ValidationError({"email": f"{email} already belongs to a member."})
+        raise ValidationError(
+            {"email": _("%(email)s already belongs to a member.") % {"email": email}}
+        )
     pending = Invitation.objects.filter(
         workspace=workspace,
         accepted_at__isnull=True,
@@ -124,13 +141,19 @@ def invitation_create(
     )
     if pending.filter(email__iexact=email).exists():
         raise ValidationError(
-            {"email": f"{email} is already invited; re-send that invitation instead."}
+            {
+                "email": _("%(email)s is already invited; re-send that invitation instead.")
+                % {"email": email}
+            }
         )
     if pending.count() >= MAX_PENDING_INVITATIONS:
         raise ValidationError(
             {
-                "email": f"This workspace has {MAX_PENDING_INVITATIONS} open invitations, the "
-                "limit; revoke some or wait until they are accepted."
+                "email": _(
+                    "This workspace has %(count)s open invitations, the limit; revoke some "
+                    "or wait until they are accepted."
+                )
+                % {"count": MAX_PENDING_INVITATIONS}
             }
         )
     token = new_token()
@@ -161,9 +184,12 @@ def invitation_resend(
     invitation = _locked(invitation)
     _require_owner(user, invitation.workspace_id)
     if invitation_status(invitation) in ("accepted", "revoked"):
-        raise ValidationError(
-            f"This invitation was {invitation_status(invitation)}; invite the address again."
+        message = (
+            _("This invitation was accepted; invite the address again.")
+            if invitation_status(invitation) == "accepted"
+            else _("This invitation was revoked; invite the address again.")
         )
+        raise ValidationError(message)
     token = new_token()
     invitation.token_hash = token_hash(token)
     invitation.expires_at = _expiry()
@@ -183,7 +209,7 @@ def invitation_revoke(*, user: AbstractBaseUser, invitation: Invitation) -> Invi
     invitation = _locked(invitation)
     _require_owner(user, invitation.workspace_id)
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation was accepted; remove the member instead.")
+        raise ValidationError(_("This invitation was accepted; remove the member instead."))
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at", "updated_at"])
@@ -213,10 +239,23 @@ def invitation_accept(
     return membership
 
 
-def invitation_send(*, invitation_id: int, token: str, base_url: str) -> bool:
-    """Send the invitation's mail (the task's one call). Returns False without sending
+def invitation_send(
+    *, invitation_id: int, token: str, base_url: str, language: str | None = None
+) -> bool:
+    """Send the invitation's mail (the task's one call) in `language` (the inviter's when
+    it was queued; the default language when not given). Returns False without sending
     when the invitation is no longer pending or the token is not its current one (a
     re-send replaced it): a late retry never mails a dead link. SMTP errors propagate."""
+    with translation.override(_mail_language(language)):
+        return _invitation_send(invitation_id=invitation_id, token=token, base_url=base_url)
+
+
+def _mail_language(language: str | None) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def _invitation_send(*, invitation_id: int, token: str, base_url: str) -> bool:
     invitation = (
         Invitation.objects.select_related("workspace", "invited_by")
         .filter(pk=invitation_id)
@@ -232,15 +271,18 @@ def invitation_send(*, invitation_id: int, token: str, base_url: str) -> bool:
     context = {
         "invitation": invitation,
         "workspace_name": invitation.workspace.name,
-        "inviter": inviter.get_full_name() or inviter.get_username() if inviter else "An owner",
-        "role": Role(invitation.role).label.lower(),
+        "inviter": (inviter.get_full_name() or inviter.get_username())
+        if inviter
+        else _("An owner"),
+        "role": Role(invitation.role).in_sentence,
         "link": base_url.rstrip("/") + reverse("invitation-open", kwargs={"token": token}),
         "days": settings.GAPMAP_INVITATION_DAYS,
     }
     mail_send(
         to=invitation.email,
         subject=one_line(
-            f"{context['inviter']} invited you to “{invitation.workspace.name}” on Gapmap"
+            _("%(inviter)s invited you to “%(workspace)s” on Gapmap")
+            % {"inviter": context["inviter"], "workspace": invitation.workspace.name}
         ),
         body=render_to_string("accounts/email/invitation.txt", context),
         html_body=render_to_string("accounts/email/invitation.html", context),
@@ -255,5 +297,5 @@ def invitation_send_failed(*, invitation_id: int, error: str) -> None:
     """Record why the mail did not go out; the members page shows it with a re-send
     button."""
     Invitation.objects.filter(pk=invitation_id).update(
-        send_error=one_line(error)[:MAX_SEND_ERROR_CHARS] or "Sending failed."
+        send_error=one_line(error)[:MAX_SEND_ERROR_CHARS] or "Sending failed."  # stored: English
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.services.users import user_create
 from maps.services import workspace_create
@@ -21,7 +22,7 @@ def signup(*, username: str, email: str, password: str, workspace_name: str) -> 
     if not settings.GAPMAP_OPEN_SIGNUP:
         raise SignupClosed
     if not (workspace_name or "").strip():
-        raise ValidationError({"workspace_name": "Name your first workspace."})
+        raise ValidationError({"workspace_name": _("Name your first workspace.")})
     user = user_create(username=username, email=email, password=password)
     workspace_create(user=user, name=workspace_name)
     return user

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # Hashing cost grows with a password's length; no person or password manager needs more.
 MAX_PASSWORD_CHARS = 256
@@ -25,17 +26,17 @@ def user_create(*, username: str, email: str, password: str) -> AbstractBaseUser
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if username and model.objects.filter(username__iexact=username).exists():
-        errors.setdefault("username", []).append("A user with that username already exists.")
+        errors.setdefault("username", []).append(_("A user with that username already exists."))
     if user.email and model.objects.filter(email__iexact=user.email).exists():
         # Two accounts on one address could log in by e-mail with neither.
         errors.setdefault("email", []).append(
-            "An account already uses this e-mail address: log in with it, or reset its password."
+            _("An account already uses this e-mail address: log in with it, or reset its password.")
         )
     if not password:
-        errors.setdefault("password", []).append("Choose a password.")
+        errors.setdefault("password", []).append(_("Choose a password."))
     elif len(password) > MAX_PASSWORD_CHARS:
         errors.setdefault("password", []).append(
-            f"A password has at most {MAX_PASSWORD_CHARS} characters."
+            _("A password has at most %(count)s characters.") % {"count": MAX_PASSWORD_CHARS}
         )
     else:
         try:

@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
@@ -21,7 +22,7 @@ from maps.views.pages import GET_POST, form_page
 @require_http_methods(GET_POST)
 def signup(request: HttpRequest) -> HttpResponse:
     if not settings.GAPMAP_OPEN_SIGNUP:
-        raise Http404("Sign-up is closed here: ask a workspace owner for an invitation.")
+        raise Http404(_("Sign-up is closed here: ask a workspace owner for an invitation."))
     if request.user.is_authenticated:
         return redirect("home")
 

@@ -12,6 +12,7 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,7 +30,7 @@ def _invalid(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "accounts/invitation_invalid.html",
-        {"message": services.INVALID_INVITATION_MESSAGE},
+        {"message": services.invalid_invitation_message()},
         status=404,
     )
 
@@ -78,8 +79,8 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                 login(request, membership.user, backend=BACKEND_PATH)
             messages.success(
                 request,
-                f"Welcome to “{invitation.workspace.name}”: you are "
-                f"{Role(membership.role).label.lower()} here.",
+                _("Welcome to “%(name)s”: you are %(role)s here.")
+                % {"name": invitation.workspace.name, "role": Role(membership.role).in_sentence},
             )
             return redirect("workspace-detail", pk=invitation.workspace_id)
     return render_page(

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
@@ -75,7 +76,9 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Invitation to {invitation.email} is on its way.")
+            messages.success(
+                request, _("Invitation to %(email)s is on its way.") % {"email": invitation.email}
+            )
             return redirect("workspace-members", pk=workspace.pk)
     return _page(request, workspace, form, status=400)
 
@@ -93,7 +96,7 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
     membership = _membership(request, workspace, membership_pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a role: owner, editor or viewer.")
+        messages.error(request, _("Choose a role: owner, editor or viewer."))
     else:
         try:
             map_services.membership_update(
@@ -104,8 +107,11 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
         else:
             messages.success(
                 request,
-                f"{membership.user.get_username()} is now "
-                f"{Role(form.cleaned_data['role']).label.lower()}.",
+                _("%(username)s is now %(role)s.")
+                % {
+                    "username": membership.user.get_username(),
+                    "role": Role(form.cleaned_data["role"]).in_sentence,
+                },
             )
     return redirect("workspace-members", pk=workspace.pk)
 
@@ -120,7 +126,9 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"{membership.user.get_username()} was removed.")
+        messages.success(
+            request, _("%(username)s was removed.") % {"username": membership.user.get_username()}
+        )
     return redirect("workspace-members", pk=workspace.pk)
 
 
@@ -133,7 +141,7 @@ def workspace_leave(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("workspace-members", pk=workspace.pk)
-    messages.success(request, f"You left “{workspace.name}”.")
+    messages.success(request, _("You left “%(name)s”.") % {"name": workspace.name})
     return redirect("home")
 
 
@@ -152,7 +160,10 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"A new invitation to {invitation.email} is on its way.")
+        messages.success(
+            request,
+            _("A new invitation to %(email)s is on its way.") % {"email": invitation.email},
+        )
     return redirect("workspace-members", pk=invitation.workspace_id)
 
 
@@ -165,5 +176,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"The invitation to {invitation.email} was revoked.")
+        messages.success(
+            request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+        )
     return redirect("workspace-members", pk=invitation.workspace_id)

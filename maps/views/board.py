@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from maps import forms, selectors
@@ -58,7 +59,13 @@ def board_layout(
     segments = {}
     for segment in selectors.board_segments(empathy_map.notes.all()):
         key = segment["key"]
-        entry = {**segment, "cards": _cards(segment["notes"])}
+        entry = {
+            **segment,
+            # maps.segments marks them (gettext_noop); shown in the active language.
+            "label": _(segment["label"]),
+            "question": _(segment["question"]),
+            "cards": _cards(segment["notes"]),
+        }
         if can_edit:
             failed_here = key == failed_segment
             entry["note_form"] = (note_form if failed_here else None) or segment_note_form(key)

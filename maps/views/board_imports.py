@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from maps import forms, services
@@ -20,7 +22,7 @@ from maps.io import boards
 from maps.models import EmpathyMap
 from maps.segments import SEGMENT_LABELS
 from maps.services import notes as note_services
-from maps.views.pages import GET_POST, add_service_errors, editing_map, plural, render_page
+from maps.views.pages import GET_POST, add_service_errors, editing_map, number, render_page
 
 # The board import's preview waits in the session between upload and confirm. One
 # pending preview per session (a new upload replaces it), bounded: the parse holds less
@@ -28,7 +30,7 @@ from maps.views.pages import GET_POST, add_service_errors, editing_map, plural, 
 BOARD_SESSION_KEY = "board_import"
 BOARD_SESSION_MAX_CHARS = 2 * boards.MAX_FILE_BYTES
 BOARD_SAMPLE_NOTES = 3  # enough to recognise an area in the preview
-FETCH_OFF = (
+FETCH_OFF = gettext_lazy(
     "reading boards through the Miro or Mural API is switched off on this server "
     "(GAPMAP_BOARD_FETCH); upload the board's JSON file instead"
 )
@@ -38,7 +40,7 @@ def _board_areas_view(preview: boards.BoardPreview) -> list[dict]:
     return [
         {
             "area": area,
-            "candidates": [SEGMENT_LABELS[key] for key in area.candidates],
+            "candidates": [_(SEGMENT_LABELS[key]) for key in area.candidates],
             "count": len(area.notes),
             "sample": area.notes[:BOARD_SAMPLE_NOTES],
             "more": max(len(area.notes) - BOARD_SAMPLE_NOTES, 0),
@@ -127,12 +129,15 @@ def map_import_board(request: HttpRequest, empathy_map: EmpathyMap) -> HttpRespo
         try:
             if fetching:
                 if not settings.GAPMAP_BOARD_FETCH:
-                    raise boards.BoardFileError([FETCH_OFF])
+                    raise boards.BoardFileError([str(FETCH_OFF)])
                 # The token is used for these requests only; it is never stored.
                 pages = boards.fetch_board(data["source"], data["board"], data["access_token"])
                 preview = boards.parse_board_pages(pages)
                 board_id = boards.board_id_from(data["source"], data["board"])
-                filename = f"{data['source'].title()} board {board_id}"
+                filename = _("%(tool)s board %(id)s") % {
+                    "tool": data["source"].title(),
+                    "id": board_id,
+                }
             else:
                 upload = data["file"]
                 filename = upload.name or ""
@@ -141,8 +146,12 @@ def map_import_board(request: HttpRequest, empathy_map: EmpathyMap) -> HttpRespo
             problems = error.problems
             form.add_error(
                 None,
-                f"Nothing was imported: the board has {plural(len(problems), 'problem')} "
-                "(listed below).",
+                ngettext(
+                    "Nothing was imported: the board has %(count)s problem (listed below).",
+                    "Nothing was imported: the board has %(count)s problems (listed below).",
+                    len(problems),
+                )
+                % {"count": number(len(problems))},
             )
         else:
             stored = {
@@ -154,8 +163,11 @@ def map_import_board(request: HttpRequest, empathy_map: EmpathyMap) -> HttpRespo
             if len(json.dumps(stored)) > BOARD_SESSION_MAX_CHARS:
                 form.add_error(
                     None,
-                    "This board is too large to preview in the browser; import it through "
-                    f"the API (POST /api/maps/{empathy_map.pk}/import-board/).",
+                    _(
+                        "This board is too large to preview in the browser; import it "
+                        "through the API (POST %(endpoint)s)."
+                    )
+                    % {"endpoint": f"/api/maps/{empathy_map.pk}/import-board/"},
                 )
             else:
                 request.session[BOARD_SESSION_KEY] = stored
@@ -184,8 +196,10 @@ def _confirm_board_import(request: HttpRequest, empathy_map: EmpathyMap) -> Http
     if found is None:
         messages.error(
             request,
-            "That board preview is no longer available (it expired or another upload "
-            "replaced it); nothing was imported. Upload the board again.",
+            _(
+                "That board preview is no longer available (it expired or another upload "
+                "replaced it); nothing was imported. Upload the board again."
+            ),
         )
         return redirect("map-import-board", pk=empathy_map.pk)
     preview, filename = found
@@ -203,23 +217,34 @@ def _confirm_board_import(request: HttpRequest, empathy_map: EmpathyMap) -> Http
             add_service_errors(form, error)
         else:
             request.session.pop(BOARD_SESSION_KEY, None)
-            messages.success(request, f"{_board_outcome(result)} from {filename}.")
+            messages.success(request, _board_outcome(result, filename))
             if preview.left_out or result.skipped:
                 messages.warning(request, _left_out_summary(preview, result.skipped))
             return redirect("map-board", pk=empathy_map.pk)
     return _board_preview_page(request, empathy_map, preview, form, filename=filename, status=400)
 
 
-def _board_outcome(result: services.BoardImportResult) -> str:
-    parts = [f"Imported {plural(result.added, 'new note')}"]
-    if result.updated:
-        parts.append(f"updated {plural(result.updated, 'note')} imported before")
-    return ", ".join(parts)
+def _board_outcome(result: services.BoardImportResult, filename: str) -> str:
+    added = ngettext(
+        "Imported %(count)s new note", "Imported %(count)s new notes", result.added
+    ) % {"count": number(result.added)}
+    if not result.updated:
+        return _("%(added)s from %(filename)s.") % {"added": added, "filename": filename}
+    updated = ngettext(
+        "updated %(count)s note imported before",
+        "updated %(count)s notes imported before",
+        result.updated,
+    ) % {"count": number(result.updated)}
+    return _("%(added)s, %(updated)s from %(filename)s.") % {
+        "added": added,
+        "updated": updated,
+        "filename": filename,
+    }
 
 
 def _left_out_counts(preview: boards.BoardPreview) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
-    for _, reason in preview.left_out:
+    for _label, reason in preview.left_out:
         counts[reason] = counts.get(reason, 0) + 1
     return list(counts.items())
 
@@ -228,5 +253,8 @@ def _left_out_summary(preview: boards.BoardPreview, skipped: int) -> str:
     """One line naming what was not imported and why (the preview listed each item)."""
     parts = [f"{count} × {reason}" for reason, count in _left_out_counts(preview)]
     if skipped:
-        parts.append(f"{plural(skipped, 'note')} of skipped areas")
-    return "Not imported: " + "; ".join(parts) + "."
+        parts.append(
+            ngettext("%(count)s note of skipped areas", "%(count)s notes of skipped areas", skipped)
+            % {"count": number(skipped)}
+        )
+    return _("Not imported: %(items)s.") % {"items": "; ".join(parts)}

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps import forms, selectors, services
@@ -21,7 +23,7 @@ from maps.views.pages import (
     confirmed,
     editing_map,
     form_page,
-    plural,
+    number,
     require_editor,
     write_unless_sealed_meanwhile,
 )
@@ -58,7 +60,9 @@ def map_create(request: HttpRequest, workspace_pk: int) -> HttpResponse:
 
     def save(data: dict) -> HttpResponse:
         empathy_map = services.map_create(user=request.user, **data)
-        messages.success(request, f"Map “{empathy_map.title}” created. Add its notes.")
+        messages.success(
+            request, _("Map “%(title)s” created. Add its notes.") % {"title": empathy_map.title}
+        )
         return redirect("map-board", pk=empathy_map.pk)
 
     form = forms.MapCreateForm(request.POST or None, initial=initial, personas=personas)
@@ -73,7 +77,7 @@ def map_edit(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
 
     def save(data: dict) -> HttpResponse:
         services.map_update(user=request.user, empathy_map=empathy_map, **data)
-        messages.success(request, "Map saved.")
+        messages.success(request, _("Map saved."))
         return redirect("map-board", pk=empathy_map.pk)
 
     form = forms.MapForm(request.POST or None, initial=initial)
@@ -89,16 +93,29 @@ def map_delete(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
     if not confirmed(request):
         note_count = empathy_map.notes.count()
         pair_count = empathy_map.pairs_as_internal.count() + empathy_map.pairs_as_customer.count()
-        consequences = [f"All its notes ({note_count:,}) are deleted too."]
+        consequences = [
+            ngettext(
+                "Its %(count)s note is deleted too.",
+                "All its notes (%(count)s) are deleted too.",
+                note_count,
+            )
+            % {"count": number(note_count)}
+        ]
         if pair_count:
             consequences.append(
-                f"It is part of {plural(pair_count, 'pair')}; "
-                "pairs with this map and their comparison reports are deleted too."
+                ngettext(
+                    "It is part of %(count)s pair; the pair and its comparison reports are "
+                    "deleted too.",
+                    "It is part of %(count)s pairs; pairs with this map and their comparison "
+                    "reports are deleted too.",
+                    pair_count,
+                )
+                % {"count": number(pair_count)}
             )
         return confirm_page(
             request,
             workspace=workspace,
-            title=f"Delete the map “{empathy_map.title}”?",
+            title=_("Delete the map “%(title)s”?") % {"title": empathy_map.title},
             consequences=consequences,
             cancel_url=board_url(empathy_map.pk),
         )
@@ -107,7 +124,7 @@ def map_delete(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
     )
     if not deleted:
         return redirect(board_url(empathy_map.pk))
-    messages.success(request, f"Map “{empathy_map.title}” deleted.")
+    messages.success(request, _("Map “%(title)s” deleted.") % {"title": empathy_map.title})
     return redirect("workspace-detail", pk=workspace.pk)
 
 
@@ -115,7 +132,7 @@ def map_delete(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
 @require_GET
 def map_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     if file_format not in EXPORT_FORMATS:
-        raise Http404("Export as csv or json.")
+        raise Http404(_("Export as csv or json."))
     empathy_map = get_object_or_404(selectors.maps_for(request.user), pk=pk)
     content, content_type, filename = selectors.map_export(empathy_map, file_format)
     response = HttpResponse(content, content_type=content_type)

@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps import forms, services
@@ -23,7 +25,7 @@ from maps.views.pages import (
     add_service_errors,
     editing_map,
     form_page,
-    plural,
+    number,
     render_page,
 )
 
@@ -51,8 +53,14 @@ def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
         row_errors.extend(errors)
         form.add_error(
             "file",
-            f"Nothing was imported: {filename} has {plural(len(row_errors), 'problem')} "
-            "(listed below). Fix them and upload the file again.",
+            ngettext(
+                "Nothing was imported: %(filename)s has %(count)s problem (listed below). "
+                "Fix it and upload the file again.",
+                "Nothing was imported: %(filename)s has %(count)s problems (listed below). "
+                "Fix them and upload the file again.",
+                len(row_errors),
+            )
+            % {"filename": filename, "count": number(len(row_errors))},
         )
 
     def save(data: dict) -> HttpResponse | None:
@@ -74,7 +82,7 @@ def map_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
             if len(json.dumps(stored)) > FILE_SESSION_MAX_CHARS:
                 form.add_error(
                     "file",
-                    "This file is too large to preview; import it directly with “Import”.",
+                    _("This file is too large to preview; import it directly with “Import now”."),
                 )
                 return None
             request.session[FILE_SESSION_KEY] = stored
@@ -113,11 +121,26 @@ def _file_imported(
     filename: str,
     replace: bool,
 ) -> HttpResponse:
-    replaced = " replacing the previous notes" if replace else ""
+    if replace:
+        text = ngettext(
+            "Imported %(count)s note replacing the previous notes from %(filename)s (%(how)s).",
+            "Imported %(count)s notes replacing the previous notes from %(filename)s (%(how)s).",
+            result.imported,
+        )
+    else:
+        text = ngettext(
+            "Imported %(count)s note from %(filename)s (%(how)s).",
+            "Imported %(count)s notes from %(filename)s (%(how)s).",
+            result.imported,
+        )
     messages.success(
         request,
-        f"Imported {plural(result.imported, 'note')}{replaced} from {filename} "
-        f"({_how_read(result.read)}).",
+        text
+        % {
+            "count": number(result.imported),
+            "filename": filename,
+            "how": _how_read(result.read),
+        },
     )
     for notice in result.read.notices:
         messages.warning(request, f"{filename}: {notice}.")
@@ -145,9 +168,9 @@ def _file_preview_page(
             "how_read": _how_read(read),
             "form": form,
             "filename": filename,
-            "counts": [(SEGMENT_LABELS[key], count) for key, count in counts.items()],
+            "counts": [(_(SEGMENT_LABELS[key]), count) for key, count in counts.items()],
             "sample": [
-                (note, SEGMENT_LABELS[note.segment]) for note in read.notes[:FILE_SAMPLE_NOTES]
+                (note, _(SEGMENT_LABELS[note.segment])) for note in read.notes[:FILE_SAMPLE_NOTES]
             ],
             "more": max(len(read.notes) - FILE_SAMPLE_NOTES, 0),
         },
@@ -172,8 +195,10 @@ def _confirm_file_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpR
     if read is None:
         messages.error(
             request,
-            "That preview is no longer available (it expired or another upload replaced it); "
-            "nothing was imported. Upload the file again.",
+            _(
+                "That preview is no longer available (it expired or another upload replaced "
+                "it); nothing was imported. Upload the file again."
+            ),
         )
         return redirect("map-import", pk=empathy_map.pk)
     filename = str(stored.get("filename", ""))
@@ -198,7 +223,7 @@ def _confirm_file_import(request: HttpRequest, empathy_map: EmpathyMap) -> HttpR
 
 def _how_read(read: map_files.MapFileRead) -> str:
     if read.layout == "XLSX":
-        return f"Excel workbook, sheet “{read.sheet}”"
+        return _("Excel workbook, sheet “%(sheet)s”") % {"sheet": read.sheet}
     return f"{read.layout}, {read.encoding}" if read.encoding else read.layout
 
 

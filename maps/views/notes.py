@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maps import forms, selectors, services
@@ -27,7 +29,7 @@ from maps.views.pages import (
     editing_map,
     editing_note,
     form_page,
-    plural,
+    number,
     write_unless_sealed_meanwhile,
 )
 
@@ -51,7 +53,7 @@ def _write_to_segment(
     service's errors go onto it."""
     segment = _posted_segment(request)
     if segment is None:
-        return HttpResponseBadRequest("Unknown segment.")
+        return HttpResponseBadRequest(_("Unknown segment."))
     form = make_form(segment, request.POST)
     if form.is_valid():
         try:
@@ -74,7 +76,9 @@ def _write_to_segment(
 def note_create(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
     def write(segment: str, data: dict) -> str:
         services.note_create(user=request.user, empathy_map=empathy_map, segment=segment, **data)
-        messages.success(request, f"Note added to {SEGMENT_LABELS[segment]}.")
+        messages.success(
+            request, _("Note added to %(segment)s.") % {"segment": _(SEGMENT_LABELS[segment])}
+        )
         return f"add-{segment}"
 
     return _write_to_segment(request, empathy_map, segment_note_form, write, board_form="note_form")
@@ -89,7 +93,13 @@ def notes_paste(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse:
             user=request.user, empathy_map=empathy_map, segment=segment, lines=data["lines"]
         )
         messages.success(
-            request, f"Added {plural(len(notes), 'note')} to {SEGMENT_LABELS[segment]}."
+            request,
+            ngettext(
+                "Added %(count)s note to %(segment)s.",
+                "Added %(count)s notes to %(segment)s.",
+                len(notes),
+            )
+            % {"count": number(len(notes)), "segment": _(SEGMENT_LABELS[segment])},
         )
         return f"seg-{segment}"
 
@@ -106,7 +116,7 @@ def note_edit(request: HttpRequest, note: Note) -> HttpResponse:
 
     def save(data: dict) -> HttpResponse:
         services.note_update(user=request.user, note=note, **data)
-        messages.success(request, "Note saved.")
+        messages.success(request, _("Note saved."))
         return redirect(board_url(note.map_id, f"note-{note.pk}"))
 
     return form_page(
@@ -127,8 +137,11 @@ def note_delete(request: HttpRequest, note: Note) -> HttpResponse:
         return confirm_page(
             request,
             workspace=note.map.persona.workspace,
-            title="Delete this note?",
-            consequences=[f"“{note.text}” in {SEGMENT_LABELS[note.segment]}"],
+            title=_("Delete this note?"),
+            consequences=[
+                _("“%(text)s” in %(segment)s")
+                % {"text": note.text, "segment": _(SEGMENT_LABELS[note.segment])}
+            ],
             cancel_url=board_url(note.map_id, f"note-{note.pk}"),
         )
     deleted = write_unless_sealed_meanwhile(
@@ -136,7 +149,10 @@ def note_delete(request: HttpRequest, note: Note) -> HttpResponse:
     )
     if not deleted:
         return redirect(board_url(note.map_id))
-    messages.success(request, f"Note deleted from {SEGMENT_LABELS[note.segment]}.")
+    messages.success(
+        request,
+        _("Note deleted from %(segment)s.") % {"segment": _(SEGMENT_LABELS[note.segment])},
+    )
     return redirect(board_url(note.map_id, f"seg-{note.segment}"))
 
 
@@ -152,7 +168,7 @@ def note_move(request: HttpRequest, note: Note) -> HttpResponse:
         try:
             offset = int(request.POST.get("offset", ""))
         except ValueError:
-            return HttpResponseBadRequest("Post direction=up|down or an integer offset.")
+            return HttpResponseBadRequest(_("Post direction=up|down or an integer offset."))
     write_unless_sealed_meanwhile(
         request, lambda: services.note_move(user=request.user, note=note, offset=offset)
     )

@@ -14,6 +14,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 
 from maps import selectors, services
 from maps.models import EmpathyMap, Note, Role, Workspace
@@ -110,8 +111,9 @@ def board_url(map_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def number(count: int) -> str:
+    """A count for a message, grouped the locale's way ("1,234"; German "1.234")."""
+    return formats.number_format(count, force_grouping=True)
 
 
 def sealed_refusal(request: HttpRequest, empathy_map: EmpathyMap) -> HttpResponse | None:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps import forms, selectors, services
@@ -49,7 +50,7 @@ def pair_create(request: HttpRequest, workspace_pk: int) -> HttpResponse:
 
     def save(data: dict) -> HttpResponse:
         pair = services.pair_create(user=request.user, **data)
-        messages.success(request, "Pair created. Run a comparison when both maps are done.")
+        messages.success(request, _("Pair created. Run a comparison when both maps are done."))
         return redirect("pair-detail", pk=pair.pk)
 
     context.update(
@@ -67,7 +68,7 @@ def _chosen_persona(request: HttpRequest, personas: QuerySet[Persona]) -> Person
         try:
             return personas.get(pk=int(chosen))
         except (ValueError, Persona.DoesNotExist) as error:
-            raise Http404("No such persona in this workspace.") from error
+            raise Http404(_("No such persona in this workspace.")) from error
     only = list(personas[:2])
     return only[0] if len(only) == 1 else None
 
@@ -101,12 +102,13 @@ def pair_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return confirm_page(
             request,
             workspace=workspace,
-            title=f"Delete the pair “{pair.internal_map.title} ↔ {pair.customer_map.title}”?",
+            title=_("Delete the pair “%(internal)s ↔ %(customer)s”?")
+            % {"internal": pair.internal_map.title, "customer": pair.customer_map.title},
             consequences=[
-                "Both maps and their notes stay; the pair's comparison reports are deleted."
+                _("Both maps and their notes stay; the pair's comparison reports are deleted.")
             ],
             cancel_url=reverse("pair-detail", kwargs={"pk": pair.pk}),
         )
     services.pair_delete(user=request.user, pair=pair)
-    messages.success(request, "Pair deleted; both maps are kept.")
+    messages.success(request, _("Pair deleted; both maps are kept."))
     return redirect("workspace-detail", pk=workspace.pk)

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from maps import forms, selectors, services
@@ -16,7 +18,7 @@ from maps.views.pages import (
     confirm_page,
     confirmed,
     form_page,
-    plural,
+    number,
     require_editor,
     workspace_url,
 )
@@ -34,7 +36,9 @@ def persona_create(request: HttpRequest, workspace_pk: int) -> HttpResponse:
 
     def save(data: dict) -> HttpResponse:
         persona = services.persona_create(user=request.user, workspace=workspace, **data)
-        messages.success(request, f"Persona “{persona.name}” created. Now add its maps.")
+        messages.success(
+            request, _("Persona “%(name)s” created. Now add its maps.") % {"name": persona.name}
+        )
         return _persona_on_workspace_page(persona)
 
     return form_page(
@@ -56,7 +60,7 @@ def persona_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict) -> HttpResponse:
         services.persona_update(user=request.user, persona=persona, **data)
-        messages.success(request, "Persona saved.")
+        messages.success(request, _("Persona saved."))
         return _persona_on_workspace_page(persona)
 
     return form_page(
@@ -79,12 +83,17 @@ def persona_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return confirm_page(
             request,
             workspace=persona.workspace,
-            title=f"Delete the persona “{persona.name}”?",
+            title=_("Delete the persona “%(name)s”?") % {"name": persona.name},
             consequences=[
-                f"Its {plural(map_count, 'map')}, their notes and pairs are deleted too."
+                ngettext(
+                    "Its %(count)s map, its notes and pairs are deleted too.",
+                    "Its %(count)s maps, their notes and pairs are deleted too.",
+                    map_count,
+                )
+                % {"count": number(map_count)}
             ],
             cancel_url=reverse("persona-edit", kwargs={"pk": persona.pk}),
         )
     services.persona_delete(user=request.user, persona=persona)
-    messages.success(request, f"Persona “{persona.name}” deleted.")
+    messages.success(request, _("Persona “%(name)s” deleted.") % {"name": persona.name})
     return redirect("workspace-detail", pk=persona.workspace_id)

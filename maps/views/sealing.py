@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maps import selectors, services
@@ -27,8 +28,10 @@ def map_seal(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            "Map sealed: its hypotheses are read-only now, and reports will say they "
-            "compared a sealed map. Only an owner can unseal it.",
+            _(
+                "Map sealed: its hypotheses are read-only now, and reports will say they "
+                "compared a sealed map. Only an owner can unseal it."
+            ),
         )
     return redirect(board_url(empathy_map.pk))
 
@@ -43,5 +46,5 @@ def map_unseal(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Map unsealed and editable again; the unsealing is recorded.")
+        messages.success(request, _("Map unsealed and editable again; the unsealing is recorded."))
     return redirect(board_url(empathy_map.pk))

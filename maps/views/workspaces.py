@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps import forms, selectors, services
@@ -72,7 +73,7 @@ def workspace_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def workspace_create(request: HttpRequest) -> HttpResponse:
     def save(data: dict) -> HttpResponse:
         workspace = services.workspace_create(user=request.user, **data)
-        messages.success(request, f"Workspace “{workspace.name}” created.")
+        messages.success(request, _("Workspace “%(name)s” created.") % {"name": workspace.name})
         return redirect("workspace-detail", pk=workspace.pk)
 
     form = forms.WorkspaceForm(request.POST or None)

@@ -37,7 +37,8 @@ def test_an_owner_invites_and_the_mail_is_queued_after_commit(
         invitation, token = invite(owner, workspace, email="Ada@Example.COM", role="editor")
 
     assert len(callbacks) == 1
-    assert queued == [(invitation.pk, token, BASE_URL)]
+    # The inviter's language goes with the task: the worker has no request to read it from.
+    assert queued == [(invitation.pk, token, BASE_URL, "en")]
     invitation.refresh_from_db()
     assert invitation.email == "Ada@example.com"  # the domain is case-insensitive
     assert invitation.role == "editor"
@@ -215,7 +216,7 @@ def test_resending_replaces_the_link_and_the_old_one_stops_working(
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_resend(user=owner, invitation=invitation, base_url=BASE_URL)
 
-    (_id, new_token, _base) = queued[-1]
+    (_id, new_token, _base, _language) = queued[-1]
     assert new_token != old_token
     assert selectors.invitation_for_token(old_token) is None
     assert selectors.invitation_for_token(new_token) == invitation

@@ -370,7 +370,8 @@ def test_map_create_with_persona_from_the_workspace(world, editor):
     url = reverse("map-create", kwargs={"workspace_pk": world.workspace.pk})
     form = client_for(editor).get(f"{url}?persona={world.persona.pk}&perspective=customer")
     assert form.status_code == 200
-    assert 'type="date"' in form.content.decode()
+    # The workshop date: a text field in the locale's order, its placeholder says which.
+    assert 'placeholder="YYYY-MM-DD"' in form.content.decode()
 
     response = client_for(editor).post(
         url,

@@ -97,7 +97,10 @@
           window.location.reload();
         })
         .catch(function (error) {
-          window.alert("The note could not be moved (" + error.message + "). Reload and try again.");
+          // The text comes translated from the template; {error} marks where the cause goes.
+          const text = actions.dataset.moveFailed ||
+            "The note could not be moved ({error}). Reload and try again.";
+          window.alert(text.replace("{error}", error.message));
         });
     });
   });
