@@ -12,4 +12,6 @@ They only read and validate; they never store anything.
     decoding     bytes to text (UTF-8 for JSON; UTF-16/Windows-1252/Latin-1 guessed for
                  spreadsheets), and what kind of file the bytes are
     spreadsheet  formula neutralisation of exported cells, and its undoing on import
+    messages     the messages in the active language: Django's translation, installed by
+                 maps.apps (English without it)
 """
