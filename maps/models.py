@@ -62,6 +62,8 @@ class Workspace(TimeStamped):
     )
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "workspace")
+        verbose_name_plural = pgettext_lazy("model name", "workspaces")
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
@@ -76,6 +78,8 @@ class Membership(TimeStamped):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "membership")
+        verbose_name_plural = pgettext_lazy("model name", "memberships")
         ordering = ["workspace_id", "user__username"]
         constraints = [
             models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
@@ -94,12 +98,14 @@ class Persona(TimeStamped):
     description = models.TextField(blank=True, max_length=2000)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "persona")
+        verbose_name_plural = pgettext_lazy("model name", "personas")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "name"],
                 name="persona_unique_name",
-                violation_error_message="A persona with this name already exists here.",
+                violation_error_message=_("A persona with this name already exists here."),
             ),
         ]
 
@@ -134,6 +140,8 @@ class EmpathyMap(TimeStamped):
     )
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "empathy map")
+        verbose_name_plural = pgettext_lazy("model name", "empathy maps")
         ordering = ["persona_id", "round", "-held_on", "title", "id"]
         constraints = [
             models.CheckConstraint(
@@ -171,6 +179,8 @@ class MapSealEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "seal event")
+        verbose_name_plural = pgettext_lazy("model name", "seal events")
         ordering = ["map_id", "created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -195,6 +205,8 @@ class Note(TimeStamped):
     colour = models.CharField(max_length=MAX_COLOUR_CHARS, blank=True, default="")
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "note")
+        verbose_name_plural = pgettext_lazy("model name", "notes")
         ordering = ["map_id", "segment", "order", "id"]
         indexes = [models.Index(fields=["map", "segment", "order"], name="note_board_order")]
         constraints = [
@@ -230,6 +242,8 @@ class MapPair(TimeStamped):
     )
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "pair")
+        verbose_name_plural = pgettext_lazy("model name", "pairs")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -300,6 +314,8 @@ class MembershipEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "membership event")
+        verbose_name_plural = pgettext_lazy("model name", "membership events")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
