@@ -226,20 +226,18 @@ def _confirm_board_import(request: HttpRequest, empathy_map: EmpathyMap) -> Http
 
 def _board_outcome(result: services.BoardImportResult, filename: str) -> str:
     added = ngettext(
-        "Imported %(count)s new note", "Imported %(count)s new notes", result.added
-    ) % {"count": number(result.added)}
+        "Imported %(count)s new note from %(filename)s.",
+        "Imported %(count)s new notes from %(filename)s.",
+        result.added,
+    ) % {"count": number(result.added), "filename": filename}
     if not result.updated:
-        return _("%(added)s from %(filename)s.") % {"added": added, "filename": filename}
+        return added
     updated = ngettext(
-        "updated %(count)s note imported before",
-        "updated %(count)s notes imported before",
+        "Updated %(count)s note imported before.",
+        "Updated %(count)s notes imported before.",
         result.updated,
     ) % {"count": number(result.updated)}
-    return _("%(added)s, %(updated)s from %(filename)s.") % {
-        "added": added,
-        "updated": updated,
-        "filename": filename,
-    }
+    return f"{added} {updated}"
 
 
 def _left_out_counts(preview: boards.BoardPreview) -> list[tuple[str, int]]:

@@ -107,7 +107,9 @@ def test_a_german_invitation_mail_from_a_german_inviter(
 
     (message,) = mail.outbox
     assert message.subject == "owner hat Sie zu „Acme“ auf Gapmap eingeladen"
-    assert "in den Arbeitsbereich „Acme“ auf Gapmap eingeladen, als Bearbeiter." in message.body
+    assert (
+        "hat Sie als Bearbeiter in den Arbeitsbereich „Acme“ auf Gapmap eingeladen." in message.body
+    )
     assert "7 Tage lang" in message.body
     html, _type = message.alternatives[0]
     assert '<html lang="de">' in html
