@@ -10,7 +10,9 @@ active for the page (the reader's, or a shared report's own).
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext
+from django.utils import dateformat
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext, pgettext
 
 from comparison import verdicts
 from comparison.models import ActionKind
@@ -58,6 +60,25 @@ def verdict_icon(verdict: str) -> str:
 def segment_label(segment: str) -> str:
     """`"says_does"|segment_label` is "Says & Does" ("Sagt & Tut" in German)."""
     return translated_segment_label(segment)
+
+
+@register.filter
+def table_datetime(value) -> str:
+    """A date and time in a table cell, compact in every language ("12 Mar 2026, 14:05";
+    "12.03.2026, 14:05" in German); nothing for None."""
+    if value is None or value == "":
+        return ""
+    return dateformat.format(
+        template_localtime(value), pgettext("date and time in a table", "j M Y, H:i")
+    )
+
+
+@register.filter
+def table_date(value) -> str:
+    """A day in a table cell, compact in every language ("12 Mar 2026"; "12.03.2026")."""
+    if value is None or value == "":
+        return ""
+    return dateformat.format(template_localtime(value), pgettext("date in a table", "j M Y"))
 
 
 @register.filter
