@@ -115,6 +115,8 @@ def default_scorer() -> str:
 
 def availability() -> dict[str, object]:
     """What the API and UI can show about semantic matching on this server."""
+    from django.utils.translation import gettext  # the CLI imports this module without Django
+
     available = embeddings_available()
     return {
         "semantic_available": available,
@@ -123,8 +125,10 @@ def availability() -> dict[str, object]:
         "max_uncached_texts": semantic.MAX_UNCACHED_TEXTS,
         "message": ""
         if available
-        else "Semantic matching is not installed on this server (pip install "
-        "gapmap[semantic]); semantic and hybrid comparisons run lexical-only.",
+        else gettext(
+            "Semantic matching is not installed on this server (pip install "
+            "gapmap[semantic]); semantic and hybrid comparisons run lexical-only."
+        ),
     }
 
 
