@@ -33,4 +33,8 @@ class PreferencesMiddleware:
                 timezone.deactivate()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The thread's next work (another request, a test) starts from the default.
+            timezone.deactivate()

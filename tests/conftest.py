@@ -39,6 +39,17 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in English, the default: a request through LocaleMiddleware leaves
+    its language active in the thread, which would otherwise reach the next test."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner")

@@ -18,10 +18,27 @@ SESSION_LANGUAGE = "gapmap_language"
 SESSION_TIME_ZONE = "gapmap_time_zone"
 
 
+# The IANA areas of real places; the database's old aliases (US/Eastern, Etc/GMT+1, …)
+# would only make the list longer.
+TIME_ZONE_AREAS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
 @cache
 def time_zones() -> tuple[str, ...]:
-    """The IANA time zones a person can choose, sorted (Europe/Berlin, America/New_York…)."""
-    return tuple(sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone))
+    """The IANA time zones a person can choose, sorted (Europe/Berlin, America/New_York…),
+    and UTC."""
+    zones = (zone for zone in zoneinfo.available_timezones() if zone.startswith(TIME_ZONE_AREAS))
+    return ("UTC", *sorted(zones))
 
 
 def language_codes() -> tuple[str, ...]:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 
 import pytest
+from django.core.management import call_command
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Invitation
@@ -140,6 +143,41 @@ def build_world() -> World:
     )
 
 
+def committed_world(django_db_blocker) -> Iterator[World]:
+    """Build the world once, committed, for a whole test module; flush it afterwards.
+
+    Each test still runs in its own transaction (rolled back), so what a test writes is
+    gone before the next, and the world's ~0.2 s are spent once instead of per test (the
+    matrix has over a thousand). The world's queued comparison and invitation mail are
+    dropped: nothing would consume them, and the report is run here directly.
+    """
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            world = build_world()
+            transaction.get_connection().run_on_commit.clear()
+        yield world
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def fresh(world: World) -> World:
+    """The same world read anew from the database: a test that changed an object in memory
+    (sealed a map, renamed a workspace) leaves nothing behind for the next."""
+    values = {}
+    for item in fields(world):
+        value = getattr(world, item.name)
+        if isinstance(value, models.Model):
+            value = type(value).objects.get(pk=value.pk)
+        elif isinstance(value, dict):
+            value = {key: type(user).objects.get(pk=user.pk) for key, user in value.items()}
+        values[item.name] = value
+    return World(**values)
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    yield from committed_world(django_db_blocker)
+
+
 @pytest.fixture
-def world(db) -> World:
-    return build_world()
+def world(module_world, db) -> World:
+    return fresh(module_world)
