@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from maps.io import map_files
 from maps.models import EmpathyMap, MapPair, Membership, Note, Persona, Role, Workspace
@@ -89,7 +90,10 @@ def has_role(user: AnyUser, workspace: Workspace | int, minimum: Role) -> bool:
 def require_role(user: AnyUser, workspace: Workspace | int, minimum: Role) -> None:
     """Raise PermissionDenied unless `user` holds at least `minimum` in `workspace`."""
     if not has_role(user, workspace, minimum):
-        raise PermissionDenied(f"This needs the {minimum.label.lower()} role in the workspace.")
+        raise PermissionDenied(
+            gettext("This needs the %(role)s role in the workspace.")
+            % {"role": minimum.in_sentence}
+        )
 
 
 def workspace_overview(user: AnyUser) -> QuerySet[Workspace]:
