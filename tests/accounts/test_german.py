@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from accounts import tasks
+from accounts import services, tasks
 from maps.forms import MapForm
 from tests.support.factories import EmpathyMapFactory, NoteFactory, PersonaFactory
 
@@ -206,3 +206,31 @@ def test_a_form_error_is_german(owner, customer_map):
     assert response.status_code == 400
     assert "Dieses Feld ist zwingend erforderlich." in html  # Django's own German
     assert "Bitte ein gültiges Datum eingeben." in html
+
+
+def test_the_invitation_page_in_german(owner, workspace):
+    _invitation, token = services.invitation_create(
+        user=owner,
+        workspace=workspace,
+        email="ada@example.com",
+        role="editor",
+        base_url="http://testserver/",
+    )
+    client = Client(headers={"accept-language": "de"})
+    client.get(f"/invitations/{token}/")
+
+    html = client.get("/invitations/accept/").content.decode()
+
+    assert "„Acme“ beitreten" in html
+    assert "als <strong>Bearbeiter</strong> in den Arbeitsbereich <strong>Acme</strong>" in html
+    assert "Konto anlegen und beitreten" in html
+    assert "Die Einladung gilt bis zum " in html
+
+
+def test_the_error_pages_read_german(owner):
+    client = german(owner)
+
+    missing = client.get("/workspaces/999999/")
+
+    assert missing.status_code == 404
+    assert "Nicht gefunden" in missing.content.decode()
