@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -309,14 +310,17 @@ EXPORT_FORMATS: dict[str, str] = {
 
 
 def export_response(report: Report, file_format: str) -> HttpResponse:
-    """The export of a succeeded report as a download (shared with the API)."""
-    if file_format == "csv":
-        content: str = report_csv(report)
-    elif file_format == "json":
-        content = json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n"
-    else:
-        content = report_html(report)
+    """The export of a succeeded report as a download (shared with the API), in the
+    report's language whatever the reader's browser asks for."""
+    with translation.override(report.language):
+        if file_format == "csv":
+            content: str = report_csv(report)
+        elif file_format == "json":
+            content = json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n"
+        else:
+            content = report_html(report)
     response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
+    response["Content-Language"] = report.language
     response["Content-Disposition"] = content_disposition_header(
         True, export_filename(report, file_format)
     )

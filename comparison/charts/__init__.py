@@ -11,7 +11,7 @@ holding the same numbers as plain text for screen readers and no-JS.
 - `text`: escaping for plotly, cutting and wrapping, the `Table` fallback;
 - `style`: palette (verdict colours from `comparison.verdicts`), type, layout pieces;
 - `render`: `figure_parts`, `chart_html`, `Chart`, the bundled plotly.js;
-- `report`, `personas`, `top_notes`, `perspectives`, `rounds`: the figures.
+- `report`, `personas`, `perspectives`, `rounds`: the figures.
 
 Security: every script carries the request's CSP nonce; every string that reaches a figure passes
 through `escape_for_plotly` first: persona names, note texts, titles, segment labels. User
@@ -82,7 +82,6 @@ from comparison.charts.text import (
     escape_for_plotly,
     format_score,
 )
-from comparison.charts.top_notes import TOP_ITEMS_LIMIT, RankedNote, top_items, top_items_table
 
 __all__ = [
     "AXIS_LABEL_CHARS",
@@ -96,7 +95,6 @@ __all__ = [
     "OVERALL",
     "PERSPECTIVE_CHART_ROW_LIMIT",
     "SEGMENT_SCORES_TITLE",
-    "TOP_ITEMS_LIMIT",
     "TREND_TITLE",
     "VERDICT_BARS_TITLE",
     "VERDICT_COLOURS",
@@ -106,7 +104,6 @@ __all__ = [
     "FigureParts",
     "PersonaScores",
     "PersonaTrend",
-    "RankedNote",
     "Table",
     "TrendPoint",
     "chart_html",
@@ -136,8 +133,6 @@ __all__ = [
     "segment_trend_table",
     "team_overestimation_bars",
     "team_overestimation_table",
-    "top_items",
-    "top_items_table",
     "verdict_bars",
     "verdict_bars_table",
 ]

@@ -37,7 +37,7 @@ from maps.models import Workspace
 from maps.segments import SEGMENT_KEYS
 from maps.selectors import AnyUser
 
-TOP_ITEMS_LIMIT = charts.TOP_ITEMS_LIMIT
+TOP_ITEMS_LIMIT = 10  # a projector slide holds about ten readable items
 # The misses fetched per one shown: the most-voted ones, re-ranked by how many of the
 # round's teams missed them (a note missed by every team outranks a better-voted one that
 # most teams anticipated).

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -28,7 +27,4 @@ def report_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespon
     if report.status != ReportStatus.SUCCEEDED:
         messages.error(request, _("Only a finished, successful comparison can be exported."))
         return redirect("report-page", pk=report.pk)
-    with translation.override(report.language):
-        response = exports.export_response(report, file_format)
-    response["Content-Language"] = report.language
-    return response
+    return exports.export_response(report, file_format)

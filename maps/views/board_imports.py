@@ -76,7 +76,7 @@ def _board_preview_page(
             "existing": existing,
             "max_notes": note_services.MAX_NOTES_PER_MAP,
             "over_capacity": existing + preview.note_count > note_services.MAX_NOTES_PER_MAP,
-            "format_name": boards.FORMAT_NAMES.get(preview.format, preview.source),
+            "format_name": _(boards.FORMAT_NAMES.get(preview.format, preview.source)),
             "ambiguous_count": sum(1 for area in preview.areas if area.ambiguous),
             "unknown_count": sum(1 for area in preview.unknown_areas if not area.ambiguous),
             "left_out_counts": _left_out_counts(preview),

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comparison import charts
-from comparison.charts import PersonaScores, PersonaTrend, RankedNote, TrendPoint
+from comparison.charts import PersonaScores, PersonaTrend, TrendPoint
 from maps.segments import SEGMENT_KEYS, SEGMENTS
 
 LABELS = [segment.label for segment in SEGMENTS]
@@ -127,17 +127,6 @@ def trend_series() -> list[PersonaTrend]:
     ]
 
 
-def ranked_notes() -> list[RankedNote]:
-    return [
-        RankedNote("Short", 2),
-        RankedNote(
-            f"{BOLD_NOTE} customers want delivery tracking on every order", 9, "Jane", "pains"
-        ),
-        RankedNote("Price matters less than reliability, and then some more words", 7),
-        RankedNote("Price matters less than reliability, and then other words", 7, EVIL_PERSONA),
-    ]
-
-
 def every_figure() -> list[go.Figure]:
     summary = make_summary()
     return [
@@ -146,7 +135,6 @@ def every_figure() -> list[go.Figure]:
         charts.segment_radar(summary),
         charts.persona_heatmap(persona_rows()),
         charts.score_trend(trend_series()),
-        charts.top_items(ranked_notes(), "Most-voted missed insights", verdict="missed"),
     ]
 
 
@@ -162,8 +150,6 @@ def empty_figures() -> list[go.Figure]:
         charts.persona_heatmap([]),
         charts.score_trend([]),
         charts.score_trend([PersonaTrend("Jane", [])]),
-        charts.top_items([], "Most-voted wrong assumptions"),
-        charts.top_items(ranked_notes(), "Nothing", limit=0),
     ]
 
 
@@ -435,65 +421,10 @@ def test_score_trend_table():
     )
 
 
-# --- 5. top items -------------------------------------------------------------------------
-
-
-def test_top_items_rank_by_votes_with_numbered_short_labels_and_full_hover():
-    fig = charts.top_items(ranked_notes(), "Most-voted missed insights", verdict="missed")
-
-    (bars,) = fig.data
-    assert bars.orientation == "h"
-    assert list(bars.x) == [9, 7, 7, 2]
-    labels = list(bars.y)
-    assert labels[0].startswith("1. &lt;b&gt;bold&lt;/b&gt; customers")
-    assert labels[0].endswith("…")
-    # equal votes: ordered by text; equal prefixes stay two bars thanks to the rank
-    assert labels[1].startswith("2. Price matters less than reliability")
-    assert labels[2].startswith("3. Price matters less than reliability")
-    assert labels[1] != labels[2]
-    assert all(len(html.unescape(label)) <= charts.AXIS_LABEL_CHARS + 4 for label in labels)
-    full = html.unescape(bars.hovertext[0].replace("<br>", " "))
-    assert full == f"{BOLD_NOTE} customers want delivery tracking on every order Jane · Pains"
-    assert bars.marker.color == charts.VERDICT_COLOURS["missed"]
-    assert bars.marker.pattern.shape == charts.VERDICT_PATTERNS["missed"]
-    assert list(fig.layout.yaxis.categoryarray) == labels
-    assert fig.layout.yaxis.autorange == "reversed"  # most voted on top
-    assert fig.layout.title.text == "Most-voted missed insights"
-
-
-def test_top_items_keep_the_limit():
-    items = [RankedNote(f"note {index}", index) for index in range(30)]
-
-    fig = charts.top_items(items, "Top", limit=5)
-
-    assert list(fig.data[0].x) == [29, 28, 27, 26, 25]
-    assert len(charts.top_items(items, "Top").data[0].x) == charts.TOP_ITEMS_LIMIT
-
-
-def test_top_items_reject_an_unknown_verdict():
-    with pytest.raises(ValueError, match="unknown verdict"):
-        charts.top_items(ranked_notes(), "Top", verdict="wrong")
-
-
-def test_top_items_table_holds_the_full_text():
-    table = charts.top_items_table(ranked_notes(), "Most-voted missed insights")
-
-    assert table.caption == "Most-voted missed insights"
-    assert table.headers == ("Rank", "Note", "Votes", "Persona", "Segment")
-    assert table.rows[0] == (
-        "1",
-        f"{BOLD_NOTE} customers want delivery tracking on every order",
-        "9",
-        "Jane",
-        "Pains",
-    )
-    assert table.rows[-1] == ("4", "Short", "2", "", "")
-
-
 # --- every chart --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(5))
 def test_every_chart_has_a_title_titled_axes_and_projector_sized_text(index):
     fig = every_figure()[index]
 
@@ -507,7 +438,7 @@ def test_every_chart_has_a_title_titled_axes_and_projector_sized_text(index):
         assert fig.layout.yaxis.title.text
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(9))
 def test_empty_inputs_give_a_no_data_chart(index):
     fig = empty_figures()[index]
 
@@ -525,7 +456,6 @@ def test_empty_inputs_give_empty_tables_with_headers():
         charts.segment_scores_table({}),
         charts.persona_heatmap_table([]),
         charts.score_trend_table([]),
-        charts.top_items_table([], "Top"),
     ]
 
     for table in tables:
@@ -546,7 +476,7 @@ def test_output_is_deterministic_whatever_the_default_template(monkeypatch):
 # --- escaping -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(5))
 def test_user_text_is_escaped_in_the_figure_and_the_fragment(index):
     fig = every_figure()[index]
 
@@ -570,11 +500,9 @@ def test_escaped_forms_are_present():
 def test_hover_templates_never_carry_user_text():
     # plotly substitutes %{...} in templates; user text goes into data the template names.
     persona = "%{x} %{y} <i>it</i>"
-    note = RankedNote(persona, 3, persona, "sees")
     figures = [
         charts.persona_heatmap([PersonaScores(persona, {"sees": 1.0})]),
         charts.score_trend([PersonaTrend(persona, [TrendPoint(date(2026, 1, 1), 1.0, persona)])]),
-        charts.top_items([note], persona),
     ]
 
     for fig in figures:
@@ -606,7 +534,6 @@ def test_arbitrary_text_never_leaks_markup(text):
     figures = [
         charts.persona_heatmap([PersonaScores(text, {"sees": 50.0}, overall=50.0)]),
         charts.score_trend([PersonaTrend(text, [TrendPoint(date(2026, 1, 1), 50.0, text)])]),
-        charts.top_items([RankedNote(text, 1, text, "gains")], text, verdict="unconfirmed"),
         charts.verdict_bars(make_summary(), title=text),
         charts.segment_scores(make_summary(), title=text),
     ]
@@ -622,14 +549,14 @@ def test_arbitrary_text_never_leaks_markup(text):
         assert fragment.count("<") == 4  # <div>, </div>, <script>, </script>
 
     # and the full text survives, escaped, in the hover (wrapped at spaces or long words)
-    hover = html.unescape(figures[2].data[0].hovertext[0].replace("<br>", ""))
+    hover = html.unescape(figures[1].data[0].hovertext[0].replace("<br>", ""))
     assert "".join(hover.split()).startswith("".join(text.split()))
 
 
 # --- rendering ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(5))
 def test_fragment_is_one_div_and_one_nonced_script(index):
     fig = every_figure()[index]
 
@@ -739,7 +666,7 @@ def test_charts_built_under_german_have_german_words_and_numbers():
         heatmap = charts.persona_heatmap([PersonaScores("Jane", {"pains": None}, None)])
         line = charts.score_trend(trend)
         table = charts.score_trend_table(trend)
-        empty = charts.top_items([], "Meistgewählt")
+        empty = charts.score_trend([])
     assert bars.layout.title.text == "Bewertungen nach Segment"
     assert (bars.layout.xaxis.title.text, bars.layout.yaxis.title.text) == ("Notizen", "Segment")
     assert [trace.name for trace in bars.data][:2] == ["Bestätigt", "Teilweise bestätigt"]
@@ -749,7 +676,7 @@ def test_charts_built_under_german_have_german_words_and_numbers():
         segments
     )
     assert bars.layout.separators == ",."  # 47,6 in hover boxes
-    assert scores.data[0].name == "Empathie-Score (nach Stimmen gewichtet)"
+    assert scores.data[0].name == "Empathie-Score (stimmengewichtet)"
     assert list(scores.data[0].x)[-1] == "Gesamt"
     assert heatmap.layout.title.text == "Empathie-Score nach Persona und Segment"
     assert list(heatmap.data[0].text[0])[4] == "keine Daten"

@@ -1,6 +1,7 @@
 // Polls a running comparison and updates its progress bar; opens the report when it
 // succeeds, reloads when it fails. Words come translated from the job's data attributes
-// (data-status-queued, data-status-running, data-progress-error with "{error}"); the
+// (data-status-queued, data-status-running, data-percent with "{value}",
+// data-progress-error with "{error}"); the
 // English ones here are the fallback.
 (function () {
   "use strict";
@@ -17,7 +18,7 @@
       if (!response.ok) throw new Error("HTTP " + response.status);
       const report = await response.json();
       bar.value = report.progress;
-      percent.textContent = report.progress + "%";
+      percent.textContent = (job.dataset.percent || "{value}%").replace("{value}", report.progress);
       const words = job.dataset["status" + report.status.charAt(0).toUpperCase() + report.status.slice(1)];
       label.textContent = words || report.status.charAt(0).toUpperCase() + report.status.slice(1);
       if (report.status === "succeeded" && job.dataset.reportUrl) {
