@@ -1,12 +1,13 @@
 from django.urls import path
 
-from comparison.views import dashboard, exports, reports, rounds
+from comparison.views import dashboard, exports, present, reports, rounds
 from comparison.views import next_actions as action_views
 from comparison.views import sharing as share_views
 
 urlpatterns = [
     path("pairs/<int:pk>/compare/", reports.pair_compare, name="pair-compare"),
     path("reports/<int:pk>/", reports.report_page, name="report-page"),
+    path("reports/<int:pk>/present/", present.report_present, name="report-present"),
     path("reports/<int:pk>/decide/", reports.report_decide, name="report-decide"),
     path("reports/<int:pk>/review/", reports.report_review, name="report-review"),
     path(

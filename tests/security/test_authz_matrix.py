@@ -304,6 +304,7 @@ AUTHZ: dict[str, Route] = {
         ),
     ),
     "report-review": Route(lambda w: {"pk": w.report.pk}, (_get(),)),
+    "report-present": Route(lambda w: {"pk": w.report.pk}, (_get(),)),
     "dashboard": Route(_ws, (_get(),)),
     "report-commentary": Route(
         lambda w: {"pk": w.report.pk, "section": "overall"},
