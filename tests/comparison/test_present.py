@@ -179,3 +179,15 @@ def test_a_report_not_finished_says_so_instead_of_slides(
     assert 'id="slide-' not in text
     assert 'rel="next"' not in text
     assert reverse("report-page", kwargs={"pk": report.pk}) in text
+
+
+def test_a_customer_note_written_as_a_quotation_is_quoted_once(client, owner, persona, editor):
+    # given a customer note that carries its own quotation marks
+    customer = [("pains", "„Too many tools that do not talk to each other“", 4)]
+    internal = [("pains", "Too many tools that don't talk to each other", 5)]
+    report = ReportFactory(pair=known_pair(owner, persona, internal, customer), by=editor)
+    # when
+    text = slide(present(client, owner, report, "pains"), "pains")
+    # then
+    assert "Customers: “Too many tools that do not talk to each other”" in text
+    assert "„" not in text
