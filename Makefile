@@ -81,8 +81,17 @@ serve: install
 	@echo "Gapmap on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the workers)"
 	@$(BIN)/python bin/serve.py 127.0.0.1:$(PORT)
 
+# One pytest process per core (pytest-xdist; each has its own data directory and Redis
+# databases: config/settings/test.py). A module's tests stay on one process, so what a
+# module builds once (the security tests' world) is built once. At most four: Redis's 16
+# databases hold four workers' own. The fault tests (real Celery workers killed, Redis
+# restarted, the database cut off, each against deadlines) then run alone, as one process.
+# PYTEST_WORKERS=0 runs everything in this one process.
+PYTEST_WORKERS ?= auto
+PARALLEL := -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile
 test: install browser proxy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL) --ignore tests/faults
+	$(BIN)/python -m pytest tests/faults
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 # Installed when missing and possible; otherwise those tests skip with the reason (and fail

@@ -8,13 +8,23 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")  # noqa: S105
 
 # Under `pytest -n` (pytest-xdist) each worker ("gw0", "gw1", …) has a data directory
 # (SQLite test database, filesystem queue, collected static files) and Redis databases of
-# its own, so that two workers never share a queue, a cache or a rate-limit counter. Worker
-# processes and servers that a test starts inherit the variable, and so the same places.
+# its own, so that two workers never share a queue, a cache or a rate-limit counter. The
+# suite uses four Redis databases (CI: broker 15, cache 14, tests/comparison 13, the outage
+# test 12); worker N uses those numbers minus 4 N (TEST_REDIS_DATABASE_OFFSET), so Redis's
+# 16 databases hold four workers (`make test` and CI pass --maxprocesses 4). It is done
+# once, in the environment, which the processes a test starts (a Celery worker, a server)
+# inherit as they are, with whatever the test sets there itself.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-if XDIST_WORKER:
-    _shared = Path(os.environ.get("GAPMAP_DATA_DIR", Path(__file__).resolve().parents[2] / "var"))
-    if _shared.name != XDIST_WORKER:
-        os.environ["GAPMAP_DATA_DIR"] = str(_shared / XDIST_WORKER)
+_index = int(XDIST_WORKER[2:]) if XDIST_WORKER[2:].isdigit() else 0
+TEST_REDIS_DATABASE_OFFSET = 4 * _index
+if XDIST_WORKER and os.environ.get("GAPMAP_TEST_WORKER") != XDIST_WORKER:
+    os.environ["GAPMAP_TEST_WORKER"] = XDIST_WORKER
+    _shared = os.environ.get("GAPMAP_DATA_DIR", str(Path(__file__).resolve().parents[2] / "var"))
+    os.environ["GAPMAP_DATA_DIR"] = str(Path(_shared) / XDIST_WORKER)
+    for _variable in ("CELERY_BROKER_URL", "GAPMAP_CACHE_URL"):
+        _found = re.fullmatch(r"(rediss?://[^/]+/)(\d+)", os.environ.get(_variable, ""))
+        if _found and int(_found[2]) >= TEST_REDIS_DATABASE_OFFSET:
+            os.environ[_variable] = f"{_found[1]}{int(_found[2]) - TEST_REDIS_DATABASE_OFFSET}"
 
 from config.settings.base import *  # noqa: E402, F403
 from config.settings.base import DATA_DIR  # noqa: E402
@@ -37,20 +47,7 @@ GAPMAP_EMBED_ON_CHANGE = False
 GAPMAP_BOARD_FETCH = False
 
 
-def _own_redis_database(url: str) -> str:
-    """redis://host:port/N -> N - 2 x the worker's number: brokers keep odd numbers and
-    caches even ones (15/14 for gw0, 13/12 for gw1, …), so none is shared."""
-    index = int(XDIST_WORKER[2:] or 0) if XDIST_WORKER.startswith("gw") else 0
-    found = re.fullmatch(r"(rediss?://[^/]+/)(\d+)", url)
-    if not index or not found:
-        return url
-    return f"{found[1]}{int(found[2]) - 2 * index}"
-
-
-CELERY_BROKER_URL = _own_redis_database(CELERY_BROKER_URL)  # noqa: F405
-CACHES["default"]["LOCATION"] = _own_redis_database(CACHES["default"].get("LOCATION", ""))  # noqa: F405
-
-if CELERY_BROKER_URL.startswith("filesystem://"):
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
     # Tests never share a queue with a `make run` worker.
     _test_queue = DATA_DIR / "test-celery-queue"
     _test_queue.mkdir(exist_ok=True)

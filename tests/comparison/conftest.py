@@ -4,12 +4,17 @@ import os
 
 import pytest
 from celery import Celery
+from django.conf import settings
 
 from comparison import embeddings
 from tests.conftest import require_server
 from tests.engine.fake_embedder import FakeEmbedder
 
-REDIS_URL = os.environ.get("GAPMAP_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# Each pytest-xdist worker has its own Redis databases (config/settings/test.py).
+REDIS_URL = os.environ.get(
+    "GAPMAP_TEST_REDIS_URL",
+    f"redis://127.0.0.1:6379/{13 - settings.TEST_REDIS_DATABASE_OFFSET}",
+)
 
 
 @pytest.fixture

@@ -35,8 +35,9 @@ from tests.support.waiting import wait_until
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs_server]
 
 PROJECT = Path(__file__).resolve().parents[2]
-# The suite's other Redis users: 13 (tests/comparison), 14 (cache), 15 (broker) in CI.
-OUTAGE_REDIS_DB = 12
+# The suite's other Redis users: 13 (tests/comparison), 14 (cache), 15 (broker) in CI;
+# each pytest-xdist worker has its own four (config/settings/test.py).
+OUTAGE_REDIS_DB = 12 - settings.TEST_REDIS_DATABASE_OFFSET
 
 
 class Forwarder:
