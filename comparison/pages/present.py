@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from comparison.models import Match, Report, ReportStatus, Verdict
-from comparison.pages.report import ReportNote, report_reflection, report_summary
+from comparison.pages.report import ReportNote, report_reflection, report_summary, unquoted
 from comparison.templatetags.verdict_tags import translated_segment_label
 from maps.segments import SEGMENT_KEYS, SEGMENTS
 
@@ -26,7 +26,6 @@ OVERVIEW = "overview"
 SLIDE_ITEMS = 5
 # From this many items in one list a slide is set a little smaller (css/present.css).
 DENSE_ITEMS = 4
-QUOTES = '"„“”«»'
 QUESTIONS = {segment.key: segment.question for segment in SEGMENTS}
 
 
@@ -82,14 +81,6 @@ class Slide:
         return "" if self.is_overview else f"?segment={self.key}"
 
 
-def _unquoted(text: str) -> str:
-    """A note written as a quotation, without its own quotation marks: the slide quotes
-    it (“Customers: “…””) and would otherwise show the marks twice."""
-    if len(text) > 2 and text[0] in QUOTES and text[-1] in QUOTES:
-        return text[1:-1].strip()
-    return text
-
-
 def _capped(key: str, title: str, verdict: str, items: list[SlideItem]) -> SlideList:
     return SlideList(key, title, verdict, len(items), tuple(items[:SLIDE_ITEMS]))
 
@@ -122,7 +113,7 @@ def _segment_slide(
                     SlideItem(
                         m.internal_text,
                         m.internal_votes,
-                        evidence=_unquoted(m.customer_text),
+                        evidence=unquoted(m.customer_text),
                         partial=m.verdict == Verdict.PARTIAL,
                     )
                     for m in right

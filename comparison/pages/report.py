@@ -296,6 +296,17 @@ class SummaryQuestion:
         return self.count - len(self.items)
 
 
+QUOTES = '"„“”«»'
+
+
+def unquoted(text: str) -> str:
+    """A note written as a quotation, without its own quotation marks: the page quotes
+    it (Customers: “…”) and would otherwise show the marks twice."""
+    if len(text) > 2 and text[0] in QUOTES and text[-1] in QUOTES:
+        return text[1:-1].strip()
+    return text
+
+
 def report_summary(reflection: dict) -> list[SummaryQuestion]:
     """The three questions as the report's first screen answers them: how many notes each,
     and the top `SUMMARY_TOP_ITEMS`, most-voted first (no query; from `report_reflection`).
@@ -319,7 +330,7 @@ def report_summary(reflection: dict) -> list[SummaryQuestion]:
                     m.internal_text,
                     m.internal_votes,
                     translated_segment_label(m.internal_segment),
-                    evidence=m.customer_text,
+                    evidence=unquoted(m.customer_text),
                 )
                 for m in right[:top]
             ),

@@ -372,3 +372,19 @@ def test_large_type_for_a_projector_is_one_link_away(client, viewer, compared_re
     assert f'href="{url}?type=large">Large type, for a projector</a>' in normal
     assert '<body class="large-type">' in large
     assert f'href="{url}">Normal type</a>' in large
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("„Rabatt? Nur mit Karte.“", "Rabatt? Nur mit Karte."),
+        ('"I never read the terms"', "I never read the terms"),
+        ("«Trop cher»", "Trop cher"),
+        ("Price is fine", "Price is fine"),
+        ('"', '"'),
+    ],
+)
+def test_a_customer_note_written_as_a_quotation_is_quoted_once(text, shown):
+    from comparison.pages.report import unquoted
+
+    assert unquoted(text) == shown
