@@ -405,3 +405,13 @@ def test_login_copies_the_preferences_into_the_session(world):
 
     assert client.session[preferences_service.SESSION_LANGUAGE] == "de"
     assert client.session[preferences_service.SESSION_TIME_ZONE] == "Europe/Berlin"
+
+
+def test_every_page_of_a_signed_in_person_links_their_preferences(world):
+    # The name at the top right links them too, but a phone's header has no room for it.
+    client = Client(**GERMAN)
+    client.force_login(world.users["viewer"])
+
+    page = client.get("/").content.decode()
+
+    assert 'href="/preferences/">Ihre Einstellungen</a>' in page

@@ -24,7 +24,7 @@ class PreferencesForm(forms.Form):
     language = forms.ChoiceField(
         label=gettext_lazy("Language"),
         required=False,
-        help_text=gettext_lazy("Empty: the language your browser asks for."),
+        help_text=gettext_lazy("“Browser’s language” follows what your browser asks for."),
     )
     time_zone = forms.ChoiceField(
         label=gettext_lazy("Time zone"),
