@@ -524,6 +524,78 @@ def merged_pair(pairs: Sequence[MapPair]) -> MapPair:
     )
 
 
+# What each labelled workshop is about: an unrelated pair (`unrelated_pairs`) puts a team's
+# hypotheses next to the customers of a workshop on another topic. Pairs not listed are a
+# topic of their own.
+TOPICS: dict[str, str] = {
+    "de_einkauf": "procurement",
+    "en_procurement": "procurement",
+    "en_saas_procurement": "procurement",
+    "de_handwerk_grosshandel": "procurement",
+    "en_helpdesk": "customer service",
+    "en_noisy_callcentre": "customer service",
+    "de_stadtwerke": "utility",
+    "en_mealkit": "food",
+    "en_schoollunch": "food",
+    "de_praxis": "health care",
+    "de_pflegedienst": "health care",
+    "en_ward_nurses": "health care",
+}
+UNRELATED_PER_PAIR = 2
+
+
+def unrelated_pairs(pairs: Sequence[MapPair]) -> list[MapPair]:
+    """Each pair's hypotheses against the customer maps of the next UNRELATED_PER_PAIR
+    pairs of its language on another topic: no link between them is right, so every link
+    a scorer makes there is a false confirmation (a team told it was right by customers
+    who spoke of something else)."""
+    found = []
+    for position, pair in enumerate(pairs):
+        topic = TOPICS.get(pair.name, pair.name)
+        others = [
+            other
+            for other in (*pairs[position + 1 :], *pairs[:position])
+            if other.language == pair.language and TOPICS.get(other.name, other.name) != topic
+        ]
+        for other in others[:UNRELATED_PER_PAIR]:
+            found.append(
+                MapPair(
+                    name=f"{pair.name} x {other.name}",
+                    language=pair.language,
+                    internal=pair.internal,
+                    customer=other.customer,
+                    gold=frozenset(),
+                    lookalikes=frozenset(),
+                )
+            )
+    return found
+
+
+def unrelated_links(
+    pairs: Sequence[MapPair],
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    semantic_parameters: SemanticParameters | None = None,
+) -> tuple[int, int]:
+    """(links made, hypotheses) over `pairs` of `unrelated_pairs`: every link is wrong."""
+    links = sum(
+        pair_counts(
+            pair,
+            run_comparison(
+                pair.internal,
+                pair.customer,
+                settings,
+                embedder=embedder,
+                semantic_parameters=semantic_parameters,
+                max_uncached=10**9,
+            ),
+        ).predicted
+        for pair in pairs
+    )
+    return links, sum(len(pair.internal) for pair in pairs)
+
+
 def _by_language(devset: Sequence[MapPair]) -> dict[str, list[MapPair]]:
     return {
         language: [pair for pair in devset if pair.language == language]
@@ -680,6 +752,21 @@ def print_semantic_report(
                 [merged_pair(subset)], settings, embedder=memory, semantic_parameters=parameters
             )
             write(f"  {label:10s} new {language} merged {figures_.full_row()}\n")
+    unrelated = unrelated_pairs([*devset, *stories])
+    write(
+        f"Unrelated workshops: each team's map against the customers of {UNRELATED_PER_PAIR} "
+        f"workshops on another topic ({len(unrelated)} map pairs); every link is a false "
+        "confirmation\n"
+    )
+    for label, settings, parameters in _SCORERS_SHOWN:
+        for language, subset in _by_language(unrelated).items():
+            links, hypotheses = unrelated_links(
+                subset, settings, embedder=memory, semantic_parameters=parameters
+            )
+            write(
+                f"  {label:10s} {language} {links:4d} links for {hypotheses} hypotheses "
+                f"({links / max(hypotheses, 1):.0%} of them confirmed)\n"
+            )
     if cross_validation:
         from bench import fit_link_model
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bench import quality
@@ -73,3 +75,31 @@ def test_stsb_figures_when_the_data_is_present():
 
 def test_missing_stsb_data_is_none(tmp_path):
     assert quality.load_stsb("en", "test", directory=tmp_path) is None
+
+
+def test_unrelated_pairs_put_a_team_next_to_customers_of_another_topic(devset):
+    stories = quality.load_devset(quality.STORIES_DIR)
+    pairs = {pair.name: pair for pair in (*devset, *stories)}
+
+    unrelated = quality.unrelated_pairs(list(pairs.values()))
+
+    assert len(unrelated) == quality.UNRELATED_PER_PAIR * len(pairs)
+    for pair in unrelated:
+        team, customers = (pairs[name] for name in pair.name.split(" x "))
+        assert pair.internal == team.internal
+        assert pair.customer == customers.customer
+        assert pair.language == team.language == customers.language
+        topic = quality.TOPICS.get
+        assert topic(team.name, team.name) != topic(customers.name, customers.name)
+        assert pair.gold == frozenset()
+
+
+def test_every_link_between_unrelated_workshops_counts_as_false(devset):
+    unrelated = quality.unrelated_pairs(devset)[:2]
+
+    anything = replace(DEFAULT_SETTINGS, threshold=1.0, partial_threshold=0.5)
+
+    links, hypotheses = quality.unrelated_links(unrelated, anything)
+
+    assert hypotheses == sum(len(pair.internal) for pair in unrelated)
+    assert 0 < links <= hypotheses  # a threshold of 1 links nearly everything, all wrong
