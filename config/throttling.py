@@ -44,7 +44,7 @@ def client_ip(request: HttpRequest) -> str:
     write any it likes). Behind a trusted proxy config.proxies.TrustedProxyMiddleware has
     already put the client's address (as that proxy reported it) into REMOTE_ADDR. A
     request without one (only a test's) counts as 0.0.0.0: axes stores a real address."""
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104  # nosec B104 - a value, not a bind
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104  # nosec B104
 
 
 def login_username(request: HttpRequest, credentials: dict | None) -> str:
