@@ -12,12 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-def gettext_noop(message: str) -> str:
-    """Marks the words for translation (`makemessages` finds them); the Django side shows
-    them through `gettext(info.label)`, in the reader's language."""
-    return message
-
+from maps.translation import gettext_noop
 
 TEAM = "team"  # a verdict on one of the team's hypotheses
 CUSTOMERS = "customers"  # a verdict on one of the customers' notes

@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 
 
@@ -7,15 +9,23 @@ class MapsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # maps.io is pure (no Django): give its messages Django's translation and number
-        # formatting, so import errors read in the request's language (maps.io.messages).
+        # The pure modules (file readers, chart builders, segments, verdicts) translate
+        # through maps.translation: hand it Django's functions, so what they write reads
+        # in the request's language, with its number and date formats.
+        from django.utils import dateformat
         from django.utils.formats import number_format
-        from django.utils.translation import gettext, ngettext
+        from django.utils.translation import gettext, ngettext, pgettext
 
-        from maps.io import messages
+        from maps import translation
 
-        messages.install(
+        def table_date(value: datetime.date) -> str:
+            # Translators: a Django date format for the days in a chart's table.
+            return dateformat.format(value, pgettext("date in a chart's table", "Y-m-d"))
+
+        translation.install(
             gettext=gettext,
             ngettext=ngettext,
+            pgettext=pgettext,
             number=lambda value: number_format(value, force_grouping=True),
+            format_date=table_date,
         )

@@ -2,7 +2,7 @@
 
 Pure Python (no Django) so the importers and the comparison engine share one
 definition with the models. Labels and questions are English msgids, marked for
-makemessages with a local ``gettext_noop``; the Django layer translates them when it
+makemessages with ``maps.translation.gettext_noop``; the Django layer translates them when it
 shows them (``maps.segment_labels``, or ``maps.models.Segment``'s choice labels).
 """
 
@@ -12,10 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-
-def gettext_noop(message: str) -> str:
-    """Mark a label for makemessages (see the module docstring); returns it unchanged."""
-    return message
+from maps.translation import gettext_noop
 
 
 @dataclass(frozen=True)

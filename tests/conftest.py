@@ -50,6 +50,17 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _translation_hook():
+    """The pure modules' translation (maps.translation) as Django installed it, again after
+    each test: the command line, run in-process by some tests, installs its own."""
+    from maps import translation
+
+    saved = translation.installed()
+    yield
+    translation.restore(saved)
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner")

@@ -18,7 +18,7 @@ def verdict_words(key: str) -> str:
 
 
 def describe_row_error(error: map_files.RowError) -> str:
-    reason = gettext(error.reason)
+    reason = error.reason  # written in the active language (maps.translation)
     if error.row is not None and error.column:
         return gettext("row %(row)s, column %(column)s: %(reason)s") % {
             "row": error.row,

@@ -6,6 +6,8 @@ environment as gettext reads it (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: "de_DE.UTF
 is German), else English. The words come from the project's own compiled catalogue
 (`locale/<language>/LC_MESSAGES/django.mo`, the one the web pages use); without it the
 output stays English. Strings are marked with `gettext(...)`, so `makemessages` finds them.
+The catalogue is installed into `maps.translation`, the hook of every module that must
+not import Django, so the file readers' refusals read in the same language.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import gettext as gettext_module
 import os
 from collections.abc import Mapping
 from pathlib import Path
+
+from maps import translation
 
 LANGUAGES: tuple[str, ...] = ("en", "de")
 DEFAULT_LANGUAGE = "en"
@@ -54,19 +58,27 @@ def activate(language: str | None = None) -> str:
         _catalogue = gettext_module.translation(
             "django", localedir=str(LOCALE_DIR), languages=[chosen], fallback=True
         )
+    translation.install(
+        gettext=_catalogue.gettext,
+        ngettext=_catalogue.ngettext,
+        pgettext=_catalogue.pgettext,
+        number=_grouped,
+    )
     return chosen
+
+
+def _grouped(value: int | float) -> str:
+    """A whole number grouped as the active language writes it: 5,000 / 5.000."""
+    grouped = f"{value:,}"
+    return grouped.translate(str.maketrans(",.", ".,")) if _active_language == "de" else grouped
 
 
 def active_language() -> str:
     return _active_language
 
 
-def gettext(message: str) -> str:
-    return _catalogue.gettext(message)
-
-
-def ngettext(singular: str, plural: str, count: int) -> str:
-    return _catalogue.ngettext(singular, plural, count)
+gettext = translation.gettext
+ngettext = translation.ngettext
 
 
 def number(value: float, digits: int = 1) -> str:

@@ -249,9 +249,11 @@ def test_the_request_limits_lock_out_and_outage_messages_are_german(settings):
 def test_the_pure_readers_speak_english_without_the_django_hook(monkeypatch):
     # maps.io imports no Django: until maps.apps installs the translation, messages are
     # English and numbers are grouped with commas, whatever language is active.
-    monkeypatch.setattr(messages, "_gettext", messages._english)
-    monkeypatch.setattr(messages, "_ngettext", messages._english_plural)
-    monkeypatch.setattr(messages, "_number", messages._grouped)
+    from maps import translation as hook
+
+    monkeypatch.setattr(hook, "_gettext", hook._english)
+    monkeypatch.setattr(hook, "_ngettext", hook._english_plural)
+    monkeypatch.setattr(hook, "_number", hook._grouped)
     with translation.override("de"):
         assert messages.too_large(3_000_000, 2 * 1024 * 1024) == (
             "the file is 3,000,000 bytes; at most 2 MB (2,097,152 bytes) can be imported"
