@@ -33,7 +33,8 @@ from tests.security.test_authz_matrix import AUTHZ, PUBLIC, _url, routes
 
 pytestmark = pytest.mark.django_db
 
-LOCALE = Path(settings.BASE_DIR) / "locale"
+PROJECT = Path(settings.BASE_DIR)
+LOCALE = PROJECT / "locale"
 # Debian's gettext, installed by the Makefile where missing.
 MSGFMT = shutil.which("msgfmt") or "/usr/bin/msgfmt"
 GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9,en;q=0.5"}
@@ -281,15 +282,26 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries(language):
     assert "fuzzy" not in checked.stderr, checked.stderr
 
 
-def test_every_marked_message_is_in_the_catalogues(tmp_path):
-    """makemessages run on a copy of the catalogues adds nothing: no text is marked for
-    translation but missing from locale/ (run `make messages` and translate it)."""
-    copy = tmp_path / "locale"
-    shutil.copytree(LOCALE, copy)
-    for mo in copy.glob("*/LC_MESSAGES/*.mo"):
-        mo.unlink()
+def test_every_marked_message_is_in_the_catalogues(tmp_path, monkeypatch):
+    """makemessages run on a copy of the product adds nothing to a copy of the catalogues:
+    no text is marked for translation but missing from locale/ (run `make messages` and
+    translate it). A message planted in the copy proves the check sees what is missing.
+    (On the project itself makemessages would write into the real locale/.)"""
+    project = tmp_path / "project"
+    for package in ("accounts", "comparison", "config", "maps", "templates"):
+        shutil.copytree(
+            PROJECT / package,
+            project / package,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "static"),
+        )
+    shutil.copytree(LOCALE, project / "locale", ignore=shutil.ignore_patterns("*.mo"))
+    (project / "maps" / "planted.py").write_text(
+        'from django.utils.translation import gettext\n\ngettext("A planted message")\n'
+    )
+    before = (LOCALE / "de" / "LC_MESSAGES" / "django.po").read_bytes()
+    monkeypatch.chdir(project)
 
-    with override_settings(LOCALE_PATHS=[copy]):
+    with override_settings(LOCALE_PATHS=[project / "locale"]):
         call_command("makemessages", locale=["de"], verbosity=0)
 
     def msgids(path: Path) -> set[str]:
@@ -297,9 +309,10 @@ def test_every_marked_message_is_in_the_catalogues(tmp_path):
         entries = re.findall(r'^msgid ((?:"(?:[^"\\]|\\.)*"\s*)+)', path.read_text(), re.M)
         return {"".join(re.findall(r'"((?:[^"\\]|\\.)*)"', entry)) for entry in entries} - {""}
 
-    generated = msgids(copy / "de" / "LC_MESSAGES" / "django.po")
+    generated = msgids(project / "locale" / "de" / "LC_MESSAGES" / "django.po")
     kept = msgids(LOCALE / "de" / "LC_MESSAGES" / "django.po")
-    assert generated - kept == set()
+    assert generated - kept == {"A planted message"}
+    assert (LOCALE / "de" / "LC_MESSAGES" / "django.po").read_bytes() == before
 
 
 def test_plural_forms_read_right_in_german():
