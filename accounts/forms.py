@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import mail_queue
+from accounts.services.preferences import time_zones
 from maps.models import Role
 
 
@@ -78,3 +80,29 @@ class QueuedPasswordResetForm(PasswordResetForm):
             else ""
         )
         mail_queue(to=to_email, subject=subject, body=body, html_body=html_body)
+
+
+class PreferencesForm(forms.Form):
+    """A person's language (empty: the browser's) and time zone (empty: the server's)."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("“Browser’s language” follows what your browser asks for."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Dates and times are shown in this zone."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("Browser’s language")),
+            *[(code, name) for code, name in settings.LANGUAGES],
+        ]
+        self.fields["time_zone"].choices = [
+            ("", _("Server’s time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}),
+            *[(zone, zone.replace("_", " ")) for zone in time_zones()],
+        ]

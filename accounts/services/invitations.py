@@ -29,6 +29,7 @@ from accounts.models import Invitation
 from accounts.selectors import invitation_status
 from accounts.services.mail import mail_send, one_line
 from accounts.services.users import user_create
+from config.languages import supported_language
 from config.tokens import new_token, token_hash
 from maps.models import Membership, Role, Workspace
 from maps.selectors import AnyUser, has_role
@@ -246,13 +247,8 @@ def invitation_send(
     it was queued; the default language when not given). Returns False without sending
     when the invitation is no longer pending or the token is not its current one (a
     re-send replaced it): a late retry never mails a dead link. SMTP errors propagate."""
-    with translation.override(_mail_language(language)):
+    with translation.override(supported_language(language)):
         return _invitation_send(invitation_id=invitation_id, token=token, base_url=base_url)
-
-
-def _mail_language(language: str | None) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def _invitation_send(*, invitation_id: int, token: str, base_url: str) -> bool:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import zoneinfo
 from functools import cache
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import Preferences
+from config.languages import language_codes
 
 SESSION_LANGUAGE = "gapmap_language"
 SESSION_TIME_ZONE = "gapmap_time_zone"
@@ -39,10 +39,6 @@ def time_zones() -> tuple[str, ...]:
     and UTC."""
     zones = (zone for zone in zoneinfo.available_timezones() if zone.startswith(TIME_ZONE_AREAS))
     return ("UTC", *sorted(zones))
-
-
-def language_codes() -> tuple[str, ...]:
-    return tuple(code for code, _name in settings.LANGUAGES)
 
 
 def preferences_of(user: AbstractBaseUser) -> Preferences:

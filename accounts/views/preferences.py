@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,38 +9,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.forms import PreferencesForm
 from accounts.services import preferences as service
+from config.languages import language_codes
 from maps.views.pages import GET_POST, form_page
 
 # A year: the choice outlives the session, like Django's own language cookie.
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
-
-
-class PreferencesForm(forms.Form):
-    language = forms.ChoiceField(
-        label=gettext_lazy("Language"),
-        required=False,
-        help_text=gettext_lazy("“Browser’s language” follows what your browser asks for."),
-    )
-    time_zone = forms.ChoiceField(
-        label=gettext_lazy("Time zone"),
-        required=False,
-        help_text=gettext_lazy("Dates and times are shown in this zone."),
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [
-            ("", _("Browser’s language")),
-            *[(code, name) for code, name in settings.LANGUAGES],
-        ]
-        self.fields["time_zone"].choices = [
-            ("", _("Server’s time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}),
-            *[(zone, zone.replace("_", " ")) for zone in service.time_zones()],
-        ]
 
 
 def _back(request: HttpRequest) -> str:
@@ -71,7 +47,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     signed-in person, into their preferences (so it follows them to other devices)."""
     language = request.POST.get("language", "")
     response = HttpResponseRedirect(_back(request))
-    if language not in service.language_codes():
+    if language not in language_codes():
         messages.error(request, _("Gapmap does not speak that language."))
         return response
     if request.user.is_authenticated:

@@ -25,6 +25,7 @@ from comparison.services.results import (
     note_inputs,
     notes_digest,
 )
+from config.languages import supported_language
 from maps import selectors as map_selectors
 from maps.models import EmpathyMap, MapPair, Note, Role
 from maps.selectors import require_role
@@ -94,15 +95,8 @@ def report_request(
 
 
 def report_language(language: str | None = None) -> str:
-    """`language`, else the active one, as one of settings.LANGUAGES' codes ("de-at" -> "de");
-    the default language for one Gapmap does not speak."""
-    try:
-        code = translation.get_supported_language_variant(
-            language or translation.get_language() or django_settings.LANGUAGE_CODE
-        )
-    except LookupError:
-        return django_settings.LANGUAGE_CODE
-    return code.split("-")[0]
+    """`language`, else the active one, as one of the languages Gapmap speaks."""
+    return supported_language(language or translation.get_language())
 
 
 def _enqueue(report: Report) -> None:

@@ -34,6 +34,15 @@ def test_the_stylesheet_colours_are_the_vocabulary_colours():
     assert {key: colour.upper() for key, colour in found.items()} == verdicts.COLOURS
 
 
+def test_the_slides_colour_the_verdicts_they_show_as_the_vocabulary_does():
+    css = (REPORT_CSS.parent / "present.css").read_text(encoding="utf-8")
+    found = dict(re.findall(r"--verdict-([a-z]+):\s*(#[0-9a-fA-F]{6})", css))
+    assert found
+    assert {key: colour.upper() for key, colour in found.items()} == {
+        key: verdicts.COLOURS[key] for key in found
+    }
+
+
 def test_charts_and_command_line_use_the_vocabulary():
     assert charts.VERDICT_LABELS == verdicts.LABELS
     assert charts.VERDICT_COLOURS == verdicts.COLOURS
